@@ -1,0 +1,115 @@
+// Checks each finished diff against the limits the user set. Pure: no I/O, no @actions imports.
+import { METRICS, type DiffResult, type MetricName } from './metrics.js'
+
+/** A limit as the user wrote it: a count (`250`) or a percentage (`1%`). */
+export type Limit = { kind: 'count'; value: number } | { kind: 'percent'; value: number }
+
+export interface Thresholds {
+  max: Partial<Record<MetricName, Limit>>
+  /** Every compared column must match at least this percentage (0 to 100). */
+  minColumnMatch: number | null
+  /** Column names or `*` globs left out of the column checks. */
+  ignoreColumns: string[]
+}
+
+export interface Breach {
+  diffId: number
+  metric: MetricName | 'column-match'
+  value: number
+  /** The value's share of its base in percent; null for a count-only metric. */
+  percent: number | null
+  /** As the user wrote it: `250`, `1%`, or for column match `min 99.5%`. */
+  limit: string
+  column?: string
+}
+
+export type Verdict = 'pass' | 'fail' | 'error'
+
+export interface DiffEvaluation {
+  diff: DiffResult
+  verdict: Verdict
+  breaches: Breach[]
+  /** Metrics with a threshold that Datafold did not measure for this diff. */
+  notMeasured: MetricName[]
+  /** Columns left out by `ignore-columns`. */
+  ignoredColumns: string[]
+}
+
+export interface Evaluation {
+  result: Verdict
+  diffs: DiffEvaluation[]
+  breaches: Breach[]
+}
+
+export function formatLimit(limit: Limit): string {
+  return limit.kind === 'percent' ? `${limit.value}%` : String(limit.value)
+}
+
+/** "max" is inclusive: a value equal to its limit passes. */
+export function exceeds(limit: Limit, value: number, percent: number | null): boolean {
+  if (limit.kind === 'count') return value > limit.value
+  return percent !== null && percent > limit.value
+}
+
+export function evaluateThresholds(diffs: DiffResult[], thresholds: Thresholds): Evaluation {
+  const evaluated = diffs.map((diff) => evaluateDiff(diff, thresholds))
+  const breaches = evaluated.flatMap((e) => e.breaches)
+  return { result: overallVerdict(evaluated.map((e) => e.verdict)), diffs: evaluated, breaches }
+}
+
+/** `error` if any diff is an error, else `fail` if any breached, else `pass`. */
+export function overallVerdict(verdicts: Verdict[]): Verdict {
+  if (verdicts.includes('error')) return 'error'
+  if (verdicts.includes('fail')) return 'fail'
+  return 'pass'
+}
+
+function evaluateDiff(diff: DiffResult, thresholds: Thresholds): DiffEvaluation {
+  if (diff.status === 'error') {
+    return { diff, verdict: 'error', breaches: [], notMeasured: [], ignoredColumns: [] }
+  }
+  const breaches: Breach[] = []
+  const notMeasured: MetricName[] = []
+  for (const metric of METRICS) {
+    const limit = thresholds.max[metric]
+    if (!limit) continue
+    const measured = diff.metrics[metric]
+    if (!measured) {
+      notMeasured.push(metric)
+    } else if (exceeds(limit, measured.value, measured.percent)) {
+      breaches.push({ diffId: diff.id, metric, ...measured, limit: formatLimit(limit) })
+    }
+  }
+  const isIgnored = columnMatcher(thresholds.ignoreColumns)
+  const ignoredColumns = diff.columns.filter((c) => isIgnored(c.name)).map((c) => c.name)
+  const { minColumnMatch } = thresholds
+  if (minColumnMatch !== null) {
+    for (const column of diff.columns) {
+      if (column.match < minColumnMatch && !isIgnored(column.name)) {
+        breaches.push({
+          diffId: diff.id,
+          metric: 'column-match',
+          value: column.valuesDifferent,
+          percent: column.match,
+          limit: `min ${minColumnMatch}%`,
+          column: column.name
+        })
+      }
+    }
+  }
+  return { diff, verdict: breaches.length > 0 ? 'fail' : 'pass', breaches, notMeasured, ignoredColumns }
+}
+
+/** Exact names, or globs where `*` stands for any run of characters. Case-sensitive. */
+export function columnMatcher(patterns: string[]): (name: string) => boolean {
+  if (patterns.length === 0) return () => false
+  const exact = new Set(patterns.filter((p) => !p.includes('*')))
+  const globs = patterns
+    .filter((p) => p.includes('*'))
+    .map((p) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`, 's'))
+  return (name) => exact.has(name) || globs.some((glob) => glob.test(name))
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
