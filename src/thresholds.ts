@@ -100,14 +100,17 @@ function evaluateDiff(diff: DiffResult, thresholds: Thresholds): DiffEvaluation 
   return { diff, verdict: breaches.length > 0 ? 'fail' : 'pass', breaches, notMeasured, ignoredColumns }
 }
 
-/** Exact names, or globs where `*` stands for any run of characters. Case-sensitive. */
+/**
+ * Exact names, or globs where `*` stands for any run of characters. Case-insensitive, as most
+ * warehouses treat unquoted identifiers (Snowflake reports `UPDATED_AT` for `updated_at`).
+ */
 export function columnMatcher(patterns: string[]): (name: string) => boolean {
   if (patterns.length === 0) return () => false
-  const exact = new Set(patterns.filter((p) => !p.includes('*')))
+  const exact = new Set(patterns.filter((p) => !p.includes('*')).map((p) => p.toLowerCase()))
   const globs = patterns
     .filter((p) => p.includes('*'))
-    .map((p) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`, 's'))
-  return (name) => exact.has(name) || globs.some((glob) => glob.test(name))
+    .map((p) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`, 'is'))
+  return (name) => exact.has(name.toLowerCase()) || globs.some((glob) => glob.test(name))
 }
 
 function escapeRegExp(text: string): string {

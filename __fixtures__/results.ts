@@ -1,0 +1,36 @@
+// Hand-built normalised diffs for the pure modules' tests.
+import { METRICS, type DiffResult, type FinishedDiff, type Metrics } from '../src/metrics.js'
+
+export function finishedDiff(
+  id: number,
+  metrics: Partial<Metrics> = {},
+  extra: Partial<FinishedDiff> = {}
+): FinishedDiff {
+  const zero = Object.fromEntries(
+    METRICS.map((metric) => [metric, { value: 0, percent: metric === 'schema-changes' ? null : 0 }])
+  ) as Metrics
+  return {
+    id,
+    url: `https://app.datafold.com/datadiffs/${id}/overview`,
+    target: { datasetA: 'analytics.prod.orders', datasetB: 'analytics.pr.orders', kind: 'in_db' },
+    warnings: [],
+    status: 'done',
+    rowsA: 10_000,
+    rowsB: 10_000,
+    metrics: { ...zero, ...metrics },
+    columns: [],
+    schema: { columnsOnlyInA: [], columnsOnlyInB: [], typeChanged: [], typeMismatches: 0 },
+    ...extra
+  }
+}
+
+export function erroredDiff(id: number, reason = `diff ${id} failed: QueryError`): DiffResult {
+  return {
+    id,
+    url: `https://app.datafold.com/datadiffs/${id}/overview`,
+    target: { datasetA: null, datasetB: null, kind: null },
+    warnings: [],
+    status: 'error',
+    reason
+  }
+}

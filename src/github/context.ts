@@ -1,0 +1,26 @@
+// The run's GitHub context from the runner's environment. Read directly rather than through
+// @actions/github's `context`, which would load the whole octokit stack at start-up.
+import { readFileSync } from 'node:fs'
+import type { GitHubContext } from '../run.js'
+
+export function readGitHubContext(env: Record<string, string | undefined>): GitHubContext {
+  const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
+  return {
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    payload: readPayload(env.GITHUB_EVENT_PATH),
+    owner,
+    repo,
+    serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),
+    runId: env.GITHUB_RUN_ID ?? ''
+  }
+}
+
+function readPayload(path: string | undefined): Record<string, unknown> {
+  if (!path) return {}
+  try {
+    const payload: unknown = JSON.parse(readFileSync(path, 'utf8'))
+    return typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}

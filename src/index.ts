@@ -1,0 +1,64 @@
+// The action's entry point: the only module that reads inputs. It builds one validated Inputs
+// object, wires the runner's I/O, and hands both to run().
+import * as core from '@actions/core'
+import { writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { readGitHubContext } from './github/context.js'
+import { createGitHubClient } from './github/octokit.js'
+import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
+import { run } from './run.js'
+
+async function main(): Promise<void> {
+  const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)])) as RawInputs
+  // Mask the secrets before anything can be logged, the environment fallback included.
+  for (const secret of [raw['api-key'], process.env.DATAFOLD_API_KEY, raw['github-token']]) {
+    if (secret?.trim()) core.setSecret(secret.trim())
+  }
+  const inputs = parseInputs(raw, process.env)
+  const reportDir = process.env.RUNNER_TEMP || tmpdir()
+  await run(inputs, {
+    info: (message) => {
+      core.info(message)
+    },
+    warning: (message) => {
+      core.warning(message)
+    },
+    annotate: (message, title) => {
+      core.error(message, { title })
+    },
+    setOutput: (name, value) => {
+      core.setOutput(name, value)
+    },
+    setFailed: (message) => {
+      core.setFailed(message)
+    },
+    appendSummary: async (markdown) => {
+      await core.summary.addRaw(markdown, true).write()
+    },
+    writeReport: async (fileName, markdown) => {
+      const path = join(reportDir, fileName)
+      await writeFile(path, markdown, 'utf8')
+      return path
+    },
+    fetch: globalThis.fetch,
+    createGitHubClient: (token) =>
+      createGitHubClient(token, {
+        baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+        log: (message) => {
+          core.info(message)
+        }
+      }),
+    github: readGitHubContext(process.env)
+  })
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof InputError) {
+    core.setFailed(error.message)
+    return
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  if (error instanceof Error && error.stack) core.debug(error.stack)
+  core.setFailed(`datafold-diff-gate stopped: ${message}`)
+})

@@ -1,0 +1,281 @@
+// Turns the action's raw string inputs into one typed, validated object. Pure: index.ts reads
+// the inputs and the environment and hands them in; nothing here talks to the runner.
+import { z } from 'zod'
+import { METRICS, type MetricName } from './metrics.js'
+import type { Limit, Thresholds } from './thresholds.js'
+
+export const INPUT_NAMES = [
+  'diff-ids',
+  'api-key',
+  'datafold-host',
+  'github-token',
+  ...METRICS.map((metric) => `max-${metric}` as const),
+  'min-column-match',
+  'ignore-columns',
+  'fail-on-breach',
+  'fail-on-error',
+  'wait-timeout',
+  'comment-mode',
+  'comment-key',
+  'pr-number',
+  'title',
+  'job-summary'
+] as const
+
+export type InputName = (typeof INPUT_NAMES)[number]
+export type RawInputs = Record<InputName, string>
+
+export type CommentMode = 'update' | 'recreate' | 'off'
+
+export interface Inputs {
+  diffIds: number[]
+  apiKey: string
+  datafoldHost: string
+  githubToken: string
+  thresholds: Thresholds
+  failOnBreach: boolean
+  failOnError: boolean
+  waitTimeoutMs: number
+  commentMode: CommentMode
+  commentKey: string
+  prNumber: number | null
+  title: string
+  jobSummary: boolean
+}
+
+export const DEFAULT_HOST = 'https://app.datafold.com'
+
+/** Every input that does not parse, one line each; the message never repeats the API key. */
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      problems.length === 1
+        ? `Invalid input: ${problems[0] ?? ''}`
+        : `Invalid inputs:\n${problems.map((p) => `- ${p}`).join('\n')}`
+    )
+    this.name = 'InputError'
+  }
+}
+
+/**
+ * `env` supplies the fallbacks Datafold's own tools use: DATAFOLD_API_KEY and DATAFOLD_HOST.
+ * Throws InputError naming every bad input and the value given.
+ */
+export function parseInputs(raw: RawInputs, env: Record<string, string | undefined> = {}): Inputs {
+  const problems: string[] = []
+  const field = <T>(name: InputName, parse: z.ZodType<T>, value = raw[name].trim()): T => {
+    const result = parse.safeParse(value)
+    if (result.success) return result.data
+    const reason = result.error.issues[0]?.message ?? 'invalid'
+    problems.push(
+      name === 'api-key' ? `${name}: ${reason}` : `${name}: ${reason} (got "${redact(value)}")`
+    )
+    return undefined as T
+  }
+
+  const max: Partial<Record<MetricName, Limit>> = {}
+  for (const metric of METRICS) {
+    const limit = field(`max-${metric}`, metric === 'schema-changes' ? countLimit : limit_)
+    if (limit) max[metric] = limit
+  }
+
+  const inputs: Inputs = {
+    diffIds: field('diff-ids', diffIds),
+    apiKey: field('api-key', apiKey, raw['api-key'].trim() || (env.DATAFOLD_API_KEY ?? '').trim()),
+    datafoldHost: field(
+      'datafold-host',
+      datafoldHost,
+      raw['datafold-host'].trim() || (env.DATAFOLD_HOST ?? '').trim() || DEFAULT_HOST
+    ),
+    githubToken: raw['github-token'].trim(),
+    thresholds: {
+      max,
+      minColumnMatch: field('min-column-match', minColumnMatch),
+      ignoreColumns: field('ignore-columns', list)
+    },
+    failOnBreach: field('fail-on-breach', boolean(true)),
+    failOnError: field('fail-on-error', boolean(true)),
+    waitTimeoutMs: field('wait-timeout', duration),
+    commentMode: field('comment-mode', commentMode),
+    commentKey: field('comment-key', commentKey),
+    prNumber: field('pr-number', prNumber),
+    title: raw.title.trim() || 'Datafold data diff',
+    jobSummary: field('job-summary', boolean(true))
+  }
+  if (problems.length > 0) throw new InputError(problems)
+  return inputs
+}
+
+/** Credentials written into a URL are secrets too: never echo them. */
+function redact(value: string): string {
+  return value.replace(/(\/\/)[^/@\s]*@/, '$1***@')
+}
+
+const list = z.string().transform((text) =>
+  text
+    .split(/[\s,]+/)
+    .map((item) => item.trim())
+    .filter(Boolean)
+)
+
+const diffIds = list.pipe(
+  z
+    .array(
+      z
+        .string()
+        .regex(
+          /^[0-9]+$/,
+          'diff IDs are positive whole numbers separated by commas, spaces or newlines'
+        )
+        .transform(Number)
+        .pipe(
+          z
+            .number()
+            .positive('diff IDs start at 1')
+            .refine(Number.isSafeInteger, 'diff ID is too large')
+        )
+    )
+    .min(1, 'at least one diff ID is required')
+    .transform((ids) => [...new Set(ids)])
+)
+
+const apiKey = z
+  .string()
+  .min(1, 'no API key: set api-key (from a secret) or the DATAFOLD_API_KEY environment variable')
+  .refine((key) => !/[\s]/.test(key), 'the API key contains white space; check the secret')
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/
+
+/** `eu.datafold.com`, `https://us.datafold.com/`, `https://x.example/api/v1` → `https://host[/path]`. */
+const datafoldHost = z.string().transform((text, ctx) => {
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`
+  let url: URL
+  try {
+    url = new URL(withScheme)
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not a host name or URL' })
+    return z.NEVER
+  }
+  const secureEnough =
+    url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname))
+  if (!secureEnough) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        url.protocol === 'http:'
+          ? 'plain http:// would send the API key in clear text; use https://'
+          : 'only https:// hosts are supported'
+    })
+    return z.NEVER
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    ctx.addIssue({ code: 'custom', message: 'give the host only, without credentials, query or #' })
+    return z.NEVER
+  }
+  const path = url.pathname.replace(/\/api(\/.*)?$/, '').replace(/\/+$/, '')
+  return `${url.protocol}//${url.host}${path}`
+})
+
+const count = z
+  .string()
+  .regex(/^[0-9]+$/)
+  .transform(Number)
+  .pipe(z.number().int().max(Number.MAX_SAFE_INTEGER))
+
+const percent = z
+  .string()
+  .regex(/^[0-9]+(\.[0-9]+)?%$/)
+  .transform((text) => Number(text.slice(0, -1)))
+  .pipe(z.number().max(100, 'a percentage is at most 100%'))
+
+const limit_ = z.union(
+  [
+    z.literal('').transform(() => undefined),
+    count.transform((value): Limit => ({ kind: 'count', value })),
+    percent.transform((value): Limit => ({ kind: 'percent', value }))
+  ],
+  { error: 'expected a count (250) or a percentage from 0% to 100% (1%, 0.25%), or nothing' }
+)
+
+const countLimit = z.union(
+  [
+    z.literal('').transform(() => undefined),
+    count.transform((value): Limit => ({ kind: 'count', value }))
+  ],
+  { error: 'expected a count (0, 3), or nothing; schema changes have no percentage' }
+)
+
+const minColumnMatch = z.union(
+  [
+    z.literal('').transform(() => null),
+    z
+      .string()
+      .regex(/^[0-9]+(\.[0-9]+)?%?$/)
+      .transform((text) => Number(text.replace('%', '')))
+      .pipe(z.number().max(100, 'a percentage is at most 100'))
+  ],
+  { error: 'expected a percentage from 0 to 100 (99.5 or 99.5%), or nothing' }
+)
+
+/** The YAML 1.2 core-schema booleans, as core.getBooleanInput accepts them. */
+function boolean(fallback: boolean) {
+  return z.string().transform((text, ctx) => {
+    if (text === '') return fallback
+    if (['true', 'True', 'TRUE'].includes(text)) return true
+    if (['false', 'False', 'FALSE'].includes(text)) return false
+    ctx.addIssue({ code: 'custom', message: 'expected true or false' })
+    return z.NEVER
+  })
+}
+
+const DURATION = /^(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?$/
+
+/** `90` (seconds), `90s`, `10m`, `1h`, `1h30m`; `0` = do not wait. At most a day. */
+const duration = z.string().transform((text, ctx) => {
+  const value = text === '' ? '20m' : text
+  const parts = /^[0-9]+$/.test(value)
+    ? [undefined, undefined, undefined, value]
+    : DURATION.exec(value)
+  if (!parts || value === '') {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected a duration such as 90, 90s, 10m, 1h or 1h30m'
+    })
+    return z.NEVER
+  }
+  const [, h = '0', m = '0', s = '0'] = parts
+  const ms = ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000
+  if (ms > 24 * 3600 * 1000) {
+    ctx.addIssue({ code: 'custom', message: 'at most 24h' })
+    return z.NEVER
+  }
+  return ms
+})
+
+const commentMode = z
+  .string()
+  .transform((text) => text || 'update')
+  .pipe(z.enum(['update', 'recreate', 'off'], { error: 'expected update, recreate or off' }))
+
+// The key goes inside an HTML comment: keep it to characters that cannot end or break it.
+const commentKey = z
+  .string()
+  .transform((text) => text || 'default')
+  .pipe(
+    z
+      .string()
+      .max(100, 'at most 100 characters')
+      .regex(/^[A-Za-z0-9._/:-]+$/, 'use letters, digits and . _ - / : only')
+  )
+
+const prNumber = z.union(
+  [
+    z.literal('').transform(() => null),
+    z
+      .string()
+      .regex(/^[0-9]+$/)
+      .transform(Number)
+      .pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER))
+  ],
+  { error: 'expected a pull request number' }
+)

@@ -1,0 +1,152 @@
+// The whole flow, one way: fetch → normalise → evaluate → render → publish → verdict.
+// Everything that touches the outside world comes in through `RunIO`, so tests hand in fakes.
+import { createDatafoldClient } from './datafold/client.js'
+import { fetchDiffs } from './datafold/fetch-diffs.js'
+import { commentMarker, CommentPermissionError, upsertComment } from './github/comment.js'
+import type { GitHubClient } from './github/octokit.js'
+import { findPullRequest } from './github/pull-request.js'
+import type { Inputs } from './inputs.js'
+import { normaliseDiff } from './normalise.js'
+import { buildOutputs, type PublishedComment } from './outputs.js'
+import { describeBreach, renderComment, renderReport, type ReportOptions } from './report.js'
+import { evaluateThresholds, type Evaluation } from './thresholds.js'
+import { failureMessage } from './verdict.js'
+
+/** What the runner gives the action: logging, outputs, files, the event, the network. */
+export interface RunIO {
+  info(message: string): void
+  warning(message: string): void
+  /** An error annotation that does not by itself fail the step. */
+  annotate(message: string, title: string): void
+  setOutput(name: string, value: string): void
+  setFailed(message: string): void
+  appendSummary(markdown: string): Promise<void>
+  writeReport(fileName: string, markdown: string): Promise<string>
+  fetch: typeof globalThis.fetch
+  createGitHubClient(token: string): Promise<GitHubClient>
+  github: GitHubContext
+  sleep?: (ms: number) => Promise<void>
+  now?: () => number
+}
+
+export interface GitHubContext {
+  eventName: string
+  payload: Record<string, unknown>
+  owner: string
+  repo: string
+  serverUrl: string
+  runId: string
+}
+
+export const USER_AGENT = 'datafold-diff-gate/1.0.0'
+
+export async function run(inputs: Inputs, io: RunIO): Promise<Evaluation> {
+  const { diffIds, datafoldHost } = inputs
+  io.info(`Checking ${diffIds.length} data diff${diffIds.length === 1 ? '' : 's'} at ${datafoldHost}`)
+
+  const client = createDatafoldClient({
+    host: datafoldHost,
+    apiKey: inputs.apiKey,
+    userAgent: USER_AGENT,
+    fetch: io.fetch,
+    sleep: io.sleep
+  })
+  const fetched = await fetchDiffs(diffIds, {
+    client,
+    waitTimeoutMs: inputs.waitTimeoutMs,
+    sleep: io.sleep,
+    now: io.now,
+    log: (message) => {
+      io.info(message)
+    }
+  })
+  const diffs = fetched.map((diff) => normaliseDiff(diff, datafoldHost))
+  const evaluation = evaluateThresholds(diffs, inputs.thresholds)
+  warnAboutGaps(evaluation, io)
+
+  const reportOptions: ReportOptions = {
+    title: inputs.title,
+    thresholds: inputs.thresholds,
+    runUrl: runUrl(io.github)
+  }
+  const report = renderReport(evaluation, reportOptions)
+  const reportPath = await io.writeReport(
+    `datafold-diff-gate-${inputs.commentKey.replace(/[^A-Za-z0-9._-]/g, '_')}.md`,
+    report
+  )
+  const comment = await publishComment(inputs, evaluation, reportOptions, io)
+  if (inputs.jobSummary) await io.appendSummary(report)
+  for (const [name, value] of Object.entries(buildOutputs(evaluation, reportPath, comment))) {
+    io.setOutput(name, value)
+  }
+  for (const breach of evaluation.breaches) {
+    const diff = evaluation.diffs.find((e) => e.diff.id === breach.diffId)?.diff
+    if (diff) io.annotate(describeBreach(breach, diff), 'Datafold threshold exceeded')
+  }
+
+  const failure = failureMessage(evaluation, inputs)
+  if (failure) io.setFailed(failure)
+  else io.info(`Result: ${evaluation.result}`)
+  return evaluation
+}
+
+function warnAboutGaps(evaluation: Evaluation, io: RunIO): void {
+  for (const { diff, notMeasured } of evaluation.diffs) {
+    for (const warning of diff.warnings) io.warning(warning)
+    if (notMeasured.length > 0) {
+      io.warning(
+        `diff ${diff.id}: Datafold did not measure ${notMeasured.join(', ')}, so ${
+          notMeasured.length === 1 ? 'its threshold was' : 'their thresholds were'
+        } not checked`
+      )
+    }
+    if (diff.status === 'error') io.warning(diff.reason)
+  }
+}
+
+async function publishComment(
+  inputs: Inputs,
+  evaluation: Evaluation,
+  reportOptions: ReportOptions,
+  io: RunIO
+): Promise<PublishedComment | null> {
+  if (inputs.commentMode === 'off') return null
+  const pullRequest = findPullRequest(io.github, inputs.prNumber)
+  if (pullRequest.number === null) {
+    io.info(`No PR comment: ${pullRequest.reason}`)
+    return null
+  }
+  if (!inputs.githubToken) {
+    io.warning('No PR comment: github-token is empty')
+    return null
+  }
+  const marker = commentMarker(inputs.commentKey)
+  try {
+    const github = await io.createGitHubClient(inputs.githubToken)
+    const posted = await upsertComment(github, {
+      owner: io.github.owner,
+      repo: io.github.repo,
+      issueNumber: pullRequest.number,
+      marker,
+      body: renderComment(evaluation, reportOptions, marker),
+      mode: inputs.commentMode,
+      log: (message) => {
+        io.info(message)
+      }
+    })
+    io.info(`Comment ${posted.action}: ${posted.url}`)
+    return { id: posted.id, url: posted.url }
+  } catch (error) {
+    // The verdict, outputs and summary matter more than the comment: never fail on it alone.
+    const reason = error instanceof Error ? error.message : String(error)
+    io.warning(
+      error instanceof CommentPermissionError ? reason : `Could not write the PR comment: ${reason}`
+    )
+    return null
+  }
+}
+
+function runUrl(github: GitHubContext): string | null {
+  if (!github.runId || !github.owner) return null
+  return `${github.serverUrl}/${github.owner}/${github.repo}/actions/runs/${github.runId}`
+}
