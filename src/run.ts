@@ -7,6 +7,7 @@ import type { GitHubClient } from './github/octokit.js'
 import { findPullRequest } from './github/pull-request.js'
 import type { Inputs } from './inputs.js'
 import { normaliseDiff } from './normalise.js'
+import { createRedactor, type Redact } from './redact.js'
 import { buildOutputs, type PublishedComment } from './outputs.js'
 import { describeBreach, renderComment, renderReport, type ReportOptions } from './report.js'
 import { evaluateThresholds, type Evaluation } from './thresholds.js'
@@ -40,9 +41,13 @@ export interface GitHubContext {
 
 export const USER_AGENT = 'datafold-diff-gate/1.0.0'
 
-export async function run(inputs: Inputs, io: RunIO): Promise<Evaluation> {
+export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> {
+  const redact = createRedactor([inputs.apiKey, inputs.githubToken])
+  const io = redacting(runnerIO, redact)
   const { diffIds, datafoldHost } = inputs
-  io.info(`Checking ${diffIds.length} data diff${diffIds.length === 1 ? '' : 's'} at ${datafoldHost}`)
+  io.info(
+    `Checking ${diffIds.length} data diff${diffIds.length === 1 ? '' : 's'} at ${datafoldHost}`
+  )
 
   const client = createDatafoldClient({
     host: datafoldHost,
@@ -128,7 +133,7 @@ async function publishComment(
       repo: io.github.repo,
       issueNumber: pullRequest.number,
       marker,
-      body: renderComment(evaluation, reportOptions, marker),
+      body: redact(renderComment(evaluation, reportOptions, marker)),
       mode: inputs.commentMode,
       log: (message) => {
         io.info(message)
@@ -143,6 +148,30 @@ async function publishComment(
       error instanceof CommentPermissionError ? reason : `Could not write the PR comment: ${reason}`
     )
     return null
+  }
+}
+
+/** The same I/O, with every secret taken out of whatever is written. */
+function redacting(io: RunIO, redact: Redact): RunIO {
+  return {
+    ...io,
+    info: (message) => {
+      io.info(redact(message))
+    },
+    warning: (message) => {
+      io.warning(redact(message))
+    },
+    annotate: (message, title) => {
+      io.annotate(redact(message), title)
+    },
+    setOutput: (name, value) => {
+      io.setOutput(name, redact(value))
+    },
+    setFailed: (message) => {
+      io.setFailed(redact(message))
+    },
+    appendSummary: (markdown) => io.appendSummary(redact(markdown)),
+    writeReport: (fileName, markdown) => io.writeReport(fileName, redact(markdown))
   }
 }
 

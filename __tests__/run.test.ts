@@ -1,0 +1,292 @@
+// run() end to end inside the process: nock plays Datafold and GitHub, a recording RunIO plays
+// the runner. Assertions are on what was sent and what was written.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import nock from 'nock'
+import { createGitHubClient } from '../src/github/octokit.js'
+import { INPUT_NAMES, parseInputs, type RawInputs } from '../src/inputs.js'
+import { run, type GitHubContext, type RunIO } from '../src/run.js'
+
+const DATAFOLD = 'https://app.datafold.com'
+const GITHUB = 'https://api.github.com'
+const API_KEY = 'dfk_SECRET_4b1d'
+const TOKEN = 'ghs_TOKEN_9c2e'
+const MARKER = '<!-- datafold-diff-gate:default -->'
+
+interface Recorded {
+  info: string[]
+  warnings: string[]
+  annotations: string[]
+  outputs: Record<string, string>
+  failed: string | null
+  summary: string
+  reports: Record<string, string>
+}
+
+function recordingIO(github: Partial<GitHubContext> = {}): { io: RunIO; seen: Recorded } {
+  const seen: Recorded = {
+    info: [],
+    warnings: [],
+    annotations: [],
+    outputs: {},
+    failed: null,
+    summary: '',
+    reports: {}
+  }
+  const io: RunIO = {
+    info: (m) => seen.info.push(m),
+    warning: (m) => seen.warnings.push(m),
+    annotate: (m) => seen.annotations.push(m),
+    setOutput: (name, value) => {
+      seen.outputs[name] = value
+    },
+    setFailed: (m) => {
+      seen.failed = m
+    },
+    appendSummary: async (md) => {
+      seen.summary += md
+      await Promise.resolve()
+    },
+    writeReport: async (name, md) => {
+      seen.reports[name] = md
+      await Promise.resolve()
+      return `/runner/temp/${name}`
+    },
+    fetch: globalThis.fetch,
+    createGitHubClient: (token) =>
+      createGitHubClient(token, { baseUrl: GITHUB, fetch: globalThis.fetch }),
+    github: {
+      eventName: 'pull_request',
+      payload: { pull_request: { number: 42 } },
+      owner: 'acme',
+      repo: 'warehouse',
+      serverUrl: 'https://github.com',
+      runId: '555',
+      ...github
+    },
+    sleep: async () => {
+      await Promise.resolve()
+    }
+  }
+  return { io, seen }
+}
+
+function inputs(overrides: Partial<RawInputs> = {}) {
+  const raw = Object.fromEntries(INPUT_NAMES.map((n) => [n, ''])) as RawInputs
+  return parseInputs({
+    ...raw,
+    'diff-ids': '12',
+    'api-key': API_KEY,
+    'github-token': TOKEN,
+    ...overrides
+  })
+}
+
+function doneBody(removed: number, changed: number) {
+  return {
+    status: 'done',
+    pks: {
+      total_rows: [10_000, 10_000 - removed],
+      nulls: [0, 0],
+      dupes: [0, 0],
+      exclusives: [removed, 0],
+      distincts: [10_000, 10_000 - removed]
+    },
+    values: {
+      total_rows: 10_000 - removed,
+      rows_with_differences: changed,
+      total_values: 50_000,
+      values_with_differences: changed,
+      compared_columns: 5,
+      columns_with_differences: changed > 0 ? 1 : 0,
+      columns_diff_stats: [
+        { column_name: 'amount', match: 100 - changed / 100, values_different: changed }
+      ]
+    },
+    schema: {
+      columns_mismatched: [0, 0],
+      column_type_mismatches: 0,
+      column_reorders: 0,
+      column_counts: [5, 5],
+      column_type_differs: [],
+      exclusive_columns: [[], []]
+    },
+    dependencies: [],
+    materialized_results: {}
+  }
+}
+
+function datafoldDiff(id: number, body: object) {
+  const scope = nock(DATAFOLD, { reqheaders: { authorization: `Key ${API_KEY}` } })
+  scope.get(`/api/v1/datadiffs/${id}/summary_results`).reply(200, body)
+  scope.get(`/api/v1/datadiffs/${id}`).reply(200, {
+    id,
+    kind: 'in_db',
+    status: 'done',
+    data_source1_id: 1,
+    data_source2_id: 1,
+    pk_columns: ['id'],
+    table1: ['analytics', 'prod', `model_${id}`],
+    table2: ['analytics', 'pr_42', `model_${id}`]
+  })
+  return scope
+}
+
+beforeEach(() => {
+  nock.disableNetConnect()
+})
+
+afterEach(() => {
+  nock.cleanAll()
+  nock.enableNetConnect()
+})
+
+describe('run', () => {
+  it('passes, creates the comment, writes the summary, the report and every output', async () => {
+    datafoldDiff(12, doneBody(0, 0))
+    let posted = ''
+    const gh = nock(GITHUB)
+      .get('/user')
+      .reply(403, { message: 'Resource not accessible by integration' })
+      .get('/repos/acme/warehouse/issues/42/comments')
+      .query(true)
+      .reply(200, [])
+      .post('/repos/acme/warehouse/issues/42/comments', (body: { body: string }) => {
+        posted = body.body
+        return true
+      })
+      .reply(201, {
+        id: 901,
+        html_url: 'https://github.com/acme/warehouse/pull/42#issuecomment-901',
+        body: '',
+        user: { login: 'github-actions[bot]', type: 'Bot' }
+      })
+    const { io, seen } = recordingIO()
+    const evaluation = await run(inputs({ 'max-rows-removed': '0' }), io)
+
+    expect(evaluation.result).toBe('pass')
+    expect(seen.failed).toBeNull()
+    expect(gh.isDone()).toBe(true)
+    expect(posted.startsWith(MARKER)).toBe(true)
+    expect(posted).toContain('analytics.prod.model_12')
+    expect(seen.summary).toContain('analytics.prod.model_12')
+    expect(seen.reports['datafold-diff-gate-default.md']).toBe(seen.summary)
+    expect(seen.outputs).toMatchObject({
+      result: 'pass',
+      'breach-count': '0',
+      breaches: '[]',
+      'rows-removed': '0',
+      'report-path': '/runner/temp/datafold-diff-gate-default.md',
+      'comment-id': '901',
+      'comment-url': 'https://github.com/acme/warehouse/pull/42#issuecomment-901'
+    })
+  })
+
+  it('fails after publishing when a threshold is exceeded, listing every breach', async () => {
+    datafoldDiff(12, doneBody(3, 250))
+    const { io, seen } = recordingIO()
+    await run(
+      inputs({ 'max-rows-removed': '0', 'max-rows-changed': '1%', 'comment-mode': 'off' }),
+      io
+    )
+
+    expect(seen.outputs.result).toBe('fail')
+    expect(seen.outputs['breach-count']).toBe('2')
+    expect(seen.failed).toContain(
+      'diff 12 (analytics.pr_42.model_12): rows-removed 3 (0.03%) > max 0'
+    )
+    expect(seen.failed).toContain('rows-changed 250 (2.50%) > max 1%')
+    expect(seen.annotations).toHaveLength(2)
+    expect(seen.summary).toContain('❌')
+  })
+
+  it.each([
+    ['true', 'true', 'failed'],
+    ['false', 'true', null],
+    ['true', 'false', 'failed'],
+    ['false', 'false', null]
+  ])(
+    'a breach with fail-on-breach %s and fail-on-error %s → %s',
+    async (failOnBreach, failOnError, expected) => {
+      datafoldDiff(12, doneBody(3, 0))
+      const { io, seen } = recordingIO()
+      await run(
+        inputs({
+          'max-rows-removed': '0',
+          'comment-mode': 'off',
+          'fail-on-breach': failOnBreach,
+          'fail-on-error': failOnError
+        }),
+        io
+      )
+      expect(seen.outputs.result).toBe('fail')
+      expect(seen.failed === null ? null : 'failed').toBe(expected)
+    }
+  )
+
+  it.each([
+    ['true', 'failed'],
+    ['false', null]
+  ])('a failed diff with fail-on-error %s → %s', async (failOnError, expected) => {
+    datafoldDiff(12, {
+      status: 'failed',
+      error: {
+        error_type: 'QueryError',
+        error_value: 'relation does not exist',
+        is_retryable: false
+      }
+    })
+    const { io, seen } = recordingIO()
+    await run(inputs({ 'comment-mode': 'off', 'fail-on-error': failOnError }), io)
+    expect(seen.outputs.result).toBe('error')
+    expect(seen.failed === null ? null : 'failed').toBe(expected)
+    expect(seen.summary).toContain('relation does not exist')
+  })
+
+  it('writes no comment and calls no GitHub API without a pull request', async () => {
+    datafoldDiff(12, doneBody(0, 0))
+    const { io, seen } = recordingIO({ eventName: 'push', payload: {} })
+    await run(inputs(), io)
+    expect(seen.info.some((line) => line.includes('No PR comment') && line.includes('push'))).toBe(
+      true
+    )
+    expect(seen.outputs['comment-id']).toBe('')
+    expect(seen.outputs.result).toBe('pass')
+    expect(nock.pendingMocks()).toEqual([])
+  })
+
+  it('warns and still decides the check when the token cannot write (fork PR)', async () => {
+    datafoldDiff(12, doneBody(3, 0))
+    nock(GITHUB)
+      .get('/user')
+      .reply(403, { message: 'Resource not accessible by integration' })
+      .get('/repos/acme/warehouse/issues/42/comments')
+      .query(true)
+      .reply(200, [])
+      .post('/repos/acme/warehouse/issues/42/comments')
+      .reply(403, { message: 'Resource not accessible by integration' })
+    const { io, seen } = recordingIO()
+    await run(inputs({ 'max-rows-removed': '0' }), io)
+    expect(seen.warnings.some((w) => w.includes('pull-requests: write'))).toBe(true)
+    expect(seen.outputs['comment-id']).toBe('')
+    expect(seen.summary).not.toBe('')
+    expect(seen.failed).toContain('rows-removed')
+  })
+
+  it('never writes the API key or the token anywhere, even when Datafold echoes the key', async () => {
+    datafoldDiff(12, {
+      status: 'failed',
+      error: {
+        error_type: 'AuthError',
+        error_value: `bad key ${API_KEY} (${Buffer.from(API_KEY).toString('base64')})`
+      }
+    })
+    const { io, seen } = recordingIO({ eventName: 'push', payload: {} })
+    await run(inputs(), io)
+    const written = JSON.stringify(seen)
+    expect(written).toContain('bad key ***')
+    for (const secret of [API_KEY, TOKEN]) {
+      expect(written).not.toContain(secret)
+      expect(written).not.toContain(Buffer.from(secret).toString('base64'))
+    }
+  })
+})
