@@ -1,5 +1,5 @@
-// ESM TypeScript under jest 30: ts-jest in ESM mode, `.js` suffixes in imports mapped back to the
-// `.ts` sources, and undici (octokit's fetch) mapped to a stand-in so nock sees GitHub calls too.
+// ESM TypeScript under jest 30: ts-jest in ESM mode, and `.js` suffixes in imports mapped back to
+// the `.ts` sources. Octokit's own fetch is invisible to nock: tests hand it globalThis.fetch.
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],

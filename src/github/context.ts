@@ -19,7 +19,9 @@ function readPayload(path: string | undefined): Record<string, unknown> {
   if (!path) return {}
   try {
     const payload: unknown = JSON.parse(readFileSync(path, 'utf8'))
-    return typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {}
+    return typeof payload === 'object' && payload !== null
+      ? (payload as Record<string, unknown>)
+      : {}
   } catch {
     return {}
   }

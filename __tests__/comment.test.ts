@@ -1,0 +1,457 @@
+// upsertComment and createGitHubClient against nock playing the GitHub REST API, on github.com
+// and on a GitHub Enterprise Server-like host under /api/v3. Assertions are on what was sent.
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import nock from 'nock'
+import {
+  commentMarker,
+  CommentPermissionError,
+  upsertComment,
+  type UpsertCommentOptions
+} from '../src/github/comment.js'
+import { createGitHubClient } from '../src/github/octokit.js'
+
+const TOKEN = 'ghs_SECRET_TOKEN_5f3a'
+const MARKER = commentMarker('default')
+const BODY = `${MARKER}\n### Datafold diff gate: pass\n\n| diff | rows removed |\n|---|---|\n| 12 | 0 |`
+const BOT = { login: 'github-actions[bot]', type: 'Bot' }
+const PERSON = { login: 'octocat', type: 'User' }
+
+interface Call {
+  method: string
+  path: string
+  body: unknown
+}
+
+interface Host {
+  name: string
+  origin: string
+  prefix: string
+}
+
+const HOSTS: Host[] = [
+  { name: 'github.com', origin: 'https://api.github.com', prefix: '' },
+  { name: 'GitHub Enterprise Server', origin: 'https://ghe.example', prefix: '/api/v3' }
+]
+
+const COMMENTS = '/repos/acme/warehouse/issues/42/comments'
+
+function comment(id: number, user: { login: string; type: string } | null, body: string) {
+  return {
+    id,
+    body,
+    user,
+    html_url: `https://github.com/acme/warehouse/pull/42#issuecomment-${id}`,
+    created_at: new Date(Date.UTC(2026, 10, 1, 0, 0, id)).toISOString()
+  }
+}
+
+function options(overrides: Partial<UpsertCommentOptions> = {}): UpsertCommentOptions {
+  return {
+    owner: 'acme',
+    repo: 'warehouse',
+    issueNumber: 42,
+    marker: MARKER,
+    body: BODY,
+    mode: 'update',
+    ...overrides
+  }
+}
+
+/** nock for one host, recording every request it answers, in order. */
+function fakeGitHub(host: Host) {
+  const calls: Call[] = []
+  const logs: string[] = []
+  const scope = nock(host.origin)
+  const p = (path: string) => `${host.prefix}${path}`
+  const answer = (status: number, data: nock.Body = '', headers?: nock.ReplyHeaders) =>
+    function (this: nock.ReplyFnContext, uri: string, body: nock.Body): nock.ReplyFnResult {
+      calls.push({ method: this.req.method, path: uri, body })
+      return headers ? [status, data, headers] : [status, data]
+    }
+  const client = () =>
+    createGitHubClient(TOKEN, {
+      baseUrl: `${host.origin}${host.prefix}`,
+      fetch: globalThis.fetch,
+      log: (message) => logs.push(message)
+    })
+  /** GET /user as a GITHUB_TOKEN answers it. */
+  const actionsToken = () =>
+    scope.get(p('/user')).reply(answer(403, { message: 'Resource not accessible by integration' }))
+  const listing = (comments: object[]) =>
+    scope.get(p(COMMENTS)).query({ per_page: '100' }).reply(answer(200, comments))
+  const created = (id: number) => scope.post(p(COMMENTS)).reply(answer(201, comment(id, BOT, BODY)))
+  const updated = (id: number) =>
+    scope
+      .patch(p(`/repos/acme/warehouse/issues/comments/${id}`))
+      .reply(answer(200, comment(id, BOT, BODY)))
+  const deleted = (id: number) =>
+    scope.delete(p(`/repos/acme/warehouse/issues/comments/${id}`)).reply(answer(204))
+  return { scope, calls, logs, p, answer, client, actionsToken, listing, created, updated, deleted }
+}
+
+beforeAll(() => {
+  nock.disableNetConnect()
+})
+
+afterEach(() => {
+  const pending = nock.pendingMocks()
+  nock.cleanAll()
+  expect(pending).toEqual([])
+})
+
+describe('commentMarker', () => {
+  it('is an HTML comment naming the key', () => {
+    expect(commentMarker('default')).toBe('<!-- datafold-diff-gate:default -->')
+    expect(commentMarker('nightly-42')).toBe('<!-- datafold-diff-gate:nightly-42 -->')
+  })
+})
+
+describe.each(HOSTS)('upsertComment on $name', (host) => {
+  it('creates the comment when there is none, under the API prefix', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([comment(1, PERSON, 'LGTM')])
+    gh.created(901)
+
+    const posted = await upsertComment(await gh.client(), options())
+
+    expect(posted).toEqual({
+      id: 901,
+      url: 'https://github.com/acme/warehouse/pull/42#issuecomment-901',
+      action: 'created'
+    })
+    expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      `GET ${gh.p('/user')}`,
+      `GET ${gh.p(COMMENTS)}?per_page=100`,
+      `POST ${gh.p(COMMENTS)}`
+    ])
+    expect(gh.calls.every((c) => c.path.startsWith(`${host.prefix}/`))).toBe(true)
+    expect(gh.calls[2]?.body).toEqual({ body: BODY })
+  })
+
+  it('reads every page and edits the comment it finds on page 3 of 3', async () => {
+    const gh = fakeGitHub(host)
+    const base = `${host.origin}${host.prefix}/repositories/7/issues/42/comments`
+    const link = (page: number) =>
+      `<${base}?per_page=100&page=${page + 1}>; rel="next", <${base}?per_page=100&page=3>; rel="last"`
+    const people = (from: number) =>
+      Array.from({ length: 100 }, (_, i) => comment(from + i, PERSON, `comment ${from + i}`))
+    gh.actionsToken()
+    gh.scope
+      .get(gh.p(COMMENTS))
+      .query({ per_page: '100' })
+      .reply(gh.answer(200, people(1), { link: link(1) }))
+      .get(gh.p('/repositories/7/issues/42/comments'))
+      .query({ per_page: '100', page: '2' })
+      .reply(gh.answer(200, people(101), { link: link(2) }))
+      .get(gh.p('/repositories/7/issues/42/comments'))
+      .query({ per_page: '100', page: '3' })
+      .reply(
+        gh.answer(200, [comment(201, PERSON, 'one more'), comment(777, BOT, `${MARKER}\nold`)])
+      )
+    gh.updated(777)
+
+    const posted = await upsertComment(await gh.client(), options())
+
+    expect(posted).toMatchObject({ id: 777, action: 'updated' })
+    expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      `GET ${gh.p('/user')}`,
+      `GET ${gh.p(COMMENTS)}?per_page=100`,
+      `GET ${gh.p('/repositories/7/issues/42/comments')}?per_page=100&page=2`,
+      `GET ${gh.p('/repositories/7/issues/42/comments')}?per_page=100&page=3`,
+      `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/777')}`
+    ])
+    expect(gh.calls[4]?.body).toEqual({ body: BODY })
+  })
+
+  it('never touches a comment in which a person pasted the marker', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([
+      comment(5, PERSON, `Why is ${MARKER} in my comment?`),
+      // A person whose login imitates the bot is still a User.
+      comment(6, { login: 'github-actions[bot]', type: 'User' }, `${MARKER}\nfake`)
+    ])
+    gh.created(902)
+
+    const posted = await upsertComment(await gh.client(), options())
+
+    expect(posted).toMatchObject({ id: 902, action: 'created' })
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'POST'])
+  })
+
+  it('with a personal token, only that account’s comments are candidates', async () => {
+    const gh = fakeGitHub(host)
+    gh.scope.get(gh.p('/user')).reply(gh.answer(200, { login: 'release-bot', type: 'User' }))
+    gh.listing([
+      comment(10, BOT, `${MARKER}\nwritten by a GITHUB_TOKEN run`),
+      comment(11, { login: 'release-bot', type: 'User' }, `${MARKER}\nours`),
+      comment(12, PERSON, `${MARKER}\npasted`),
+      comment(13, { login: 'release-bot', type: 'User' }, 'ours, without the marker')
+    ])
+    gh.updated(11)
+
+    const posted = await upsertComment(await gh.client(), options())
+
+    expect(posted).toMatchObject({ id: 11, action: 'updated' })
+    expect(gh.calls.map((c) => `${c.method} ${c.path}`).slice(2)).toEqual([
+      `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/11')}`
+    ])
+  })
+
+  it('update: edits the newest candidate, then deletes the older one a racing run left', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([
+      comment(30, BOT, `${MARKER}\nfirst run`),
+      comment(31, PERSON, 'a review'),
+      comment(35, BOT, `${MARKER}\nsecond run`),
+      comment(36, BOT, `${commentMarker('other-key')}\nanother gate`)
+    ])
+    gh.updated(35)
+    gh.deleted(30)
+
+    const posted = await upsertComment(await gh.client(), options())
+
+    expect(posted).toMatchObject({ id: 35, action: 'updated' })
+    expect(gh.calls.map((c) => `${c.method} ${c.path}`).slice(2)).toEqual([
+      `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/35')}`,
+      `DELETE ${gh.p('/repos/acme/warehouse/issues/comments/30')}`
+    ])
+    expect(gh.calls[2]?.body).toEqual({ body: BODY })
+  })
+
+  it('recreate: deletes every candidate first, then creates the comment', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([
+      comment(40, BOT, `${MARKER}\nolder`),
+      comment(41, PERSON, `${MARKER}\npasted by a person`),
+      comment(44, BOT, `${MARKER}\nnewer`)
+    ])
+    gh.deleted(44)
+    gh.deleted(40)
+    gh.created(950)
+
+    const posted = await upsertComment(await gh.client(), options({ mode: 'recreate' }))
+
+    expect(posted).toMatchObject({ id: 950, action: 'created' })
+    expect(gh.calls.map((c) => `${c.method} ${c.path}`).slice(2)).toEqual([
+      `DELETE ${gh.p('/repos/acme/warehouse/issues/comments/44')}`,
+      `DELETE ${gh.p('/repos/acme/warehouse/issues/comments/40')}`,
+      `POST ${gh.p(COMMENTS)}`
+    ])
+    expect(gh.calls[4]?.body).toEqual({ body: BODY })
+  })
+
+  it('turns a 403 on create into a CommentPermissionError naming the permission', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([])
+    gh.scope
+      .post(gh.p(COMMENTS))
+      .reply(gh.answer(403, { message: 'Resource not accessible by integration' }))
+
+    const error = await upsertComment(await gh.client(), options()).catch((e: unknown) => e)
+
+    expect(error).toBeInstanceOf(CommentPermissionError)
+    const message = (error as CommentPermissionError).message
+    expect(message).toContain('`pull-requests: write`')
+    expect(message).toContain('README section "Fork pull requests')
+    expect(message).toContain('Resource not accessible by integration')
+    expect(message).not.toContain(TOKEN)
+    // A permission error is not retried.
+    expect(gh.calls.filter((c) => c.method === 'POST')).toHaveLength(1)
+  })
+
+  it('retries a secondary rate limit (403 with retry-after) and then succeeds', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([])
+    gh.scope.post(gh.p(COMMENTS)).reply(
+      gh.answer(
+        403,
+        {
+          message:
+            'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
+        },
+        { 'retry-after': '1' }
+      )
+    )
+    gh.created(960)
+
+    const posted = await upsertComment(await gh.client(), options())
+
+    expect(posted).toMatchObject({ id: 960, action: 'created' })
+    const posts = gh.calls.filter((c) => c.method === 'POST')
+    expect(posts).toHaveLength(2)
+    expect(posts.map((c) => c.body)).toEqual([{ body: BODY }, { body: BODY }])
+    expect(
+      gh.logs.some((m) => m.includes('secondary rate limit') && m.includes('retry 1 of 2'))
+    ).toBe(true)
+    expect(gh.logs.join('\n')).not.toContain(TOKEN)
+  })
+})
+
+describe('upsertComment, further cases', () => {
+  const host = HOSTS[0] as Host
+
+  it('does not wait a minute or more for a secondary rate limit, and does not call it a permission problem', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([])
+    gh.scope
+      .post(COMMENTS)
+      .reply(
+        gh.answer(
+          403,
+          { message: 'You have exceeded a secondary rate limit.' },
+          { 'retry-after': '90' }
+        )
+      )
+
+    const error = await upsertComment(await gh.client(), options()).catch((e: unknown) => e)
+
+    expect(error).toBeInstanceOf(Error)
+    expect(error).not.toBeInstanceOf(CommentPermissionError)
+    expect(gh.calls.filter((c) => c.method === 'POST')).toHaveLength(1)
+    expect(gh.logs.some((m) => m.includes('not retrying'))).toBe(true)
+  })
+
+  it('retries a primary rate limit at most twice', async () => {
+    const gh = fakeGitHub(host)
+    const limited = () =>
+      gh.answer(
+        403,
+        { message: 'API rate limit exceeded for installation ID 1.' },
+        {
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Math.floor(Date.now() / 1000))
+        }
+      )
+    gh.actionsToken()
+    gh.scope
+      .get(COMMENTS)
+      .query(true)
+      .reply(limited())
+      .get(COMMENTS)
+      .query(true)
+      .reply(limited())
+      .get(COMMENTS)
+      .query(true)
+      .reply(limited())
+
+    const error = await upsertComment(await gh.client(), options()).catch((e: unknown) => e)
+
+    expect(error).toBeInstanceOf(Error)
+    expect(error).not.toBeInstanceOf(CommentPermissionError)
+    expect(gh.calls.filter((c) => c.path.startsWith(COMMENTS))).toHaveLength(3)
+    expect(gh.logs.filter((m) => m.includes('retr'))).toEqual([
+      expect.stringContaining('retry 1 of 2'),
+      expect.stringContaining('retry 2 of 2'),
+      expect.stringContaining('gave up after 2 retries')
+    ])
+  })
+
+  it('turns a 403 on edit into a CommentPermissionError too (Dependabot, read-only token)', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([comment(70, BOT, `${MARKER}\nold`)])
+    gh.scope
+      .patch('/repos/acme/warehouse/issues/comments/70')
+      .reply(gh.answer(403, { message: 'Resource not accessible by integration' }))
+
+    await expect(upsertComment(await gh.client(), options())).rejects.toThrow(
+      CommentPermissionError
+    )
+  })
+
+  it('creates a new comment when the one it meant to edit was deleted meanwhile', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([comment(80, BOT, `${MARKER}\nold`)])
+    gh.scope
+      .patch('/repos/acme/warehouse/issues/comments/80')
+      .reply(gh.answer(404, { message: 'Not Found' }))
+    gh.created(981)
+
+    const posted = await upsertComment(await gh.client(), options())
+
+    expect(posted).toMatchObject({ id: 981, action: 'created' })
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'PATCH', 'POST'])
+  })
+
+  it('recreate: a candidate already deleted by a racing run is not an error', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([comment(90, BOT, `${MARKER}\nold`)])
+    gh.scope
+      .delete('/repos/acme/warehouse/issues/comments/90')
+      .reply(gh.answer(404, { message: 'Not Found' }))
+    gh.created(991)
+
+    const posted = await upsertComment(await gh.client(), options({ mode: 'recreate' }))
+
+    expect(posted).toMatchObject({ id: 991, action: 'created' })
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'DELETE', 'POST'])
+  })
+
+  it('ignores comments of deleted accounts and puts the marker on a body that lacks it', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([comment(95, null, `${MARKER}\nby a deleted account`)])
+    gh.created(996)
+
+    await upsertComment(await gh.client(), options({ body: 'no marker here' }))
+
+    expect(gh.calls[2]).toMatchObject({
+      method: 'POST',
+      body: { body: `${MARKER}\nno marker here` }
+    })
+  })
+
+  it('stops, writing nothing, when the token is refused outright', async () => {
+    const gh = fakeGitHub(host)
+    gh.scope.get('/user').reply(gh.answer(401, { message: 'Bad credentials' }))
+
+    const error = await upsertComment(await gh.client(), options()).catch((e: unknown) => e)
+
+    expect(error).toBeInstanceOf(Error)
+    expect(error).not.toBeInstanceOf(CommentPermissionError)
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET'])
+  })
+})
+
+describe('createGitHubClient', () => {
+  it('sends the token and the base URL it was given', async () => {
+    const scope = nock('https://ghe.example', {
+      reqheaders: { authorization: `token ${TOKEN}` }
+    })
+      .get('/api/v3/user')
+      .reply(200, { login: 'someone' })
+    const github = await createGitHubClient(TOKEN, {
+      baseUrl: 'https://ghe.example/api/v3',
+      fetch: globalThis.fetch
+    })
+
+    const { data } = await github.rest.users.getAuthenticated()
+
+    expect(data.login).toBe('someone')
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('keeps @actions/github’s proxy-aware fetch when no fetch is given', async () => {
+    const github = await createGitHubClient(TOKEN, { baseUrl: 'https://ghe.example/api/v3' })
+    const defaults = github.request.endpoint.DEFAULTS
+    expect(defaults.baseUrl).toBe('https://ghe.example/api/v3')
+    expect(typeof defaults.request?.fetch).toBe('function')
+    expect(defaults.request?.fetch).not.toBe(globalThis.fetch)
+  })
+
+  it('loads @actions/github and the plugins lazily (type-only imports at the top)', () => {
+    const source = readFileSync(new URL('../src/github/octokit.ts', import.meta.url), 'utf8')
+    const staticImports = source.split('\n').filter((line) => /^import\s/.test(line))
+    expect(staticImports.every((line) => line.startsWith('import type '))).toBe(true)
+  })
+})

@@ -1,0 +1,165 @@
+// findPullRequest: which pull request a run comments on, for every kind of event.
+import { describe, expect, it } from '@jest/globals'
+import { findPullRequest, type PullRequestTarget } from '../src/github/pull-request.js'
+
+interface Case {
+  name: string
+  eventName: string
+  payload: Record<string, unknown>
+  input?: number
+  expected: number | RegExp[]
+}
+
+const REPO = { id: 1001, full_name: 'acme/warehouse' }
+const runWith = (pullRequests: unknown) => ({
+  workflow_run: { id: 9, event: 'pull_request', pull_requests: pullRequests },
+  repository: REPO
+})
+const listed = (number: number, baseRepoId = REPO.id) => ({
+  number,
+  head: { ref: 'feature', repo: { id: baseRepoId } },
+  base: { ref: 'main', repo: { id: baseRepoId } }
+})
+
+const CASES: Case[] = [
+  {
+    name: 'pull_request',
+    eventName: 'pull_request',
+    payload: { action: 'synchronize', pull_request: { number: 42 } },
+    expected: 42
+  },
+  {
+    name: 'pull_request_target',
+    eventName: 'pull_request_target',
+    payload: { pull_request: { number: 7 } },
+    expected: 7
+  },
+  {
+    name: 'pull_request_review',
+    eventName: 'pull_request_review',
+    payload: { review: { id: 1 }, pull_request: { number: 8 } },
+    expected: 8
+  },
+  {
+    name: 'pull_request_review_comment',
+    eventName: 'pull_request_review_comment',
+    payload: { comment: { id: 1 }, pull_request: { number: 9 } },
+    expected: 9
+  },
+  {
+    name: 'pull_request without a number in its payload',
+    eventName: 'pull_request',
+    payload: {},
+    expected: [/pull_request event payload has no pull_request\.number/, /set pr-number/]
+  },
+  {
+    name: 'issue_comment on a pull request',
+    eventName: 'issue_comment',
+    payload: { issue: { number: 15, pull_request: { url: 'https://api.github.com/…/pulls/15' } } },
+    expected: 15
+  },
+  {
+    name: 'issue_comment on a plain issue',
+    eventName: 'issue_comment',
+    payload: { issue: { number: 16 } },
+    expected: [/comment on issue #16, which is not a pull request/, /set pr-number to comment/]
+  },
+  {
+    name: 'workflow_run with one pull request',
+    eventName: 'workflow_run',
+    payload: runWith([listed(23)]),
+    expected: 23
+  },
+  {
+    name: 'workflow_run from a fork (no pull requests listed)',
+    eventName: 'workflow_run',
+    payload: runWith([]),
+    expected: [/workflow_run lists 0 pull requests \(runs from forks list none\)/, /pass pr-number/]
+  },
+  {
+    name: 'workflow_run without a pull_requests list',
+    eventName: 'workflow_run',
+    payload: { workflow_run: { id: 9 } },
+    expected: [/workflow_run lists 0 pull requests/]
+  },
+  {
+    name: 'workflow_run with two pull requests',
+    eventName: 'workflow_run',
+    payload: runWith([listed(23), listed(24)]),
+    expected: [/workflow_run lists 2 pull requests \(#23, #24\)/, /ambiguous: pass pr-number/]
+  },
+  {
+    name: 'workflow_run also listing a pull request into another repository',
+    eventName: 'workflow_run',
+    payload: runWith([listed(500, 2002), listed(23)]),
+    expected: 23
+  },
+  {
+    name: 'push',
+    eventName: 'push',
+    payload: { ref: 'refs/heads/main' },
+    expected: [
+      /^this run was triggered by push, which has no pull request; set pr-number to comment$/
+    ]
+  },
+  {
+    name: 'schedule',
+    eventName: 'schedule',
+    payload: {},
+    expected: [/triggered by schedule, which has no pull request/]
+  },
+  {
+    name: 'workflow_dispatch',
+    eventName: 'workflow_dispatch',
+    payload: { inputs: {} },
+    expected: [/triggered by workflow_dispatch, which has no pull request/]
+  },
+  {
+    name: 'an unknown event name',
+    eventName: '',
+    payload: {},
+    expected: [/GITHUB_EVENT_NAME is empty/, /set pr-number/]
+  },
+  {
+    name: 'pr-number on a push',
+    eventName: 'push',
+    payload: {},
+    input: 99,
+    expected: 99
+  },
+  {
+    name: 'pr-number wins over the pull request of the event',
+    eventName: 'pull_request',
+    payload: { pull_request: { number: 42 } },
+    input: 99,
+    expected: 99
+  },
+  {
+    name: 'pr-number on a workflow_run from a fork',
+    eventName: 'workflow_run',
+    payload: runWith([]),
+    input: 31,
+    expected: 31
+  }
+]
+
+describe('findPullRequest', () => {
+  it.each(CASES)('$name', ({ eventName, payload, input, expected }) => {
+    const target: PullRequestTarget = findPullRequest({ eventName, payload }, input ?? null)
+    if (typeof expected === 'number') {
+      expect(target).toEqual({ number: expected })
+      return
+    }
+    expect(target.number).toBeNull()
+    const reason = 'reason' in target ? target.reason : ''
+    for (const pattern of expected) expect(reason).toMatch(pattern)
+  })
+
+  it('ignores numbers that are not positive integers', () => {
+    for (const number of ['42', 0, -1, 1.5, null]) {
+      expect(
+        findPullRequest({ eventName: 'pull_request', payload: { pull_request: { number } } }, null)
+      ).toEqual({ number: null, reason: expect.stringContaining('no pull_request.number') })
+    }
+  })
+})

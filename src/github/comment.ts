@@ -1,0 +1,205 @@
+// The one report comment on a pull request: found again by a hidden marker and by who wrote it,
+// then edited in place or replaced. Only comments the action's own account wrote are touched, so a
+// person who quotes the marker never sees their comment edited or deleted.
+import type { GitHubClient } from './octokit.js'
+
+export type CommentMode = 'update' | 'recreate'
+
+export interface UpsertCommentOptions {
+  owner: string
+  repo: string
+  issueNumber: number
+  marker: string
+  /** The whole comment, the marker included (the caller puts it at the top). */
+  body: string
+  mode: CommentMode
+  log?: (message: string) => void
+}
+
+export interface PostedComment {
+  id: number
+  url: string
+  action: 'created' | 'updated'
+}
+
+/** The token cannot write comments here: a read-only GITHUB_TOKEN (fork PRs, Dependabot) or a
+ * `permissions:` block without `pull-requests: write`. The caller reports it as a warning. */
+export class CommentPermissionError extends Error {
+  readonly status: number
+
+  constructor(message: string, status: number, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'CommentPermissionError'
+    this.status = status
+  }
+}
+
+export function commentMarker(key: string): string {
+  return `<!-- datafold-diff-gate:${key} -->`
+}
+
+/** The author a GITHUB_TOKEN posts as. */
+const ACTIONS_BOT = { login: 'github-actions[bot]', type: 'Bot' }
+
+type Author = { login: string; type: string | null }
+
+interface IssueComment {
+  id: number
+  body?: string | null
+  html_url: string
+  user: { login: string; type: string } | null
+}
+
+export async function upsertComment(
+  github: GitHubClient,
+  options: UpsertCommentOptions
+): Promise<PostedComment> {
+  const { owner, repo, issueNumber, marker, mode } = options
+  const log = options.log ?? (() => undefined)
+  // Without the marker the next run could not find this comment again and would add another.
+  const body = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`
+
+  const author = await postingAs(github)
+  const comments: IssueComment[] = await github.paginate(github.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: issueNumber,
+    per_page: 100
+  })
+  const candidates = comments
+    .filter((comment) => (comment.body ?? '').includes(marker) && isBy(comment, author))
+    .sort((a, b) => b.id - a.id)
+  log(
+    `Found ${candidates.length} earlier report comment(s) by ${author.login} on #${issueNumber} ` +
+      `among ${comments.length} comment(s)`
+  )
+
+  const [newest, ...older] = candidates
+  if (mode === 'update' && newest) {
+    const updated = await update(github, options, newest.id, body, log)
+    for (const duplicate of older) await remove(github, options, duplicate.id, log)
+    if (updated) return { ...updated, action: 'updated' }
+  } else {
+    for (const candidate of candidates) await remove(github, options, candidate.id, log)
+  }
+
+  const created = await write(`POST a comment on #${issueNumber}`, () =>
+    github.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
+  )
+  return { id: created.data.id, url: created.data.html_url, action: 'created' }
+}
+
+/** Who this token comments as. `GET /user` names the account behind a personal token; a
+ * GITHUB_TOKEN (and an app's installation token) is refused, and posts as github-actions[bot]. */
+async function postingAs(github: GitHubClient): Promise<Author> {
+  try {
+    const { data } = await github.rest.users.getAuthenticated()
+    return { login: data.login, type: null }
+  } catch (error) {
+    const status = statusOf(error)
+    if (status === 403 || status === 404) return ACTIONS_BOT
+    throw error
+  }
+}
+
+function isBy(comment: IssueComment, author: Author): boolean {
+  const user = comment.user
+  if (!user || user.login !== author.login) return false
+  return author.type === null || user.type === author.type
+}
+
+/** Edits the comment; null when it is gone (a concurrent `recreate` run deleted it meanwhile). */
+async function update(
+  github: GitHubClient,
+  options: UpsertCommentOptions,
+  commentId: number,
+  body: string,
+  log: (message: string) => void
+): Promise<{ id: number; url: string } | null> {
+  const { owner, repo } = options
+  try {
+    const { data } = await write(`PATCH comment ${commentId}`, () =>
+      github.rest.issues.updateComment({ owner, repo, comment_id: commentId, body })
+    )
+    return { id: data.id, url: data.html_url }
+  } catch (error) {
+    if (!(error instanceof CommentPermissionError && error.status === 404)) throw error
+    log(`Comment ${commentId} is gone (deleted by a concurrent run?); creating a new one`)
+    return null
+  }
+}
+
+async function remove(
+  github: GitHubClient,
+  options: UpsertCommentOptions,
+  commentId: number,
+  log: (message: string) => void
+): Promise<void> {
+  const { owner, repo } = options
+  try {
+    await write(`DELETE comment ${commentId}`, () =>
+      github.rest.issues.deleteComment({ owner, repo, comment_id: commentId })
+    )
+    log(`Deleted earlier report comment ${commentId}`)
+  } catch (error) {
+    // Already deleted by a run racing this one: the goal is reached either way.
+    if (error instanceof CommentPermissionError && error.status === 404) {
+      log(`Earlier report comment ${commentId} was already deleted`)
+      return
+    }
+    throw error
+  }
+}
+
+/** Runs one write, turning GitHub's "you may not" answers into a CommentPermissionError. */
+async function write<T>(what: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request()
+  } catch (error) {
+    const status = statusOf(error)
+    if ((status === 403 || status === 404) && !isRateLimit(error)) {
+      throw new CommentPermissionError(
+        `Could not write the PR comment: GitHub answered ${status} to ${what} ` +
+          `(${githubMessage(error)}). The token needs the \`pull-requests: write\` permission: ` +
+          'add it to the workflow or job `permissions:` block. Pull requests from forks and ' +
+          "Dependabot's get a read-only GITHUB_TOKEN whatever the workflow asks for; see the " +
+          'README section "Fork pull requests and permissions".',
+        status,
+        { cause: error }
+      )
+    }
+    throw error
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('status' in error)) return undefined
+  return typeof error.status === 'number' ? error.status : undefined
+}
+
+/** A 403 that means "slow down", left over after the throttling plugin gave up on retrying. */
+function isRateLimit(error: unknown): boolean {
+  const headers = responseOf(error)?.headers ?? {}
+  return (
+    headers['retry-after'] !== undefined ||
+    headers['x-ratelimit-remaining'] === '0' ||
+    /rate limit/i.test(githubMessage(error))
+  )
+}
+
+function responseOf(
+  error: unknown
+): { headers?: Record<string, string | number | undefined>; data?: unknown } | undefined {
+  if (typeof error !== 'object' || error === null || !('response' in error)) return undefined
+  const response = error.response
+  return typeof response === 'object' && response !== null ? response : undefined
+}
+
+/** GitHub's own `message` field, else the error's message. */
+function githubMessage(error: unknown): string {
+  const data = responseOf(error)?.data
+  if (typeof data === 'object' && data !== null && 'message' in data) {
+    if (typeof data.message === 'string') return data.message
+  }
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,73 @@
+// The GitHub REST client the comment is written with. @actions/github and the octokit plugins are
+// loaded on first use, so a run that writes no comment never pays for loading them.
+import type { getOctokit } from '@actions/github'
+
+export type GitHubClient = ReturnType<typeof getOctokit>
+
+export interface GitHubClientOptions {
+  /** The REST API root: `https://api.github.com`, or `https://HOST/api/v3` on GitHub Enterprise Server. */
+  baseUrl: string
+  /** Replaces @actions/github's proxy-aware undici fetch; tests pass the global fetch so nock sees calls. */
+  fetch?: typeof fetch
+  log?: (message: string) => void
+}
+
+/** How often a request that hit a rate limit is tried again, and the longest wait worth taking. */
+const MAX_RATE_LIMIT_RETRIES = 2
+const MAX_RATE_LIMIT_WAIT_SECONDS = 60
+
+/** Numbers each client, so that each one spaces its own writes (see `throttle.id` below). */
+let clientCount = 0
+
+export async function createGitHubClient(
+  token: string,
+  options: GitHubClientOptions
+): Promise<GitHubClient> {
+  const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
+    import('@actions/github'),
+    import('@octokit/plugin-retry'),
+    import('@octokit/plugin-throttling')
+  ])
+  const log = options.log ?? (() => undefined)
+
+  const onLimit =
+    (kind: string) =>
+    (
+      retryAfter: number,
+      request: { method: string; url: string },
+      _octokit: unknown,
+      retryCount: number
+    ): boolean => {
+      const what = `GitHub ${kind} on ${request.method} ${request.url}`
+      if (retryCount >= MAX_RATE_LIMIT_RETRIES) {
+        log(`${what}: gave up after ${retryCount} retries`)
+        return false
+      }
+      if (retryAfter >= MAX_RATE_LIMIT_WAIT_SECONDS) {
+        log(`${what}: the wait (${retryAfter}s) is a minute or more, not retrying`)
+        return false
+      }
+      log(`${what}: retry ${retryCount + 1} of ${MAX_RATE_LIMIT_RETRIES} in ${retryAfter}s`)
+      return true
+    }
+
+  return getOctokit(
+    token,
+    {
+      baseUrl: options.baseUrl,
+      // Only override `request` when a fetch is given: @actions/github's defaults are merged
+      // shallowly, and `request: undefined` would drop its proxy-aware fetch.
+      ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+      throttle: {
+        // The throttling plugin keeps its write limiters (a second between writes, three between
+        // comments) in module-wide groups keyed by this id: one key per client keeps clients
+        // that share the process from queueing behind one another.
+        id: `datafold-diff-gate-${++clientCount}`,
+        onRateLimit: onLimit('rate limit'),
+        onSecondaryRateLimit: onLimit('secondary rate limit')
+      }
+    },
+    retry,
+    throttling
+  )
+}
