@@ -54,7 +54,8 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     apiKey: inputs.apiKey,
     userAgent: USER_AGENT,
     fetch: io.fetch,
-    sleep: io.sleep
+    sleep: io.sleep,
+    now: io.now
   })
   const fetched = await fetchDiffs(diffIds, {
     client,
@@ -79,7 +80,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     `datafold-diff-gate-${inputs.commentKey.replace(/[^A-Za-z0-9._-]/g, '_')}.md`,
     report
   )
-  const comment = await publishComment(inputs, evaluation, reportOptions, io)
+  const comment = await publishComment(inputs, evaluation, reportOptions, io, redact)
   if (inputs.jobSummary) await io.appendSummary(report)
   for (const [name, value] of Object.entries(buildOutputs(evaluation, reportPath, comment))) {
     io.setOutput(name, value)
@@ -113,7 +114,8 @@ async function publishComment(
   inputs: Inputs,
   evaluation: Evaluation,
   reportOptions: ReportOptions,
-  io: RunIO
+  io: RunIO,
+  redact: Redact
 ): Promise<PublishedComment | null> {
   if (inputs.commentMode === 'off') return null
   const pullRequest = findPullRequest(io.github, inputs.prNumber)

@@ -1,0 +1,418 @@
+// The Datafold client against nock: headers, retries and backoff, and the one-line message for
+// every way a request can go wrong. No test really waits: sleep is a recorder.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import nock from 'nock'
+import {
+  createDatafoldClient,
+  DatafoldRequestError,
+  retryAfterMs,
+  type DatafoldClientOptions
+} from '../src/datafold/client.js'
+
+const HOST = 'https://app.datafold.com'
+const API_KEY = 'dfk_live_9f8e7d6c5b4a3210'
+const USER_AGENT = 'datafold-diff-gate/1.0.0'
+const SUMMARY = '/api/v1/datadiffs/12/summary_results'
+const RECORD = '/api/v1/datadiffs/12'
+const NOW = Date.UTC(2026, 10, 3, 12, 0, 0)
+
+const runningBody = { status: 'running' }
+const recordBody = {
+  id: 12,
+  kind: 'in_db',
+  status: 'done',
+  data_source1_id: 1,
+  data_source2_id: 1,
+  pk_columns: ['id'],
+  table1: ['analytics', 'prod', 'orders'],
+  table2: ['analytics', 'pr', 'orders']
+}
+
+/** Everything the client said in a test, checked for the key after each test. */
+let said: string[] = []
+let sleeps: number[] = []
+
+function makeClient(overrides: Partial<DatafoldClientOptions> = {}) {
+  return createDatafoldClient({
+    host: HOST,
+    apiKey: API_KEY,
+    userAgent: USER_AGENT,
+    sleep: (ms) => {
+      sleeps.push(ms)
+      return Promise.resolve()
+    },
+    random: () => 0,
+    now: () => NOW,
+    log: (line) => {
+      said.push(line)
+    },
+    ...overrides
+  })
+}
+
+/** Any 8 characters of the key found in `text`: a cut through the key leaks it too. */
+function pieceOfKey(text: string): string | null {
+  for (let i = 0; i + 8 <= API_KEY.length; i++) {
+    if (text.includes(API_KEY.slice(i, i + 8))) return API_KEY.slice(i, i + 8)
+  }
+  return null
+}
+
+async function rejection(promise: Promise<unknown>): Promise<DatafoldRequestError> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).toBeInstanceOf(DatafoldRequestError)
+    const requestError = error as DatafoldRequestError
+    said.push(requestError.message, requestError.reason, String(requestError.stack))
+    return requestError
+  }
+  throw new Error('expected the request to fail')
+}
+
+beforeEach(() => {
+  said = []
+  sleeps = []
+  nock.disableNetConnect()
+})
+
+afterEach(() => {
+  for (const line of said) expect(pieceOfKey(line)).toBeNull()
+  nock.abortPendingRequests()
+  nock.cleanAll()
+  nock.enableNetConnect()
+})
+
+describe('requests', () => {
+  it('sends the key, Accept and User-Agent, and returns the parsed body', async () => {
+    let headers: Record<string, unknown> = {}
+    const scope = nock(HOST)
+      .get(SUMMARY)
+      .reply(function () {
+        headers = this.req.headers
+        return [200, runningBody]
+      })
+    await expect(makeClient().getSummaryResults(12)).resolves.toEqual(runningBody)
+    expect(headers).toMatchObject({
+      authorization: `Key ${API_KEY}`,
+      accept: 'application/json',
+      'user-agent': USER_AGENT
+    })
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('reads the diff record from /api/v1/datadiffs/{id}', async () => {
+    const scope = nock(HOST, { reqheaders: { authorization: `Key ${API_KEY}` } })
+      .get(RECORD)
+      .reply(200, recordBody)
+    await expect(makeClient().getDiff(12)).resolves.toEqual(recordBody)
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('logs each request without the key', async () => {
+    nock(HOST).get(SUMMARY).reply(200, runningBody)
+    await makeClient().getSummaryResults(12)
+    expect(said).toEqual([expect.stringMatching(/^GET .*\/summary_results: HTTP 200 in \d+ ms/)])
+  })
+
+  it.each([0, -3, 1.5, Number.NaN])('refuses %p as a diff id without a request', async (id) => {
+    const error = await rejection(makeClient().getDiff(id))
+    expect(error.message).toMatch(/is not a diff id/)
+    expect(error.status).toBeNull()
+  })
+})
+
+describe('answers that are errors, each in one line naming the diff', () => {
+  const html = `<!DOCTYPE html>\n<html><head><title>Sign in</title></head>\n<body>${'x'.repeat(400)}</body></html>`
+
+  it.each<[string, () => nock.Scope, number, string]>([
+    [
+      '401',
+      () => nock(HOST).get(SUMMARY).reply(401, { detail: 'Not authenticated' }),
+      401,
+      `diff 12: Datafold rejected the API key (HTTP 401) at ${HOST}: check api-key and that datafold-host is the host you log in at`
+    ],
+    [
+      '403',
+      () => nock(HOST).get(SUMMARY).reply(403, ''),
+      403,
+      `diff 12: Datafold rejected the API key (HTTP 403) at ${HOST}: check api-key and that datafold-host is the host you log in at`
+    ],
+    [
+      '404',
+      () => nock(HOST).get(SUMMARY).reply(404, { detail: 'Not Found' }),
+      404,
+      `diff 12 was not found at ${HOST}`
+    ],
+    [
+      '422 with validation details',
+      () =>
+        nock(HOST)
+          .get(SUMMARY)
+          .reply(422, {
+            detail: [
+              {
+                loc: ['path', 'datadiff_id'],
+                msg: 'Input should be a valid integer',
+                type: 'int_parsing'
+              },
+              { loc: ['query', 'poll'], msg: 'Field required', type: 'missing' }
+            ]
+          }),
+      422,
+      'diff 12: Datafold refused the request (HTTP 422): path.datadiff_id: Input should be a valid integer; query.poll: Field required'
+    ],
+    [
+      '400 problem+json',
+      () =>
+        nock(HOST).get(SUMMARY).reply(
+          400,
+          {
+            type: 'about:blank',
+            title: 'Bad Request',
+            status: 400,
+            detail: 'The diff belongs to another organisation',
+            instance: '/api/v1/datadiffs/12/summary_results'
+          },
+          { 'Content-Type': 'application/problem+json' }
+        ),
+      400,
+      'diff 12: Datafold answered HTTP 400: Bad Request: The diff belongs to another organisation'
+    ],
+    [
+      '409 with a non-JSON body',
+      () => nock(HOST).get(SUMMARY).reply(409, html, { 'Content-Type': 'text/html' }),
+      409,
+      `diff 12: Datafold answered HTTP 409: ${html.replace(/\s+/g, ' ').slice(0, 200)}…`
+    ],
+    [
+      '200 with an HTML login page',
+      () =>
+        nock(HOST).get(SUMMARY).reply(200, html, { 'Content-Type': 'text/html; charset=utf-8' }),
+      200,
+      `diff 12: Datafold answered 200 with a body that is not JSON (text/html): ${html
+        .replace(/\s+/g, ' ')
+        .slice(0, 200)}…`
+    ],
+    [
+      '200 with an empty body',
+      () => nock(HOST).get(SUMMARY).reply(200, ''),
+      200,
+      'diff 12: Datafold answered 200 with a body that is not JSON (no content type): an empty body'
+    ],
+    [
+      '302 to a login host',
+      () =>
+        nock(HOST)
+          .get(SUMMARY)
+          .reply(302, '', { Location: 'https://sso.example.com/login?next=%2Fapi' }),
+      302,
+      'diff 12: Datafold answered with a redirect to sso.example.com; set datafold-host to the host you log in at'
+    ],
+    [
+      '301 with a relative Location',
+      () => nock(HOST).get(SUMMARY).reply(301, '', { Location: '/login' }),
+      301,
+      'diff 12: Datafold answered with a redirect to app.datafold.com; set datafold-host to the host you log in at'
+    ]
+  ])('%s', async (_name, setup, status, message) => {
+    const scope = setup()
+    const error = await rejection(makeClient().getSummaryResults(12))
+    expect(error.message).toBe(message)
+    expect(error.message).not.toContain('\n')
+    expect(error.status).toBe(status)
+    expect(error.diffId).toBe(12)
+    expect(sleeps).toEqual([])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('does not follow a redirect, so the key never reaches the other host', async () => {
+    nock(HOST).get(SUMMARY).reply(307, '', { Location: 'https://sso.example.com/api' })
+    const elsewhere = nock('https://sso.example.com').get('/api').reply(200, runningBody)
+    const error = await rejection(makeClient().getSummaryResults(12))
+    expect(error.status).toBe(307)
+    expect(elsewhere.isDone()).toBe(false)
+  })
+
+  it('drops the key from a body that echoes it', async () => {
+    nock(HOST)
+      .get(SUMMARY)
+      .reply(400, { title: 'Bad key', detail: `key ${API_KEY} is malformed` })
+    const error = await rejection(makeClient().getSummaryResults(12))
+    expect(error.message).toBe('diff 12: Datafold answered HTTP 400: Bad key: key *** is malformed')
+  })
+
+  it('drops the key from a network error that quotes the request headers', async () => {
+    // nock's own "No match" error lists the request, headers included.
+    nock(HOST).get('/somewhere-else').reply(200, {})
+    const error = await rejection(makeClient({ retries: 0 }).getSummaryResults(12))
+    expect(error.message).toMatch(/^diff 12: gave up after 1 try .*a network error: /)
+    expect(error.message).not.toContain(API_KEY)
+  })
+
+  it('names the diff in the reason-free message too', async () => {
+    nock(HOST).get(RECORD).reply(404, '')
+    const error = await rejection(makeClient().getDiff(12))
+    expect(error.message).toBe(`diff 12 was not found at ${HOST}`)
+    expect(error.reason).toBe(`not found at ${HOST}`)
+  })
+})
+
+describe('retries', () => {
+  it('waits as long as Retry-After says in seconds', async () => {
+    const scope = nock(HOST)
+      .get(SUMMARY)
+      .reply(429, '', { 'Retry-After': '7' })
+      .get(SUMMARY)
+      .reply(200, runningBody)
+    await expect(makeClient().getSummaryResults(12)).resolves.toEqual(runningBody)
+    expect(sleeps).toEqual([7_000])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('waits until the HTTP date Retry-After gives', async () => {
+    const scope = nock(HOST)
+      .get(SUMMARY)
+      .reply(429, '', { 'Retry-After': new Date(NOW + 12_000).toUTCString() })
+      .get(SUMMARY)
+      .reply(200, runningBody)
+    await expect(makeClient().getSummaryResults(12)).resolves.toEqual(runningBody)
+    expect(sleeps).toEqual([12_000])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('does not wait for a Retry-After longer than maxRetryDelayMs', async () => {
+    const scope = nock(HOST).get(SUMMARY).reply(429, '', { 'Retry-After': '120' })
+    const error = await rejection(makeClient().getSummaryResults(12))
+    expect(error.message).toBe(
+      'diff 12: Datafold answered HTTP 429 and asked to wait 120 s before trying again (Retry-After), longer than the 60 s this action waits; try again later'
+    )
+    expect(error.status).toBe(429)
+    expect(sleeps).toEqual([])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it.each([429, 500, 502, 503, 504])('retries HTTP %i with backoff', async (status) => {
+    const scope = nock(HOST)
+      .get(SUMMARY)
+      .reply(status, { title: 'Busy' })
+      .get(SUMMARY)
+      .reply(status, 'upstream hiccup')
+      .get(SUMMARY)
+      .reply(200, runningBody)
+    await expect(makeClient().getSummaryResults(12)).resolves.toEqual(runningBody)
+    expect(sleeps).toEqual([1_000, 2_000])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it.each([400, 405, 409, 501])('does not retry HTTP %i', async (status) => {
+    const scope = nock(HOST).get(SUMMARY).reply(status, '')
+    const error = await rejection(makeClient().getSummaryResults(12))
+    expect(error.message).toBe(`diff 12: Datafold answered HTTP ${status}`)
+    expect(sleeps).toEqual([])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('retries a network error', async () => {
+    const scope = nock(HOST)
+      .get(SUMMARY)
+      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      .get(SUMMARY)
+      .reply(200, runningBody)
+    await expect(makeClient().getSummaryResults(12)).resolves.toEqual(runningBody)
+    expect(sleeps).toEqual([1_000])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('gives up after the first try and four retries, saying how many and the last status', async () => {
+    const scope = nock(HOST)
+      .get(SUMMARY)
+      .times(5)
+      .reply(
+        503,
+        { title: 'Service Unavailable', detail: 'maintenance' },
+        { 'Content-Type': 'application/problem+json' }
+      )
+    const error = await rejection(makeClient().getSummaryResults(12))
+    expect(error.message).toBe(
+      `diff 12: gave up after 5 tries at ${HOST}; the last one ended in HTTP 503: Service Unavailable: maintenance`
+    )
+    expect(error.status).toBe(503)
+    expect(sleeps).toEqual([1_000, 2_000, 4_000, 8_000])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('gives up on a network error that lasts', async () => {
+    const scope = nock(HOST)
+      .get(SUMMARY)
+      .times(3)
+      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:443' })
+    const error = await rejection(makeClient({ retries: 2 }).getSummaryResults(12))
+    expect(error.message).toBe(
+      `diff 12: gave up after 3 tries at ${HOST}; the last one ended in a network error: connect ECONNREFUSED 10.0.0.1:443`
+    )
+    expect(error.status).toBeNull()
+    expect(sleeps).toEqual([1_000, 2_000])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('stops a request that takes longer than timeoutMs, and retries it', async () => {
+    const scope = nock(HOST)
+      .get(SUMMARY)
+      .delay(2_000)
+      .reply(200, runningBody)
+      .get(SUMMARY)
+      .reply(200, { status: 'pending' })
+    await expect(makeClient({ timeoutMs: 20 }).getSummaryResults(12)).resolves.toEqual({
+      status: 'pending'
+    })
+    expect(sleeps).toEqual([1_000])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('says a timeout was the last problem', async () => {
+    const timingOut: typeof fetch = () =>
+      Promise.reject(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))
+    const error = await rejection(
+      makeClient({ fetch: timingOut, retries: 1 }).getSummaryResults(12)
+    )
+    expect(error.message).toBe(
+      `diff 12: gave up after 2 tries at ${HOST}; the last one ended in a timeout after 30 s`
+    )
+  })
+
+  it('caps the backoff and adds up to half again of jitter', async () => {
+    nock(HOST).get(SUMMARY).times(7).reply(502, '')
+    const error = await rejection(
+      makeClient({ retries: 6, random: () => 0.5 }).getSummaryResults(12)
+    )
+    expect(error.message).toBe(
+      `diff 12: gave up after 7 tries at ${HOST}; the last one ended in HTTP 502`
+    )
+    expect(sleeps).toEqual([1_250, 2_500, 5_000, 10_000, 20_000, 20_000])
+  })
+
+  it('with retries 0, one try only', async () => {
+    const scope = nock(HOST).get(SUMMARY).reply(504, '')
+    const error = await rejection(makeClient({ retries: 0 }).getSummaryResults(12))
+    expect(error.message).toBe(
+      `diff 12: gave up after 1 try at ${HOST}; the last one ended in HTTP 504`
+    )
+    expect(scope.isDone()).toBe(true)
+  })
+})
+
+describe('retryAfterMs', () => {
+  it.each<[string | null, number | null]>([
+    [null, null],
+    ['0', 0],
+    ['5', 5_000],
+    [' 30 ', 30_000],
+    [new Date(NOW + 90_000).toUTCString(), 90_000],
+    [new Date(NOW - 90_000).toUTCString(), 0],
+    ['soon', null],
+    ['-1', null]
+  ])('%p → %p', (value, expected) => {
+    expect(retryAfterMs(value, NOW)).toBe(expected)
+  })
+})

@@ -1,0 +1,270 @@
+// Fetches every diff the action checks: its record (names and job status, for the report) and its
+// summary_results (the counts), waiting for diffs that are still running within wait-timeout.
+// A diff that cannot be read becomes an error for that diff alone; the others go on.
+import { z } from 'zod'
+import { createLimiter } from '../concurrency.js'
+import type { FetchedDiff, FinishedSummary } from '../normalise.js'
+import { DatafoldRequestError, type DatafoldClient } from './client.js'
+import {
+  diffRecordSchema,
+  parseSummaryResults,
+  STUCK_JOB_STATUSES,
+  type DiffRecord,
+  type FailedError,
+  type SummaryResults
+} from './schemas.js'
+
+export interface FetchDiffsOptions {
+  client: DatafoldClient
+  /** 0 = do not wait for running diffs. One deadline for all diffs, counted from the call. */
+  waitTimeoutMs: number
+  /**
+   * Requests to Datafold in flight at once, over all diffs, default 8. A diff waiting between
+   * checks holds no slot, so a slow diff does not hold up the others.
+   */
+  concurrency?: number
+  now?: () => number
+  sleep?: (ms: number) => Promise<void>
+  /** Wait before the (attempt + 1)th re-check; default 3 s, then doubling, capped at 30 s. */
+  pollDelays?: (attempt: number) => number
+  /** Info lines, e.g. "diff 12 is running; checking again in 6 s (18 s elapsed)". */
+  log?: (message: string) => void
+}
+
+export const DEFAULT_CONCURRENCY = 8
+
+/** 3 s, 6 s, 12 s, 24 s, then every 30 s: a diff is noticed within 30 s of finishing. */
+export function defaultPollDelay(attempt: number): number {
+  return Math.min(3_000 * 2 ** attempt, 30_000)
+}
+
+interface Context {
+  client: DatafoldClient
+  waitTimeoutMs: number
+  started: number
+  deadline: number
+  now: () => number
+  sleep: (ms: number) => Promise<void>
+  pollDelays: (attempt: number) => number
+  log: (message: string) => void
+}
+
+/**
+ * Fetches the diffs with at most `concurrency` requests in flight; the results keep the order of
+ * `ids`. wait-timeout is one deadline for all diffs, counted from this call.
+ */
+export async function fetchDiffs(
+  ids: number[],
+  options: FetchDiffsOptions
+): Promise<FetchedDiff[]> {
+  const now = options.now ?? Date.now
+  const started = now()
+  const waitTimeoutMs = Math.max(0, options.waitTimeoutMs)
+  const limit = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY)
+  const { client } = options
+  const context: Context = {
+    client: {
+      getDiff: (id) => limit(() => client.getDiff(id)),
+      getSummaryResults: (id) => limit(() => client.getSummaryResults(id))
+    },
+    waitTimeoutMs,
+    started,
+    deadline: started + waitTimeoutMs,
+    now,
+    sleep: options.sleep ?? defaultSleep,
+    pollDelays: options.pollDelays ?? defaultPollDelay,
+    log: options.log ?? (() => undefined)
+  }
+  // Whatever goes wrong becomes that diff's error; the other diffs go on.
+  return Promise.all(
+    ids.map((id) =>
+      fetchOne(id, context).catch((error: unknown): FetchedDiff => ({
+        id,
+        summary: null,
+        error: `diff ${id}: ${errorText(error)}`,
+        record: null,
+        warnings: []
+      }))
+    )
+  )
+}
+
+type SummaryAnswer =
+  | { ok: true; summary: SummaryResults }
+  | { ok: false; error: string; requestStatus?: number | null }
+
+interface RecordAnswer {
+  record: DiffRecord | null
+  /** Why there is no record. */
+  problem: string | null
+  requestStatus?: number | null
+}
+
+async function fetchOne(id: number, context: Context): Promise<FetchedDiff> {
+  const { client } = context
+  const [recordAnswer, firstAnswer] = await Promise.all([
+    readRecord(client, id),
+    readSummary(client, id)
+  ])
+  const { record } = recordAnswer
+  const warnings: string[] = []
+  const sameRequestFailure =
+    !firstAnswer.ok &&
+    firstAnswer.requestStatus !== undefined &&
+    firstAnswer.requestStatus === recordAnswer.requestStatus
+  if (recordAnswer.problem !== null && !sameRequestFailure) {
+    // The summary's own error already says the same thing: one message is enough.
+    warnings.push(
+      `could not read the details of diff ${id}: ${recordAnswer.problem}; the report shows its id`
+    )
+  }
+  const finished = (summary: FinishedSummary): FetchedDiff => ({
+    id,
+    summary,
+    error: null,
+    record,
+    warnings
+  })
+  const failed = (error: string): FetchedDiff => ({ id, summary: null, error, record, warnings })
+
+  let answer = firstAnswer
+  for (let polls = 0; ; polls++) {
+    if (!answer.ok) return failed(answer.error)
+    const summary = answer.summary
+    switch (summary.shape) {
+      case 'same-db':
+      case 'cross-db':
+      case 'dependencies-only':
+        return finished(summary)
+      case 'failed':
+        return failed(failedMessage(id, summary.error))
+      case 'running':
+        break
+    }
+    const { status } = summary
+    const blocked = blockedReason(id, record)
+    if (blocked !== null) return failed(blocked)
+    if (context.waitTimeoutMs === 0) {
+      return failed(
+        `diff ${id} is still ${status} in Datafold and wait-timeout is 0, so the action did not wait for it`
+      )
+    }
+    const remaining = context.deadline - context.now()
+    if (remaining <= 0) {
+      return failed(
+        `diff ${id} was still ${status} after ${formatDuration(context.waitTimeoutMs)} (wait-timeout)`
+      )
+    }
+    // Never sleep past the deadline: the last wait is cut short so one last check falls on it.
+    const delay = Math.min(Math.max(1, context.pollDelays(polls)), remaining)
+    context.log(
+      `diff ${id} is ${status}; checking again in ${seconds(delay)} s (${seconds(
+        context.now() - context.started
+      )} s elapsed)`
+    )
+    await context.sleep(delay)
+    answer = await readSummary(client, id)
+  }
+}
+
+async function readSummary(client: DatafoldClient, id: number): Promise<SummaryAnswer> {
+  let body: unknown
+  try {
+    body = await client.getSummaryResults(id)
+  } catch (error) {
+    return { ok: false, error: requestMessage(id, error), requestStatus: statusOf(error) }
+  }
+  const parsed = parseSummaryResults(body)
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      error: `diff ${id}: Datafold's answer fits no known shape: ${parsed.reason}`
+    }
+  }
+  return parsed
+}
+
+async function readRecord(client: DatafoldClient, id: number): Promise<RecordAnswer> {
+  let body: unknown
+  try {
+    body = await client.getDiff(id)
+  } catch (error) {
+    const problem = error instanceof DatafoldRequestError ? error.reason : errorText(error)
+    return { record: null, problem, requestStatus: statusOf(error) }
+  }
+  const parsed = diffRecordSchema.safeParse(body)
+  if (!parsed.success) {
+    return {
+      record: null,
+      problem: `Datafold's answer fits no known shape: ${oneLine(z.prettifyError(parsed.error))}`
+    }
+  }
+  return { record: parsed.data, problem: null }
+}
+
+function failedMessage(id: number, error: FailedError): string {
+  const what = [error.type, error.value].filter((part) => part !== null).join(': ')
+  const retry =
+    error.retryable === null
+      ? ''
+      : error.retryable
+        ? '; Datafold says it is retryable, so running the diff again may help'
+        : '; Datafold says it is not retryable'
+  return `diff ${id} failed in Datafold: ${oneLine(what || 'no error details given')}${retry}`
+}
+
+/** A running diff that will not finish by itself, per its job status; null when it may. */
+function blockedReason(id: number, record: DiffRecord | null): string | null {
+  const status = record?.status
+  if (status === undefined || status === null) return null
+  if (STUCK_JOB_STATUSES.has(status)) {
+    const todo =
+      status === 'needs_authentication'
+        ? 're-authenticate the data source in Datafold'
+        : status === 'needs_confirmation'
+          ? 'confirm the diff in Datafold'
+          : 'resolve it in Datafold'
+    return `diff ${id} waits on a person and will not finish by itself (job status ${status}): ${todo}, then run this check again`
+  }
+  if (status === 'cancelled') {
+    return `diff ${id} was cancelled in Datafold (job status cancelled): run the diff again, then this check`
+  }
+  return null
+}
+
+function requestMessage(id: number, error: unknown): string {
+  if (error instanceof DatafoldRequestError) return error.message
+  return `diff ${id}: ${errorText(error)}`
+}
+
+function statusOf(error: unknown): number | null | undefined {
+  return error instanceof DatafoldRequestError ? error.status : undefined
+}
+
+function errorText(error: unknown): string {
+  return oneLine(error instanceof Error ? error.message : String(error))
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim()
+  return line.length <= 500 ? line : `${line.slice(0, 500)}…`
+}
+
+function seconds(ms: number): string {
+  const s = Math.round(ms / 100) / 10
+  return String(s)
+}
+
+/** 600 000 → "10m", 90 000 → "1m30s", 5 400 000 → "1h30m". */
+export function formatDuration(ms: number): string {
+  if (ms < 1_000) return `${ms}ms`
+  const totalSeconds = Math.round(ms / 1_000)
+  const h = Math.floor(totalSeconds / 3_600)
+  const m = Math.floor((totalSeconds % 3_600) / 60)
+  const s = totalSeconds % 60
+  return [h ? `${h}h` : '', m ? `${m}m` : '', s ? `${s}s` : ''].join('')
+}
+
+function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
