@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import nock from 'nock'
-import { mapWithConcurrency } from '../src/concurrency.js'
+import { createLimiter } from '../src/concurrency.js'
 import { createDatafoldClient, type DatafoldClient } from '../src/datafold/client.js'
 import {
   defaultPollDelay,
@@ -595,35 +595,8 @@ describe('many diffs', () => {
   })
 })
 
-describe('mapWithConcurrency', () => {
-  it('keeps order and never runs more than the limit', async () => {
-    let inFlight = 0
-    let most = 0
-    const results = await mapWithConcurrency([5, 1, 4, 2, 3, 0], 2, async (n, index) => {
-      inFlight++
-      most = Math.max(most, inFlight)
-      await new Promise((resolve) => setTimeout(resolve, n))
-      inFlight--
-      return `${index}:${n}`
-    })
-    expect(results).toEqual(['0:5', '1:1', '2:4', '3:2', '4:3', '5:0'])
-    expect(most).toBe(2)
-  })
-
-  it('rejects with the first error and starts nothing after it', async () => {
-    const started: number[] = []
-    await expect(
-      mapWithConcurrency([1, 2, 3, 4], 1, (n) => {
-        started.push(n)
-        return n === 2 ? Promise.reject(new Error('two')) : Promise.resolve(n)
-      })
-    ).rejects.toThrow('two')
-    expect(started).toEqual([1, 2])
-  })
-
-  it.each([0, -1, 1.5, Number.NaN])('refuses a limit of %p', async (limit) => {
-    await expect(mapWithConcurrency([1], limit, (n) => Promise.resolve(n))).rejects.toThrow(
-      RangeError
-    )
+describe('createLimiter', () => {
+  it.each([0, -1, 1.5, Number.NaN])('refuses a limit of %p', (limit) => {
+    expect(() => createLimiter(limit)).toThrow(RangeError)
   })
 })

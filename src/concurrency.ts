@@ -1,6 +1,5 @@
-// Bounded concurrency, two ways: a limiter that lets at most `limit` tasks run at once (fetchDiffs
-// puts every Datafold request through one), and a map over items built the same way, whose
-// results keep the order of the items whatever order the calls finish in.
+// Bounded concurrency: a limiter that lets at most `limit` tasks run at once. fetchDiffs puts every
+// Datafold request through one, so a diff sleeping between polls holds no slot.
 
 /** Runs a task once fewer than `limit` tasks started through it are running. */
 export type Limiter = <R>(task: () => Promise<R>) => Promise<R>
@@ -21,38 +20,6 @@ export function createLimiter(limit: number): Limiter {
       else active--
     }
   }
-}
-
-/**
- * Calls `fn` on every item with at most `limit` calls in flight and resolves to the results in
- * the items' order. When a call rejects, no further item is started and the first rejection is
- * the result (calls already running are left to finish).
- */
-export async function mapWithConcurrency<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, index: number) => Promise<R>
-): Promise<R[]> {
-  checkLimit(limit)
-  const results = new Array<R>(items.length)
-  let next = 0
-  let failed = false
-
-  async function worker(): Promise<void> {
-    while (!failed && next < items.length) {
-      const index = next++
-      try {
-        results[index] = await fn(items[index] as T, index)
-      } catch (error) {
-        failed = true
-        throw error
-      }
-    }
-  }
-
-  const workers = Array.from({ length: Math.min(limit, items.length) }, () => worker())
-  await Promise.all(workers)
-  return results
 }
 
 function checkLimit(limit: number): void {
