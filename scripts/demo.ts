@@ -70,8 +70,12 @@ async function main(): Promise<number> {
   console.log('\n──────── report (as the PR comment and job summary show it) ────────\n')
   console.log(readFileSync(files.summary, 'utf8'))
   console.log('──────── outputs ────────')
-  console.log(readFileSync(files.output, 'utf8').replace(/<<ghadelimiter_[^\n]*\n|\nghadelimiter_[^\n]*/g, ''))
-  console.log(`The action exited with ${code} (${code === 0 ? 'the check passes' : 'the check fails'}).`)
+  console.log(
+    readFileSync(files.output, 'utf8').replace(/<<ghadelimiter_[^\n]*\n|\nghadelimiter_[^\n]*/g, '')
+  )
+  console.log(
+    `The action exited with ${code} (${code === 0 ? 'the check passes' : 'the check fails'}).`
+  )
   return 0
 }
 

@@ -1,0 +1,433 @@
+// A fake Datafold API on 127.0.0.1 for the end-to-end tests, the benchmark and the demo: it
+// serves `GET /api/v1/datadiffs/{id}/summary_results` and `GET /api/v1/datadiffs/{id}` from a
+// scripted scenario per diff id, and records every request.
+//
+// Each request to an endpoint of a diff takes the next Step of that endpoint's script; the last
+// Step repeats. A Step can answer JSON, a 429 or 5xx problem+json, a proxy's HTML page, a
+// redirect, or never answer at all. Plain node:http and TypeScript, no jest: the demo runs this
+// under `tsx`.
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import {
+  diffRecord,
+  failedSummary,
+  runningSummary,
+  shapelessSummary,
+  type DataDiffError,
+  type RecordSpec
+} from './diffs.js'
+
+interface StepBase {
+  /** Wait this long before answering (on top of the server's `latencyMs`). */
+  delayMs?: number
+  /** Extra response headers. */
+  headers?: Record<string, string>
+  /** Sets a `Retry-After` header (seconds or an HTTP date), on any status. */
+  retryAfter?: string
+}
+
+/** Answer JSON (`status` default 200). */
+export interface JsonStep extends StepBase {
+  body: unknown
+  status?: number
+}
+
+/** Answer an RFC 7807 problem+json for this status: `{ status: 429, retryAfter: '2' }`, 503... */
+export interface StatusStep extends StepBase {
+  status: number
+  detail?: string
+}
+
+/** Accept the request and never answer (until the server closes). */
+export interface HangStep {
+  hang: true
+  delayMs?: number
+}
+
+/** A body that is not JSON, e.g. a proxy's error page: `{ raw, contentType: 'text/html', status: 502 }`. */
+export interface RawStep extends StepBase {
+  raw: string
+  contentType?: string
+  status?: number
+}
+
+/** A redirect (default 302) to `redirect`, e.g. another host or a login page. */
+export interface RedirectStep extends StepBase {
+  redirect: string
+  status?: 301 | 302 | 303 | 307 | 308
+}
+
+export type Step = JsonStep | StatusStep | HangStep | RawStep | RedirectStep
+
+export interface DiffScenario {
+  /** The diff record: a plain object answers 200 every time; Steps script it. Absent: 404. */
+  record?: object | Step[]
+  /** The summary_results script (at least one Step). */
+  summary: Step[]
+}
+
+/** Scenarios by diff id. The server reads this object on every request: tests may change it. */
+export type Scenarios = Record<number | string, DiffScenario>
+
+export interface FakeDatafoldOptions {
+  scenarios?: Scenarios
+  /** When set, a request without `Authorization: Key <apiKey>` gets 401. */
+  apiKey?: string
+  /** Added to every answer, in milliseconds. */
+  latencyMs?: number
+}
+
+export type DatafoldEndpoint = 'summary_results' | 'record'
+
+export interface RecordedRequest {
+  method: string
+  /** Path and query, as sent. */
+  path: string
+  headers: IncomingHttpHeaders
+  /** `Date.now()` when the request arrived. */
+  time: number
+  /** The diff id and endpoint, when the path names one. */
+  diffId: string | null
+  endpoint: DatafoldEndpoint | null
+}
+
+export interface FakeDatafold {
+  /** `http://127.0.0.1:<port>`, the value for the action's `datafold-host`. */
+  url: string
+  requests: RecordedRequest[]
+  scenarios: Scenarios
+  /** How many requests for a known diff an endpoint has had (whatever they were answered). */
+  hits(id: number | string, endpoint?: DatafoldEndpoint): number
+  close(): Promise<void>
+}
+
+const SUMMARY_PATH = /^\/api\/v1\/datadiffs\/([^/]+)\/summary_results$/
+const RECORD_PATH = /^\/api\/v1\/datadiffs\/([^/]+)$/
+
+export async function startFakeDatafold(options: FakeDatafoldOptions = {}): Promise<FakeDatafold> {
+  const scenarios = options.scenarios ?? {}
+  for (const [id, scenario] of Object.entries(scenarios)) {
+    if (scenario.summary.length === 0) throw new Error(`scenario ${id}: summary needs a Step`)
+  }
+  const requests: RecordedRequest[] = []
+  const counters = new Map<string, number>()
+  const pending = new Set<ServerResponse>()
+  const timers = new Set<NodeJS.Timeout>()
+  let closed = false
+
+  /** Counts the request, and picks the Step it gets from a script (the last one repeats). */
+  const nextStep = (id: string, endpoint: DatafoldEndpoint, steps: Step[]): Step => {
+    const count = bump(id, endpoint)
+    // A script emptied after start: say so rather than crash the test run.
+    return (
+      steps[Math.min(count, steps.length - 1)] ?? {
+        status: 500,
+        detail: `fake-datafold: scenario ${id} has no ${endpoint} Step`
+      }
+    )
+  }
+  const bump = (id: string, endpoint: DatafoldEndpoint): number => {
+    const key = `${id} ${endpoint}`
+    const count = counters.get(key) ?? 0
+    counters.set(key, count + 1)
+    return count
+  }
+
+  const server = createServer((req, res) => {
+    const target = req.url ?? '/'
+    const pathname = target.split('?')[0] ?? '/'
+    const summaryMatch = SUMMARY_PATH.exec(pathname)
+    const recordMatch = summaryMatch ? null : RECORD_PATH.exec(pathname)
+    const rawId = summaryMatch?.[1] ?? recordMatch?.[1] ?? null
+    const endpoint: DatafoldEndpoint | null = summaryMatch
+      ? 'summary_results'
+      : recordMatch
+        ? 'record'
+        : null
+    requests.push({
+      method: req.method ?? 'GET',
+      path: target,
+      headers: req.headers,
+      time: Date.now(),
+      diffId: rawId,
+      endpoint
+    })
+    // Drain the request body (there should be none) so the socket can be reused.
+    req.resume()
+    pending.add(res)
+    res.on('close', () => pending.delete(res))
+
+    const answer = (step: Step): void => {
+      const delay = (options.latencyMs ?? 0) + (step.delayMs ?? 0)
+      if (delay <= 0) {
+        send(res, step)
+        return
+      }
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        send(res, step)
+      }, delay)
+      timers.add(timer)
+    }
+
+    if (options.apiKey !== undefined && !hasKey(req.headers.authorization, options.apiKey)) {
+      answer(
+        problem(401, 'Unauthorized', 'Invalid or missing API key', target, {
+          'WWW-Authenticate': 'Key'
+        })
+      )
+      return
+    }
+    if (!endpoint || rawId === null) {
+      answer(problem(404, 'Not Found', `No route for ${pathname}`, target))
+      return
+    }
+    if (req.method !== 'GET') {
+      answer({ status: 405, body: { detail: 'Method Not Allowed' }, headers: { Allow: 'GET' } })
+      return
+    }
+    if (!/^-?\d+$/.test(rawId)) {
+      answer({ status: 422, body: intParsingError(rawId) })
+      return
+    }
+    const id = String(Number(rawId))
+    const scenario = scenarios[id]
+    if (!scenario) {
+      answer(problem(404, 'Not Found', `Data diff ${id} not found`, target))
+      return
+    }
+    if (endpoint === 'summary_results') {
+      answer(nextStep(id, endpoint, scenario.summary))
+      return
+    }
+    if (scenario.record === undefined) {
+      answer(problem(404, 'Not Found', `Data diff ${id} not found`, target))
+      return
+    }
+    if (Array.isArray(scenario.record)) {
+      answer(nextStep(id, endpoint, scenario.record as Step[]))
+      return
+    }
+    bump(id, endpoint)
+    answer({ body: scenario.record })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const { port } = server.address() as AddressInfo
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    scenarios,
+    hits: (id, endpoint = 'summary_results') => counters.get(`${String(id)} ${endpoint}`) ?? 0,
+    close: async () => {
+      if (closed) return
+      closed = true
+      for (const timer of timers) clearTimeout(timer)
+      timers.clear()
+      for (const res of pending) res.destroy()
+      const done = new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve()
+        })
+      })
+      server.closeAllConnections()
+      await done
+    }
+  }
+}
+
+function hasKey(header: string | undefined, apiKey: string): boolean {
+  if (!header) return false
+  const match = /^(\S+)\s+(.+)$/.exec(header.trim())
+  return match?.[1]?.toLowerCase() === 'key' && match[2] === apiKey
+}
+
+function send(res: ServerResponse, step: Step): void {
+  if (res.destroyed || res.writableEnded) return
+  if ('hang' in step) return // accepted, never answered; close() destroys it
+  const headers: Record<string, string> = { ...('headers' in step ? step.headers : {}) }
+  if ('retryAfter' in step && step.retryAfter !== undefined)
+    headers['Retry-After'] = step.retryAfter
+  if ('redirect' in step) {
+    res.writeHead(step.status ?? 302, { ...headers, Location: step.redirect })
+    res.end()
+    return
+  }
+  if ('raw' in step) {
+    res.writeHead(step.status ?? 200, {
+      'Content-Type': step.contentType ?? 'text/html; charset=utf-8',
+      ...headers
+    })
+    res.end(step.raw)
+    return
+  }
+  if ('body' in step) {
+    res.writeHead(step.status ?? 200, { 'Content-Type': 'application/json', ...headers })
+    res.end(JSON.stringify(step.body))
+    return
+  }
+  const status = step.status
+  const body = problemBody(status, reason(status), step.detail ?? reason(status), null)
+  res.writeHead(status, { 'Content-Type': 'application/problem+json', ...headers })
+  res.end(JSON.stringify(body))
+}
+
+function problem(
+  status: number,
+  title: string,
+  detail: string,
+  instance: string,
+  headers: Record<string, string> = {}
+): RawStep {
+  return {
+    status,
+    contentType: 'application/problem+json',
+    raw: JSON.stringify(problemBody(status, title, detail, instance)),
+    headers
+  }
+}
+
+function problemBody(
+  status: number,
+  title: string,
+  detail: string,
+  instance: string | null
+): Record<string, unknown> {
+  return { type: 'about:blank', title, status, detail, ...(instance ? { instance } : {}) }
+}
+
+function reason(status: number): string {
+  const reasons: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    408: 'Request Timeout',
+    409: 'Conflict',
+    429: 'Too Many Requests',
+    500: 'Internal Server Error',
+    502: 'Bad Gateway',
+    503: 'Service Unavailable',
+    504: 'Gateway Timeout'
+  }
+  return reasons[status] ?? `HTTP ${status}`
+}
+
+/** FastAPI's 422 for a path id that is not an integer. */
+function intParsingError(input: string): Record<string, unknown> {
+  return {
+    detail: [
+      {
+        type: 'int_parsing',
+        loc: ['path', 'datadiff_id'],
+        msg: 'Input should be a valid integer, unable to parse string as an integer',
+        input
+      }
+    ]
+  }
+}
+
+// ---- Steps and scenarios for scripting ----
+
+/** Answer `body` as JSON. */
+export function json(body: unknown, status = 200): JsonStep {
+  return { body, status }
+}
+
+/** 429 problem+json, with `Retry-After` when given. */
+export function rateLimited(retryAfter?: string): StatusStep {
+  return retryAfter === undefined ? { status: 429 } : { status: 429, retryAfter }
+}
+
+/** A 5xx problem+json from the API itself. */
+export function serverError(status = 503): StatusStep {
+  return { status }
+}
+
+/** Accept and never answer. */
+export function hang(): HangStep {
+  return { hang: true }
+}
+
+/** A load balancer's HTML error page instead of JSON. */
+export function proxyPage(status = 502): RawStep {
+  return {
+    status,
+    contentType: 'text/html',
+    raw:
+      `<html>\r\n<head><title>${status} ${reason(status)}</title></head>\r\n<body>\r\n` +
+      `<center><h1>${status} ${reason(status)}</h1></center>\r\n<hr><center>nginx</center>\r\n` +
+      '</body>\r\n</html>\r\n'
+  }
+}
+
+/** A redirect, e.g. to another host (does the client resend the key?) or to a login page. */
+export function redirectTo(url: string, status: RedirectStep['status'] = 302): RedirectStep {
+  return { redirect: url, status }
+}
+
+/** The same Step, answered `ms` later. */
+export function delayed<S extends Step>(ms: number, step: S): S {
+  return { ...step, delayMs: ms }
+}
+
+/** `pending` once, `running` for the rest of `polls`, then `done` (which then repeats). */
+export function runningThenDone(polls: number, done: object): Step[] {
+  const waiting = Array.from({ length: polls }, (_, i) =>
+    json(runningSummary(i === 0 && polls > 1 ? 'pending' : 'running'))
+  )
+  return [...waiting, json(done)]
+}
+
+/** A diff whose summary is `done` at once, with its record. */
+export function finishedScenario(summary: object, record: object = diffRecord()): DiffScenario {
+  return { record, summary: [json(summary)] }
+}
+
+/** A diff running for `polls` polls (record `processing`), then done (record `done`). */
+export function runningScenario(polls: number, done: object, spec: RecordSpec = {}): DiffScenario {
+  const processing = json(diffRecord({ ...spec, jobStatus: 'processing' }))
+  return {
+    record: [...Array.from({ length: polls }, () => processing), json(diffRecord(spec))],
+    summary: runningThenDone(polls, done)
+  }
+}
+
+/** A diff that failed: summary `failed` with this error, record `failed`. */
+export function failedScenario(
+  error: Partial<DataDiffError> | Record<string, unknown> = {},
+  spec: RecordSpec = {}
+): DiffScenario {
+  return {
+    record: diffRecord({ ...spec, jobStatus: 'failed' }),
+    summary: [json(failedSummary(error))]
+  }
+}
+
+/**
+ * A diff waiting on a person: record status `needs_authentication` (or `needs_confirmation`),
+ * summary `pending` for ever.
+ */
+export function waitingOnPersonScenario(
+  jobStatus: 'needs_authentication' | 'needs_confirmation' = 'needs_authentication',
+  spec: RecordSpec = {}
+): DiffScenario {
+  return {
+    record: diffRecord({ ...spec, jobStatus }),
+    summary: [json(runningSummary('pending'))]
+  }
+}
+
+/** A diff whose summary body fits none of the contract's shapes (its record is fine). */
+export function shapelessScenario(
+  kind: Parameters<typeof shapelessSummary>[0] = 'wrong-types'
+): DiffScenario {
+  return { record: diffRecord(), summary: [json(shapelessSummary(kind))] }
+}

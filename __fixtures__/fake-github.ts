@@ -1,0 +1,483 @@
+// A fake GitHub REST API on 127.0.0.1 under `/api/v3`, the way GitHub Enterprise Server serves
+// it, so the action's octokit talks to it through `GITHUB_API_URL`. It covers what the sticky PR
+// comment needs: list an issue's comments (paginated, with RFC 5988 `Link` headers), create,
+// update and delete a comment, and `GET /user`, which a GITHUB_TOKEN may not call.
+//
+// Comments written through the API are authored by `github-actions[bot]`, as with a
+// GITHUB_TOKEN. `readOnly` (settable at any time) makes every write answer 403 "Resource not
+// accessible by integration", as for a fork's pull request. Plain node:http and TypeScript, no
+// jest: the demo runs this under `tsx`.
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface GitHubUser {
+  login: string
+  id: number
+  node_id: string
+  avatar_url: string
+  html_url: string
+  type: 'Bot' | 'User'
+  site_admin: boolean
+}
+
+/** An issue comment as the API returns it, plus where it lives (not sent). */
+export interface FakeComment {
+  id: number
+  node_id: string
+  url: string
+  html_url: string
+  issue_url: string
+  body: string
+  user: GitHubUser
+  created_at: string
+  updated_at: string
+  author_association: 'NONE' | 'MEMBER' | 'CONTRIBUTOR' | 'OWNER'
+  performed_via_github_app: null
+  /** `owner/repo`; not part of the JSON the API sends. */
+  repository: string
+  /** Not part of the JSON the API sends. */
+  issue_number: number
+}
+
+export interface SeedComment {
+  body: string
+  /** Default: a person, `{ login: 'octocat', type: 'User' }`. */
+  user?: { login: string; type: 'Bot' | 'User' }
+  /** Default: the server's `owner`/`repo`/`issueNumber`. */
+  owner?: string
+  repo?: string
+  issue_number?: number
+}
+
+export interface FakeGitHubOptions {
+  owner?: string
+  repo?: string
+  /** The pull request seeded comments go to (default 482). */
+  issueNumber?: number
+  comments?: SeedComment[]
+  /** When set, requests need `Authorization: token <t>` or `Bearer <t>`, else 401. */
+  token?: string
+  readOnly?: boolean
+  latencyMs?: number
+}
+
+export interface RecordedGitHubRequest {
+  method: string
+  /** Path and query as sent, including the `/api/v3` prefix. */
+  path: string
+  headers: IncomingHttpHeaders
+  /** The JSON body, parsed; the raw text when it is not JSON; undefined when empty. */
+  body: unknown
+  time: number
+}
+
+export interface FakeGitHub {
+  /** The API root, ending with `/api/v3`: the value for `GITHUB_API_URL`. */
+  url: string
+  /** The web root (the value for `GITHUB_SERVER_URL`). */
+  serverUrl: string
+  requests: RecordedGitHubRequest[]
+  /** Every comment, all issues, oldest first; live. */
+  comments: FakeComment[]
+  /** The comments on one issue (default: the server's repository and pull request). */
+  commentsOn(issueNumber?: number, repository?: string): FakeComment[]
+  readOnly: boolean
+  close(): Promise<void>
+}
+
+export const BOT_USER: GitHubUser = {
+  login: 'github-actions[bot]',
+  id: 41898282,
+  node_id: 'MDM6Qm90NDE4OTgyODI=',
+  avatar_url: 'https://avatars.githubusercontent.com/in/15368?v=4',
+  html_url: 'https://github.com/apps/github-actions',
+  type: 'Bot',
+  site_admin: false
+}
+
+/** GitHub's limit on a comment body, in characters. */
+export const MAX_COMMENT_LENGTH = 65_536
+
+const API_PREFIX = '/api/v3'
+const DOCS = 'https://docs.github.com/enterprise-server@3.14/rest'
+const LIST_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/
+const COMMENT_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/
+
+interface Answer {
+  status: number
+  body?: unknown
+  headers?: Record<string, string>
+}
+
+export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const owner = options.owner ?? 'acme'
+  const repo = options.repo ?? 'analytics-dbt'
+  const issueNumber = options.issueNumber ?? 482
+  const requests: RecordedGitHubRequest[] = []
+  const comments: FakeComment[] = []
+  const users = new Map<string, GitHubUser>([[BOT_USER.login, BOT_USER]])
+  let nextId = 2_034_567_001
+  let base = ''
+  let closed = false
+  const timers = new Set<NodeJS.Timeout>()
+
+  const userFor = (login: string, type: 'Bot' | 'User'): GitHubUser => {
+    const known = users.get(login)
+    if (known) return known
+    const id = 9_000_000 + users.size
+    const user: GitHubUser = {
+      login,
+      id,
+      node_id: Buffer.from(`04:${type}${id}`).toString('base64'),
+      avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+      html_url: `https://github.com/${login}`,
+      type,
+      site_admin: false
+    }
+    users.set(login, user)
+    return user
+  }
+
+  const makeComment = (
+    repository: string,
+    issue: number,
+    body: string,
+    user: GitHubUser,
+    at: string
+  ): FakeComment => {
+    const id = nextId++
+    return {
+      id,
+      node_id: Buffer.from(`012:IssueComment${id}`).toString('base64'),
+      url: `${base}${API_PREFIX}/repos/${repository}/issues/comments/${id}`,
+      html_url: `${base}/${repository}/pull/${issue}#issuecomment-${id}`,
+      issue_url: `${base}${API_PREFIX}/repos/${repository}/issues/${issue}`,
+      body,
+      user,
+      created_at: at,
+      updated_at: at,
+      author_association: user.type === 'Bot' ? 'NONE' : 'MEMBER',
+      performed_via_github_app: null,
+      repository,
+      issue_number: issue
+    }
+  }
+
+  const route = (
+    method: string,
+    pathname: string,
+    query: URLSearchParams,
+    body: unknown
+  ): Answer => {
+    if (!pathname.startsWith(`${API_PREFIX}/`)) return notFound()
+    const path = pathname.slice(API_PREFIX.length)
+    if (path === '/user') {
+      return method === 'GET' ? notAccessible('users/users#get-the-authenticated-user') : notFound()
+    }
+    const list = LIST_PATH.exec(path)
+    if (list) {
+      const repository = `${list[1] ?? ''}/${list[2] ?? ''}`
+      const issue = Number(list[3])
+      if (method === 'GET') return listComments(repository, issue, query, pathname)
+      if (method === 'POST') {
+        if (fake.readOnly) return notAccessible('issues/comments#create-an-issue-comment')
+        const text = bodyText(body)
+        if (typeof text !== 'string') return text
+        const comment = makeComment(repository, issue, text, BOT_USER, now())
+        comments.push(comment)
+        return { status: 201, body: wire(comment), headers: { Location: comment.url } }
+      }
+      return notFound()
+    }
+    const one = COMMENT_PATH.exec(path)
+    if (one) {
+      const repository = `${one[1] ?? ''}/${one[2] ?? ''}`
+      const id = Number(one[3])
+      const index = comments.findIndex((c) => c.id === id && c.repository === repository)
+      const comment = comments[index]
+      if (method === 'GET') return comment ? { status: 200, body: wire(comment) } : notFound()
+      if (method === 'PATCH') {
+        if (fake.readOnly) return notAccessible('issues/comments#update-an-issue-comment')
+        if (!comment) return notFound('issues/comments#update-an-issue-comment')
+        const text = bodyText(body)
+        if (typeof text !== 'string') return text
+        comment.body = text
+        comment.updated_at = now()
+        return { status: 200, body: wire(comment) }
+      }
+      if (method === 'DELETE') {
+        if (fake.readOnly) return notAccessible('issues/comments#delete-an-issue-comment')
+        if (!comment) return notFound('issues/comments#delete-an-issue-comment')
+        comments.splice(index, 1)
+        return { status: 204 }
+      }
+    }
+    return notFound()
+  }
+
+  const listComments = (
+    repository: string,
+    issue: number,
+    query: URLSearchParams,
+    pathname: string
+  ): Answer => {
+    const perPage = clamp(Number(query.get('per_page') ?? 30), 1, 100, 30)
+    const page = clamp(Number(query.get('page') ?? 1), 1, Number.MAX_SAFE_INTEGER, 1)
+    const all = comments.filter((c) => c.repository === repository && c.issue_number === issue)
+    const last = Math.max(1, Math.ceil(all.length / perPage))
+    const items = all.slice((page - 1) * perPage, page * perPage).map(wire)
+    const link = (p: number, rel: string): string => {
+      const params = new URLSearchParams(query)
+      params.set('per_page', String(perPage))
+      params.set('page', String(p))
+      return `<${base}${pathname}?${params.toString()}>; rel="${rel}"`
+    }
+    const links: string[] = []
+    if (page > 1) links.push(link(Math.min(page - 1, last), 'prev'))
+    if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'))
+    if (page > 1) links.push(link(1, 'first'))
+    return { status: 200, body: items, headers: links.length ? { Link: links.join(', ') } : {} }
+  }
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      const method = req.method ?? 'GET'
+      const target = req.url ?? '/'
+      const url = new URL(target, 'http://127.0.0.1')
+      const text = Buffer.concat(chunks).toString('utf8')
+      const body = parseBody(text)
+      requests.push({ method, path: target, headers: req.headers, body, time: Date.now() })
+      const answer =
+        options.token !== undefined && !hasToken(req.headers.authorization, options.token)
+          ? {
+              status: 401,
+              body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' }
+            }
+          : route(method, url.pathname, url.searchParams, body)
+      const latency = options.latencyMs ?? 0
+      if (latency <= 0) {
+        reply(res, answer)
+        return
+      }
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        reply(res, answer)
+      }, latency)
+      timers.add(timer)
+    })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`
+
+  const seedStart = Date.parse('2026-11-20T09:00:00Z')
+  for (const [index, seed] of (options.comments ?? []).entries()) {
+    const user = seed.user ?? { login: 'octocat', type: 'User' }
+    const at = new Date(seedStart + index * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+    comments.push(
+      makeComment(
+        `${seed.owner ?? owner}/${seed.repo ?? repo}`,
+        seed.issue_number ?? issueNumber,
+        seed.body,
+        user.login === BOT_USER.login ? BOT_USER : userFor(user.login, user.type),
+        at
+      )
+    )
+  }
+
+  const fake: FakeGitHub = {
+    url: `${base}${API_PREFIX}`,
+    serverUrl: base,
+    requests,
+    comments,
+    commentsOn: (issue = issueNumber, repository = `${owner}/${repo}`) =>
+      comments.filter((c) => c.repository === repository && c.issue_number === issue),
+    readOnly: options.readOnly ?? false,
+    close: async () => {
+      if (closed) return
+      closed = true
+      for (const timer of timers) clearTimeout(timer)
+      const done = new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve()
+        })
+      })
+      server.closeAllConnections()
+      await done
+    }
+  }
+  return fake
+}
+
+/**
+ * A long pull-request thread to seed: `total` comments by people and bots, with the action's
+ * report (by `github-actions[bot]`, carrying `marker`) at `reportAt`, and a person's comment that
+ * quotes the marker at `humanQuoteAt`. Leave either index out to omit it.
+ */
+export function commentThread(options: {
+  total: number
+  marker: string
+  reportAt?: number
+  reportBody?: string
+  humanQuoteAt?: number
+}): SeedComment[] {
+  const people = ['dana-analytics', 'mo-data', 'priya-eng', 'sam-reviewer']
+  return Array.from({ length: options.total }, (_, i): SeedComment => {
+    if (i === options.reportAt) {
+      return {
+        body: options.reportBody ?? `${options.marker}\n## Datafold data diff\n\nAn older report.`,
+        user: { login: BOT_USER.login, type: 'Bot' }
+      }
+    }
+    if (i === options.humanQuoteAt) {
+      return {
+        body: `Why does the bot say this?\n\n> ${options.marker}\n> rows changed over the limit`,
+        user: { login: 'priya-eng', type: 'User' }
+      }
+    }
+    if (i % 50 === 7) {
+      return {
+        body: `Deploy preview ready: https://preview.example.com/pr-482/${String(i)}`,
+        user: { login: 'netlify[bot]', type: 'Bot' }
+      }
+    }
+    return {
+      body: `Review note ${String(i + 1)}: ${i % 3 === 0 ? 'LGTM' : 'Could we add a test for this model?'}`,
+      user: { login: people[i % people.length] ?? 'octocat', type: 'User' }
+    }
+  })
+}
+
+/** The report's hidden marker for a comment key. */
+export function reportMarker(key = 'default'): string {
+  return `<!-- datafold-diff-gate:${key} -->`
+}
+
+/** The comment as the API sends it: without where it lives. */
+function wire(comment: FakeComment): Omit<FakeComment, 'repository' | 'issue_number'> {
+  return {
+    id: comment.id,
+    node_id: comment.node_id,
+    url: comment.url,
+    html_url: comment.html_url,
+    issue_url: comment.issue_url,
+    body: comment.body,
+    user: comment.user,
+    created_at: comment.created_at,
+    updated_at: comment.updated_at,
+    author_association: comment.author_association,
+    performed_via_github_app: comment.performed_via_github_app
+  }
+}
+
+/** Characters as GitHub counts them: code points, so a surrogate pair is one. */
+function characters(text: string): number {
+  return text.length - (text.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0)
+}
+
+function bodyText(body: unknown): string | Answer {
+  const text =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>).body : undefined
+  if (typeof text !== 'string') {
+    return {
+      status: 422,
+      body: {
+        message: 'Invalid request.\n\n"body" wasn\'t supplied.',
+        documentation_url: `${DOCS}/issues/comments`,
+        status: '422'
+      }
+    }
+  }
+  if (characters(text) > MAX_COMMENT_LENGTH) {
+    return {
+      status: 422,
+      body: {
+        message: 'Validation Failed',
+        errors: [
+          {
+            resource: 'IssueComment',
+            code: 'custom',
+            field: 'body',
+            message: `body is too long (maximum is ${String(MAX_COMMENT_LENGTH)} characters)`
+          }
+        ],
+        documentation_url: `${DOCS}/issues/comments`,
+        status: '422'
+      }
+    }
+  }
+  return text
+}
+
+function notFound(doc = ''): Answer {
+  return {
+    status: 404,
+    body: { message: 'Not Found', documentation_url: doc ? `${DOCS}/${doc}` : DOCS, status: '404' }
+  }
+}
+
+function notAccessible(doc: string): Answer {
+  return {
+    status: 403,
+    body: {
+      message: 'Resource not accessible by integration',
+      documentation_url: `${DOCS}/${doc}`,
+      status: '403'
+    },
+    headers: { 'X-Accepted-GitHub-Permissions': 'issues=write; pull_requests=write' }
+  }
+}
+
+function reply(res: ServerResponse, answer: Answer): void {
+  if (res.destroyed || res.writableEnded) return
+  const headers: Record<string, string> = {
+    'X-GitHub-Media-Type': 'github.v3; format=json',
+    'X-GitHub-Request-Id': `FAKE:${Math.random().toString(16).slice(2, 10).toUpperCase()}`,
+    'X-RateLimit-Limit': '5000',
+    'X-RateLimit-Remaining': '4990',
+    'X-RateLimit-Used': '10',
+    'X-RateLimit-Reset': String(Math.floor(Date.now() / 1000) + 3600),
+    'X-RateLimit-Resource': 'core',
+    ...answer.headers
+  }
+  if (answer.body === undefined) {
+    res.writeHead(answer.status, headers)
+    res.end()
+    return
+  }
+  res.writeHead(answer.status, { 'Content-Type': 'application/json; charset=utf-8', ...headers })
+  res.end(JSON.stringify(answer.body))
+}
+
+function parseBody(text: string): unknown {
+  if (text === '') return undefined
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text
+  }
+}
+
+function hasToken(header: string | undefined, token: string): boolean {
+  if (!header) return false
+  const match = /^(\S+)\s+(.+)$/.exec(header.trim())
+  const scheme = match?.[1]?.toLowerCase()
+  return (scheme === 'token' || scheme === 'bearer') && match?.[2] === token
+}
+
+function clamp(value: number, min: number, max: number, fallback: number): number {
+  if (!Number.isFinite(value)) return fallback
+  return Math.min(max, Math.max(min, Math.trunc(value)))
+}
+
+function now(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
