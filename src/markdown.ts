@@ -1,0 +1,224 @@
+// Escaping and small markdown helpers for the report. Pure: no I/O, no @actions imports.
+//
+// Every string that comes from Datafold or the user goes through `escapeMarkdown` (or `cell`),
+// which turns it into text that GitHub's markdown and the browser show as written and that cannot
+// open anything: HTML, links, images, code, emphasis, a table cell, a heading or list, a math span,
+// an HTML comment's end, an @-mention or an issue reference. Characters with a meaning are written
+// as numeric HTML entities, not backslash escapes: entities work the same in a paragraph, in a
+// table cell (where `\|` does not reliably), and inside raw HTML such as `<summary>`, where a
+// backslash would show.
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  '|': '&#124;',
+  '\\': '&#92;',
+  '`': '&#96;',
+  '*': '&#42;',
+  _: '&#95;',
+  '~': '&#126;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '(': '&#40;',
+  ')': '&#41;',
+  '!': '&#33;',
+  '#': '&#35;',
+  $: '&#36;'
+}
+
+/** U+200D: breaks `@user` and `#123` for GitHub's mention and reference filters, invisibly. */
+const ZERO_WIDTH_JOINER = '&#8205;'
+
+const WORD = /[\p{L}\p{N}]/u
+const DIGIT = /[0-9]/
+
+/** LF, CR, VT, FF, NEL, and the Unicode line and paragraph separators. */
+function isLineBreak(code: number): boolean {
+  return (
+    code === 0x0a ||
+    code === 0x0d ||
+    code === 0x0b ||
+    code === 0x0c ||
+    code === 0x85 ||
+    code === 0x2028 ||
+    code === 0x2029
+  )
+}
+
+/** The other C0 and C1 controls (tab aside), and bidi overrides and isolates. */
+function isUnsafeControl(code: number): boolean {
+  return (
+    (code < 0x20 && code !== 0x09) ||
+    (code >= 0x7f && code < 0xa0) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  )
+}
+
+/** One line: every line break becomes a space, tabs too; other controls become U+FFFD. */
+export function oneLine(text: string): string {
+  let out = ''
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0
+    if (isLineBreak(code) || code === 0x09) out += ' '
+    else if (isUnsafeControl(code)) out += '\uFFFD'
+    else out += char
+  }
+  return out
+}
+
+/** At most `max` characters (code points, never half a surrogate pair), ending in `…` if cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text
+  const chars = Array.from(text)
+  if (chars.length <= max) return text
+  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`
+}
+
+/**
+ * Text from outside (a table path, a column name, an error, the title) as inline markdown that
+ * renders as the same text and cannot start any markdown or HTML construct. Line breaks become
+ * spaces, so the result never ends a table row or a list item.
+ */
+export function escapeMarkdown(text: string): string {
+  const chars = Array.from(oneLine(text))
+  let out = ''
+  let leading = true
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i] ?? ''
+    const prev = chars[i - 1] ?? ''
+    const next = chars[i + 1] ?? ''
+    if (leading && char === ' ') {
+      // Leading spaces would indent a list item's first line into a code block.
+      out += '&#32;'
+      continue
+    }
+    const atStart = leading
+    leading = false
+    if (char === '_' && WORD.test(prev) && WORD.test(next)) {
+      // Inside a word `_` can neither open nor close emphasis: keep `model_12` readable.
+      out += char
+    } else if (char === '@') {
+      out += `@${ZERO_WIDTH_JOINER}`
+    } else if (char === '#') {
+      out += DIGIT.test(next) ? `&#35;${ZERO_WIDTH_JOINER}` : '&#35;'
+    } else if (
+      char === '-' &&
+      DIGIT.test(next) &&
+      /gh$/i.test(chars.slice(Math.max(0, i - 2), i).join(''))
+    ) {
+      out += `-${ZERO_WIDTH_JOINER}` // GH-123 is an issue reference too
+    } else if (atStart && (char === '-' || char === '+' || char === '=')) {
+      out += `&#${char.charCodeAt(0)};` // a list item, or a setext underline
+    } else if (char === ':' && next === '/' && chars[i + 2] === '/') {
+      out += '&#58;' // no bare-URL autolink
+    } else if (
+      char === '.' &&
+      /(^|[^\p{L}\p{N}])www$/iu.test(chars.slice(Math.max(0, i - 4), i).join(''))
+    ) {
+      out += '&#46;' // no www. autolink
+    } else if (
+      char === '.' &&
+      (next === '' || next === ' ') &&
+      /^[0-9]{1,9}$/.test(chars.slice(0, i).join(''))
+    ) {
+      out += '&#46;' // `1.` at the very start would open an ordered list (`)` is always escaped)
+    } else {
+      out += ENTITIES[char] ?? char
+    }
+  }
+  return out
+}
+
+/** Outside text for a table cell: one line, shortened to `max` characters, escaped. */
+export function cell(text: string, max = 120): string {
+  return escapeMarkdown(truncate(oneLine(text).trim(), max))
+}
+
+/**
+ * A URL for a link destination, or null when it is not http(s). Characters that could end the
+ * destination, the link or the table cell are percent-encoded.
+ */
+export function safeUrl(url: string): string | null {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return null
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null
+  return parsed.href.replace(
+    /[()<>|\\`"'{}^\s]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
+  )
+}
+
+/** `[label](url)`, the label escaped; just the label when the URL is not http(s). */
+export function link(label: string, url: string | null): string {
+  const href = url === null ? null : safeUrl(url)
+  const text = escapeMarkdown(label)
+  return href === null ? text : `[${text}](${href})`
+}
+
+/** A table row from cells that are already markdown (escaped). */
+export function tableRow(cells: readonly string[]): string {
+  return `| ${cells.map((c) => (c === '' ? ' ' : c)).join(' | ')} |`
+}
+
+/** A table's header and delimiter row; `right` marks the columns aligned right. */
+export function tableHeader(headers: readonly string[], right: readonly number[] = []): string {
+  const delimiter = headers.map((_, i) => (right.includes(i) ? '--:' : '---'))
+  return `${tableRow(headers)}\n${tableRow(delimiter)}`
+}
+
+/** A collapsed section. `summary` is escaped text (inline HTML is not markdown there). */
+export function details(summary: string, body: string): string {
+  return `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`
+}
+
+const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
+const INTEGER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
+const PERCENT = new Intl.NumberFormat('en-US', {
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2
+})
+
+/** `1,234,567`; fractions to at most 2 decimals. */
+export function formatNumber(value: number): string {
+  return Number.isFinite(value) ? NUMBER.format(value) : '—'
+}
+
+/** `1,235`: an estimate, rounded to a whole number. */
+export function formatInteger(value: number): string {
+  return Number.isFinite(value) ? INTEGER.format(value) : '—'
+}
+
+/**
+ * `2.50%`. Never `0.00%` for something above zero (`<0.01%`), never `100.00%` for something
+ * below a hundred (`>99.99%`).
+ */
+export function formatPercent(percent: number): string {
+  if (!Number.isFinite(percent)) return '—'
+  if (percent > 0 && percent < 0.005) return '<0.01%'
+  if (percent < 100 && percent >= 99.995) return '>99.99%'
+  return `${PERCENT.format(percent)}%`
+}
+
+/** A count's share: as formatPercent, and `<0.01%` for a non-zero count even at 0%. */
+export function formatShare(value: number, percent: number): string {
+  if (value !== 0 && percent === 0) return '<0.01%'
+  return formatPercent(percent)
+}
+
+/** `250 (2.50%)`, or `3` without a percentage. */
+export function formatMeasure(value: number, percent: number | null): string {
+  return percent === null
+    ? formatNumber(value)
+    : `${formatNumber(value)} (${formatShare(value, percent)})`
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${formatNumber(count)} ${count === 1 ? one : many}`
+}
