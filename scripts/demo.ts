@@ -30,11 +30,11 @@ async function main(): Promise<number> {
   const demo = useRealDatafold ? null : await startDemoDatafold()
   const inputs: Record<string, string> = {
     ...(given['diff-ids'] === undefined && !useRealDatafold ? EXAMPLE_THRESHOLDS : {}),
-    'diff-ids': DEMO_DIFF_IDS.join(','),
+    ...(demo ? { 'diff-ids': DEMO_DIFF_IDS.join(',') } : {}),
     'wait-timeout': '1m',
     ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
     'comment-mode': 'off'
-  } as Record<string, string>
+  }
   if (demo) {
     inputs['datafold-host'] = demo.url
     inputs['api-key'] = DEMO_API_KEY

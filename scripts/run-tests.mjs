@@ -16,14 +16,17 @@ const jest = spawnSync(
   ],
   { stdio: 'inherit' }
 )
-let passed = 0
-let failed = 0
-try {
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8'))
-  passed = results.numPassedTests
-  failed = results.numFailedTests + results.numRuntimeErrorTestSuites
-} catch {
-  failed = 1
-}
+// A suite that could not run counts as a failure, so a crash never reads as a clean run.
+const { passed, failed } = (() => {
+  try {
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8'))
+    return {
+      passed: results.numPassedTests,
+      failed: results.numFailedTests + results.numRuntimeErrorTestSuites
+    }
+  } catch {
+    return { passed: 0, failed: 1 }
+  }
+})()
 console.log(`${passed} passed, ${failed} failed`)
 process.exit(jest.status ?? 1)

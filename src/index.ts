@@ -10,7 +10,9 @@ import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.j
 import { run } from './run.js'
 
 async function main(): Promise<void> {
-  const raw = Object.fromEntries(INPUT_NAMES.map((name) => [name, core.getInput(name)])) as RawInputs
+  const raw = Object.fromEntries(
+    INPUT_NAMES.map((name) => [name, core.getInput(name)])
+  ) as RawInputs
   // Mask the secrets before anything can be logged, the environment fallback included.
   for (const secret of [raw['api-key'], process.env.DATAFOLD_API_KEY, raw['github-token']]) {
     if (secret?.trim()) core.setSecret(secret.trim())

@@ -10,8 +10,9 @@ import type {
   SchemaChanges
 } from './metrics.js'
 
-export type FinishedSummary = Extract<SummaryResults, { status: 'done' | 'success' }> &
-  { shape: 'same-db' | 'cross-db' | 'dependencies-only' }
+export type FinishedSummary = Extract<SummaryResults, { status: 'done' | 'success' }> & {
+  shape: 'same-db' | 'cross-db' | 'dependencies-only'
+}
 
 /** What fetching one diff came to: its finished summary, or why there is none. */
 export interface FetchedDiff {
@@ -59,15 +60,16 @@ export function percentOf(value: number, total: number): number {
 }
 
 function measure(pks: Pks | null, values: Values | null, schema: SchemaBlock | null): Metrics {
-  const of = (value: number, total: number): Measure => ({ value, percent: percentOf(value, total) })
+  const of = (value: number, total: number): Measure => ({
+    value,
+    percent: percentOf(value, total)
+  })
   return {
     'rows-added': pks ? of(pks.exclusives[1], pks.total_rows[1]) : null,
     'rows-removed': pks ? of(pks.exclusives[0], pks.total_rows[0]) : null,
     'rows-changed': values ? of(values.rows_with_differences, values.total_rows) : null,
     'values-changed': values ? of(values.values_with_differences, values.total_values) : null,
-    'columns-changed': values
-      ? of(values.columns_with_differences, values.compared_columns)
-      : null,
+    'columns-changed': values ? of(values.columns_with_differences, values.compared_columns) : null,
     'null-pks': pks ? worseSide(pks.nulls, pks.total_rows) : null,
     'duplicate-pks': pks ? worseSide(pks.dupes, pks.total_rows) : null,
     'schema-changes': schema ? { value: schemaChangeCount(schema), percent: null } : null

@@ -30,7 +30,8 @@ export function buildOutputs(
       metric,
       String(
         evaluation.diffs.reduce(
-          (sum, { diff }) => sum + (diff.status === 'done' ? (diff.metrics[metric]?.value ?? 0) : 0),
+          (sum, { diff }) =>
+            sum + (diff.status === 'done' ? (diff.metrics[metric]?.value ?? 0) : 0),
           0
         )
       )

@@ -97,7 +97,13 @@ function evaluateDiff(diff: DiffResult, thresholds: Thresholds): DiffEvaluation 
       }
     }
   }
-  return { diff, verdict: breaches.length > 0 ? 'fail' : 'pass', breaches, notMeasured, ignoredColumns }
+  return {
+    diff,
+    verdict: breaches.length > 0 ? 'fail' : 'pass',
+    breaches,
+    notMeasured,
+    ignoredColumns
+  }
 }
 
 /**

@@ -8,10 +8,7 @@ export interface FailurePolicy {
 }
 
 /** The message for core.setFailed, or null when the step passes. */
-export function failureMessage(
-  evaluation: Evaluation,
-  policy: FailurePolicy
-): string | null {
+export function failureMessage(evaluation: Evaluation, policy: FailurePolicy): string | null {
   const lines: string[] = []
   if (policy.failOnBreach && evaluation.breaches.length > 0) {
     const diffs = new Map(evaluation.diffs.map(({ diff }) => [diff.id, diff]))

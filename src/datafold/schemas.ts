@@ -102,7 +102,13 @@ export type ColumnDiffStat = z.infer<typeof columnDiffStatSchema>
 
 /** What one `summary_results` answer says, once its shape is known. */
 export type SummaryResults =
-  | { shape: 'same-db'; status: 'done' | 'success'; pks: Pks; values: Values | null; schema: SchemaBlock }
+  | {
+      shape: 'same-db'
+      status: 'done' | 'success'
+      pks: Pks
+      values: Values | null
+      schema: SchemaBlock
+    }
   | { shape: 'cross-db'; status: 'done' | 'success'; pks: Pks | null; values: Values | null }
   | { shape: 'dependencies-only'; status: 'done' | 'success' }
   | { shape: 'failed'; error: FailedError }
@@ -114,9 +120,7 @@ export interface FailedError {
   retryable: boolean | null
 }
 
-export type ParsedSummary =
-  | { ok: true; summary: SummaryResults }
-  | { ok: false; reason: string }
+export type ParsedSummary = { ok: true; summary: SummaryResults } | { ok: false; reason: string }
 
 /**
  * Tells the five shapes apart by the fields present, as the contract requires (no field names
@@ -129,7 +133,8 @@ export function parseSummaryResults(body: unknown): ParsedSummary {
   }
   const record = body as Record<string, unknown>
   const status = record.status
-  if (status === 'pending' || status === 'running') return { ok: true, summary: { shape: 'running', status } }
+  if (status === 'pending' || status === 'running')
+    return { ok: true, summary: { shape: 'running', status } }
   if (status === 'failed') {
     const failed = failedSchema.safeParse(body)
     if (!failed.success) return invalid(failed.error)
@@ -158,7 +163,10 @@ function parseFinished(body: Record<string, unknown>): ParsedSummary {
   const cross = crossDbDoneSchema.safeParse(body)
   if (!cross.success) return invalid(cross.error)
   const { status, pks, values } = cross.data
-  return { ok: true, summary: { shape: 'cross-db', status, pks: pks ?? null, values: values ?? null } }
+  return {
+    ok: true,
+    summary: { shape: 'cross-db', status, pks: pks ?? null, values: values ?? null }
+  }
 }
 
 function failedError(error: Record<string, unknown>): FailedError {
