@@ -213,8 +213,8 @@ describe('verdictLine', () => {
 
 describe('describeBreach', () => {
   const target = {
-    datasetA: 'analytics.prod.orders',
-    datasetB: 'analytics.orders',
+    datasetA: 'analytics.orders',
+    datasetB: 'analytics.pr_42.orders',
     kind: 'in_db' as const
   }
   it.each([
@@ -257,10 +257,10 @@ describe('describeBreach', () => {
     expect(describeBreach(b, done(123, { target }))).toBe(expected)
   })
 
-  it('falls back to dataset A, then to no name', () => {
+  it('falls back to dataset B, then to no name', () => {
     const b = breach(7, 'schema-changes', 3, null, '0')
     expect(
-      describeBreach(b, done(7, { target: { datasetA: 'a.b', datasetB: null, kind: null } }))
+      describeBreach(b, done(7, { target: { datasetA: null, datasetB: 'a.b', kind: null } }))
     ).toBe('diff 7 (a.b): schema-changes 3 > max 0')
     expect(
       describeBreach(b, done(7, { target: { datasetA: null, datasetB: null, kind: null } }))

@@ -192,7 +192,7 @@ describe('run', () => {
     expect(seen.outputs.result).toBe('fail')
     expect(seen.outputs['breach-count']).toBe('2')
     expect(seen.failed).toContain(
-      'diff 12 (analytics.pr_42.model_12): rows-removed 3 (0.03%) > max 0'
+      'diff 12 (analytics.prod.model_12): rows-removed 3 (0.03%) > max 0'
     )
     expect(seen.failed).toContain('rows-changed 250 (2.50%) > max 1%')
     expect(seen.annotations).toHaveLength(2)

@@ -43053,11 +43053,11 @@ function verdictLine(evaluation) {
  * One plain-text line for the failure message and annotations:
  * `diff 123 (analytics.orders): rows-changed 250 (2.50%) > max 1%`,
  * `diff 123 (analytics.orders): column-match amount 97.25% < min 99.5%`,
- * `diff 123 (analytics.orders): schema-changes 3 > max 0`. The name is dataset B's (the PR's),
- * else dataset A's, and left out when Datafold did not tell it.
+ * `diff 123 (analytics.orders): schema-changes 3 > max 0`. The name is dataset A's (the
+ * production table reviewers know), else B's, and left out when Datafold did not tell it.
  */
 function describeBreach(breach, diff) {
-    const dataset = diff.target.datasetB ?? diff.target.datasetA;
+    const dataset = diff.target.datasetA ?? diff.target.datasetB;
     const name = dataset === null ? '' : ` (${plainName(dataset)})`;
     let what;
     if (breach.metric === 'column-match') {

@@ -1,0 +1,140 @@
+// Runs the bundled action (dist/index.js) as a child process with the environment a runner
+// gives it, and reads back what it wrote: exit code, stdout/stderr, the outputs file and the
+// job summary. Used by the end-to-end tests and the demo.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+export const BUNDLE = join(REPO_ROOT, 'dist', 'index.js')
+
+/** The machine's Node, and Node 24 (what action.yml names), installed into tools/node24. */
+export const NODE_RUNTIMES: { name: string; path: string }[] = [
+  {
+    name: `node ${process.versions.node.split('.')[0] ?? ''} (this machine)`,
+    path: process.execPath
+  },
+  {
+    name: 'node 24 (action.yml)',
+    path: join(REPO_ROOT, 'tools', 'node24', 'node_modules', 'node', 'bin', 'node')
+  }
+].filter((runtime, index, all) => index === 0 || runtime.path !== all[0]?.path)
+
+export function missingRuntimes(): string[] {
+  return NODE_RUNTIMES.filter((runtime) => !existsSync(runtime.path)).map((r) => r.path)
+}
+
+export interface RunActionOptions {
+  /** Action inputs by their action.yml names; become INPUT_<NAME> with the hyphens kept. */
+  inputs: Record<string, string>
+  node?: string
+  eventName?: string
+  payload?: object
+  repository?: string
+  apiUrl?: string
+  serverUrl?: string
+  /** Extra environment, e.g. DATAFOLD_API_KEY. */
+  env?: Record<string, string>
+  timeoutMs?: number
+  stdio?: 'pipe' | 'inherit'
+}
+
+export interface ActionRun {
+  code: number
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  summary: string
+  /** RUNNER_TEMP: the report file is written here. */
+  runnerTemp: string
+  /** Every byte the process wrote: stdout, stderr, and every file in RUNNER_TEMP. */
+  everything: string
+  durationMs: number
+}
+
+export async function runAction(options: RunActionOptions): Promise<ActionRun> {
+  const runnerTemp = mkdtempSync(join(tmpdir(), 'datafold-diff-gate-run-'))
+  const files = {
+    output: join(runnerTemp, 'github_output'),
+    summary: join(runnerTemp, 'step_summary.md'),
+    event: join(runnerTemp, 'event.json')
+  }
+  writeFileSync(files.output, '')
+  writeFileSync(files.summary, '')
+  writeFileSync(files.event, JSON.stringify(options.payload ?? {}))
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? runnerTemp,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: options.eventName ?? 'pull_request',
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_REPOSITORY: options.repository ?? 'acme/analytics-dbt',
+    GITHUB_API_URL: options.apiUrl ?? 'http://127.0.0.1:9/api/v3',
+    GITHUB_SERVER_URL: options.serverUrl ?? 'https://github.example',
+    GITHUB_RUN_ID: '1234567',
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    RUNNER_TEMP: runnerTemp,
+    ...Object.fromEntries(
+      Object.entries(options.inputs).map(([name, value]) => [`INPUT_${name.toUpperCase()}`, value])
+    ),
+    ...options.env
+  }
+  const started = Date.now()
+  const { code, stdout, stderr } = await new Promise<{
+    code: number
+    stdout: string
+    stderr: string
+  }>((resolvePromise, reject) => {
+    const child = spawn(options.node ?? process.execPath, [BUNDLE], {
+      env,
+      cwd: runnerTemp,
+      stdio: options.stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe']
+    })
+    let out = ''
+    let err = ''
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()))
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+    }, options.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (status) => {
+      clearTimeout(timer)
+      resolvePromise({ code: status ?? -1, stdout: out, stderr: err })
+    })
+  })
+  const outputText = readFileSync(files.output, 'utf8')
+  const summary = readFileSync(files.summary, 'utf8')
+  return {
+    code,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(outputText),
+    summary,
+    runnerTemp,
+    everything: [
+      stdout,
+      stderr,
+      ...readdirSync(runnerTemp).map((f) => readFileSync(join(runnerTemp, f), 'utf8'))
+    ].join('\n'),
+    durationMs: Date.now() - started
+  }
+}
+
+/** Reads the `name<<delimiter … delimiter` records @actions/core writes to GITHUB_OUTPUT. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const header = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '')
+    if (!header) continue
+    const [, name = '', delimiter] = header
+    const end = lines.indexOf(delimiter ?? '', i + 1)
+    outputs[name] = lines.slice(i + 1, end).join('\n')
+    i = end
+  }
+  return outputs
+}
