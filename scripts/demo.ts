@@ -5,13 +5,10 @@
 //   npm run demo
 //   npm run demo -- --diff-ids 101,102 --max-rows-changed 1%
 //   DATAFOLD_API_KEY=... npm run demo -- --datafold-host eu.datafold.com --diff-ids 12345
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { runAction } from '../__fixtures__/run-action.js'
 import { INPUT_NAMES } from '../src/inputs.js'
-import { startDemoDatafold, DEMO_API_KEY, DEMO_DIFF_IDS } from './demo-datafold.js'
+import { DEMO_API_KEY, DEMO_DIFF_IDS, startDemoDatafold } from './demo-datafold.js'
 
 const EXAMPLE_THRESHOLDS = {
   'max-rows-removed': '0',
@@ -20,69 +17,50 @@ const EXAMPLE_THRESHOLDS = {
   'max-schema-changes': '2'
 }
 
-async function main(): Promise<number> {
+async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: Object.fromEntries(INPUT_NAMES.map((name) => [name, { type: 'string' }])),
+    options: Object.fromEntries(INPUT_NAMES.map((name) => [name, { type: 'string' as const }])),
     strict: true
   })
-  const given = values as Record<string, string | undefined>
+  const given = Object.fromEntries(
+    Object.entries(values).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string'
+    )
+  )
   const useRealDatafold = Boolean(process.env.DATAFOLD_API_KEY ?? given['datafold-host'])
   const demo = useRealDatafold ? null : await startDemoDatafold()
   const inputs: Record<string, string> = {
-    ...(given['diff-ids'] === undefined && !useRealDatafold ? EXAMPLE_THRESHOLDS : {}),
-    ...(demo ? { 'diff-ids': DEMO_DIFF_IDS.join(',') } : {}),
+    ...(demo && !given['diff-ids'] ? EXAMPLE_THRESHOLDS : {}),
+    ...(demo ? { 'diff-ids': DEMO_DIFF_IDS.join(','), 'api-key': DEMO_API_KEY } : {}),
     'wait-timeout': '1m',
-    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+    ...given,
+    ...(demo ? { 'datafold-host': demo.url } : {}),
+    // A preview never writes to a pull request.
     'comment-mode': 'off'
-  }
-  if (demo) {
-    inputs['datafold-host'] = demo.url
-    inputs['api-key'] = DEMO_API_KEY
   }
   console.log(
     demo
-      ? `Demo Datafold API at ${demo.url} (diffs ${DEMO_DIFF_IDS.join(', ')})`
-      : `Datafold at ${inputs['datafold-host'] ?? process.env.DATAFOLD_HOST ?? 'https://app.datafold.com'}`
+      ? `Demo Datafold API at ${demo.url}: diffs ${DEMO_DIFF_IDS.join(', ')} (clean, over thresholds, cross-database, sampled, failed)\n`
+      : `Datafold at ${inputs['datafold-host'] ?? process.env.DATAFOLD_HOST ?? 'https://app.datafold.com'}\n`
   )
-
-  const dir = mkdtempSync(join(tmpdir(), 'datafold-diff-gate-demo-'))
-  const files = { output: join(dir, 'output'), summary: join(dir, 'summary.md') }
-  writeFileSync(files.output, '')
-  writeFileSync(files.summary, '')
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    DATAFOLD_API_KEY: process.env.DATAFOLD_API_KEY,
-    DATAFOLD_HOST: process.env.DATAFOLD_HOST,
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: dir,
-    GITHUB_EVENT_NAME: 'workflow_dispatch',
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]))
+  const env: Record<string, string> = {}
+  for (const name of ['DATAFOLD_API_KEY', 'DATAFOLD_HOST']) {
+    const value = process.env[name]
+    if (value) env[name] = value
   }
-  const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, ['dist/index.js'], { env, stdio: 'inherit' })
-    child.on('exit', (status) => {
-      resolve(status ?? 1)
-    })
-  })
+  const run = await runAction({ inputs, eventName: 'workflow_dispatch', env, stdio: 'inherit' })
   await demo?.close()
 
   console.log('\n──────── report (as the PR comment and job summary show it) ────────\n')
-  console.log(readFileSync(files.summary, 'utf8'))
-  console.log('──────── outputs ────────')
+  console.log(run.summary)
+  console.log('──────── outputs ────────\n')
+  for (const [name, value] of Object.entries(run.outputs)) console.log(`${name}: ${value}`)
   console.log(
-    readFileSync(files.output, 'utf8').replace(/<<ghadelimiter_[^\n]*\n|\nghadelimiter_[^\n]*/g, '')
+    `\nThe action exited with ${run.code}: ${run.code === 0 ? 'the check passes' : 'the check fails'}.`
   )
-  console.log(
-    `The action exited with ${code} (${code === 0 ? 'the check passes' : 'the check fails'}).`
-  )
-  return 0
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error)
-    process.exit(1)
-  }
-)
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error)
+  process.exit(1)
+})
