@@ -109,10 +109,14 @@ describe('requests', () => {
     expect(scope.isDone()).toBe(true)
   })
 
-  it('logs each request without the key', async () => {
-    nock(HOST).get(SUMMARY).reply(200, runningBody)
+  it('logs answers that are not successes, without the key, and stays quiet on success', async () => {
+    nock(HOST).get(SUMMARY).reply(503).get(SUMMARY).reply(200, runningBody)
     await makeClient().getSummaryResults(12)
-    expect(said).toEqual([expect.stringMatching(/^GET .*\/summary_results: HTTP 200 in \d+ ms/)])
+    expect(said).toEqual([
+      expect.stringMatching(/^GET .*\/summary_results: HTTP 503 in \d+ ms \(try 1 of 5\)$/),
+      expect.stringMatching(/^diff 12: HTTP 503; retrying in /)
+    ])
+    expect(said.join('\n')).not.toContain(API_KEY)
   })
 
   it.each([0, -3, 1.5, Number.NaN])('refuses %p as a diff id without a request', async (id) => {

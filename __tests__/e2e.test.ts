@@ -1,14 +1,38 @@
 // The bundle as GitHub runs it: `node dist/index.js` in a child process, under this machine's
 // Node and under Node 24, against the fake Datafold and GitHub servers on 127.0.0.1.
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { demoScenario, sameDbDone } from '../__fixtures__/diffs.js'
 import {
+  crossDbDone,
+  DEMO_DIFF_IDS,
+  demoScenario,
+  diffRecord,
+  sameDbDone
+} from '../__fixtures__/diffs.js'
+import {
+  failedScenario,
   finishedScenario,
+  json,
+  rateLimited,
+  runningScenario,
+  serverError,
   startFakeDatafold,
-  type FakeDatafold
+  waitingOnPersonScenario,
+  type FakeDatafold,
+  type Scenarios
 } from '../__fixtures__/fake-datafold.js'
-import { startFakeGitHub, type FakeGitHub } from '../__fixtures__/fake-github.js'
-import { missingRuntimes, NODE_RUNTIMES, runAction } from '../__fixtures__/run-action.js'
+import {
+  BOT_USER,
+  reportMarker,
+  startFakeGitHub,
+  type FakeGitHub,
+  type SeedComment
+} from '../__fixtures__/fake-github.js'
+import {
+  missingRuntimes,
+  NODE_RUNTIMES,
+  runAction,
+  type ActionRun
+} from '../__fixtures__/run-action.js'
 
 const API_KEY = 'dfk_e2e_0123456789abcdef'
 const TOKEN = 'ghs_e2e_fedcba9876543210'
@@ -21,12 +45,52 @@ afterEach(async () => {
 })
 
 async function fakes(
-  scenarios = demoScenario()
+  scenarios: Scenarios = demoScenario(),
+  github: { readOnly?: boolean; comments?: SeedComment[] } = {}
 ): Promise<{ datafold: FakeDatafold; github: FakeGitHub }> {
   const datafold = await startFakeDatafold({ scenarios, apiKey: API_KEY })
-  const github = await startFakeGitHub({ token: TOKEN })
-  servers.push(datafold, github)
-  return { datafold, github }
+  const fakeGitHub = await startFakeGitHub({ token: TOKEN, ...github })
+  servers.push(datafold, fakeGitHub)
+  return { datafold, github: fakeGitHub }
+}
+
+/** The inputs every scenario gives, for the fakes at hand. */
+function baseInputs(datafold: FakeDatafold, diffIds: string): Record<string, string> {
+  return {
+    'diff-ids': diffIds,
+    'api-key': API_KEY,
+    'github-token': TOKEN,
+    'datafold-host': datafold.url
+  }
+}
+
+const PR_482 = { pull_request: { number: 482 } }
+
+/** Every byte the process wrote, less the `::add-mask::` lines the runner consumes. */
+function written(run: ActionRun): string {
+  return run.everything.replace(/^::add-mask::.*$/gm, '')
+}
+
+function base64(text: string): string {
+  return Buffer.from(text).toString('base64')
+}
+
+/** Each secret, as is and in base64: none may appear in what the action wrote or sent. */
+function expectNoSecrets(run: ActionRun, github: FakeGitHub, secrets: string[]): void {
+  const forms = secrets.flatMap((secret) => [secret, base64(secret)])
+  const out = written(run)
+  const bodies = github.requests.map((r) => JSON.stringify(r.body ?? null)).join('\n')
+  const comments = github.comments.map((c) => c.body).join('\n')
+  for (const form of forms) {
+    expect(out).not.toContain(form)
+    expect(bodies).not.toContain(form)
+    expect(comments).not.toContain(form)
+  }
+}
+
+/** The line of stdout that starts with `prefix` (a workflow command), or ''. */
+function commandLines(run: ActionRun, prefix: string): string[] {
+  return run.stdout.split('\n').filter((line) => line.startsWith(prefix))
 }
 
 beforeAll(() => {
@@ -143,5 +207,369 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
     expect(run.outputs.result).toBe('pass')
     expect(run.outputs['comment-id']).toBe('')
     expect(run.summary).not.toBe('')
+  })
+
+  it('waits for a running diff, polling after 3 s then 6 s, then passes', async () => {
+    const { datafold, github } = await fakes({
+      201: runningScenario(2, sameDbDone({ id: 201 }), { id: 201 })
+    })
+    const run = await runAction({
+      node,
+      inputs: { ...baseInputs(datafold, '201'), 'max-rows-changed': '0' },
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.outputs.result).toBe('pass')
+    expect(datafold.hits(201, 'summary_results')).toBe(3)
+    expect(run.stdout).toMatch(/diff 201 is pending; checking again in 3 s/)
+    expect(run.stdout).toMatch(/diff 201 is running; checking again in 6 s/)
+    const polls = datafold.requests.filter((r) => r.endpoint === 'summary_results')
+    const gaps = polls.slice(1).map((r, i) => r.time - (polls[i]?.time ?? 0))
+    expect(gaps[0]).toBeGreaterThanOrEqual(2_900)
+    expect(gaps[1]).toBeGreaterThanOrEqual(5_900)
+    expect(github.commentsOn(482)).toHaveLength(1)
+  }, 30_000)
+
+  it('a failed diff with fail-on-error true: exit 1, result error', async () => {
+    const { datafold, github } = await fakes({ 301: failedScenario({}, { id: 301 }) })
+    const run = await runAction({
+      node,
+      inputs: baseInputs(datafold, '301'),
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs.result).toBe('error')
+    expect(run.outputs['breach-count']).toBe('0')
+    const errors = commandLines(run, '::error::')
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toContain('1 diff could not be checked:%0A')
+    expect(errors[0]).toContain('diff 301 failed in Datafold: QueryError')
+    expect(github.commentsOn(482)).toHaveLength(1)
+    expect(github.commentsOn(482)[0]?.body).toContain('QueryError')
+    expect(run.summary).toContain('QueryError')
+  })
+
+  it('a failed diff with fail-on-error false: exit 0, result still error', async () => {
+    const { datafold, github } = await fakes({ 301: failedScenario({}, { id: 301 }) })
+    const run = await runAction({
+      node,
+      inputs: { ...baseInputs(datafold, '301'), 'fail-on-error': 'false' },
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs.result).toBe('error')
+    expect(commandLines(run, '::error')).toEqual([])
+    expect(
+      commandLines(run, '::warning::').some((l) => l.includes('diff 301 failed in Datafold'))
+    ).toBe(true)
+    expect(github.commentsOn(482)).toHaveLength(1)
+  })
+
+  it('gives up on a diff still running at wait-timeout', async () => {
+    const { datafold, github } = await fakes({
+      401: {
+        record: diffRecord({ id: 401, jobStatus: 'processing' }),
+        summary: [json({ status: 'running' })]
+      }
+    })
+    const run = await runAction({
+      node,
+      inputs: { ...baseInputs(datafold, '401'), 'wait-timeout': '2s' },
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs.result).toBe('error')
+    expect(run.stdout).toContain('diff 401 was still running after 2s (wait-timeout)')
+    expect(commandLines(run, '::error::')[0]).toContain('still running')
+    expect(run.durationMs).toBeLessThan(10_000)
+    // The first check, and one more that falls on the deadline.
+    expect(datafold.hits(401, 'summary_results')).toBeGreaterThanOrEqual(2)
+    expect(datafold.hits(401, 'summary_results')).toBeLessThanOrEqual(3)
+  }, 30_000)
+
+  it('a wrong API key: the key was rejected at the host, exit 1, result error', async () => {
+    const { datafold, github } = await fakes()
+    const wrongKey = 'dfk_wrong_key_99887766'
+    const run = await runAction({
+      node,
+      inputs: { ...baseInputs(datafold, '101'), 'api-key': wrongKey },
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs.result).toBe('error')
+    const failure = commandLines(run, '::error::')[0] ?? ''
+    expect(failure).toContain('Datafold rejected the API key (HTTP 401)')
+    expect(failure).toContain(`at ${datafold.url}`)
+    // 401 is not retried: one request per endpoint (the summary and the record).
+    expect(datafold.requests.map((r) => r.endpoint).sort()).toEqual(['record', 'summary_results'])
+    expectNoSecrets(run, github, [wrongKey, TOKEN])
+  })
+
+  it('retries a 429 after its Retry-After, then succeeds', async () => {
+    const { datafold, github } = await fakes({
+      501: {
+        record: diffRecord({ id: 501 }),
+        summary: [rateLimited('1'), json(sameDbDone({ id: 501 }))]
+      }
+    })
+    const run = await runAction({
+      node,
+      inputs: baseInputs(datafold, '501'),
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.outputs.result).toBe('pass')
+    expect(datafold.hits(501, 'summary_results')).toBe(2)
+    const tries = datafold.requests.filter((r) => r.endpoint === 'summary_results')
+    expect((tries[1]?.time ?? 0) - (tries[0]?.time ?? 0)).toBeGreaterThanOrEqual(950)
+  }, 30_000)
+
+  it('retries a 503, then succeeds', async () => {
+    const { datafold, github } = await fakes({
+      502: {
+        record: diffRecord({ id: 502 }),
+        summary: [serverError(503), json(sameDbDone({ id: 502 }))]
+      }
+    })
+    const run = await runAction({
+      node,
+      inputs: baseInputs(datafold, '502'),
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs.result).toBe('pass')
+    expect(datafold.hits(502, 'summary_results')).toBe(2)
+    expect(datafold.hits(502, 'record')).toBe(1)
+  }, 30_000)
+
+  it('with a read-only token: warns about pull-requests: write, the verdict still decides', async () => {
+    const { datafold, github } = await fakes(demoScenario(), { readOnly: true })
+    const pass = await runAction({
+      node,
+      inputs: baseInputs(datafold, '101'),
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    const fail = await runAction({
+      node,
+      inputs: { ...baseInputs(datafold, '101,102'), 'max-rows-changed': '1%' },
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    for (const [run, code, result] of [
+      [pass, 0, 'pass'],
+      [fail, 1, 'fail']
+    ] as const) {
+      expect(run.code).toBe(code)
+      expect(run.outputs.result).toBe(result)
+      const warnings = commandLines(run, '::warning::')
+      expect(warnings.some((w) => w.includes('`pull-requests: write`'))).toBe(true)
+      expect(warnings.some((w) => w.includes('GitHub answered 403'))).toBe(true)
+      expect(run.outputs['comment-id']).toBe('')
+      expect(run.outputs['comment-url']).toBe('')
+      expect(run.outputs['rows-removed']).toBe(result === 'pass' ? '0' : '37')
+      expect(run.summary).toContain('analytics.orders')
+    }
+    expect(fail.outputs['breach-count']).toBe('1')
+    expect(github.comments).toEqual([])
+  })
+
+  it('reports all five demo diffs in one comment', async () => {
+    const { datafold, github } = await fakes()
+    const run = await runAction({
+      node,
+      inputs: baseInputs(datafold, DEMO_DIFF_IDS.join(',')),
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    // 105 failed in Datafold.
+    expect(run.code).toBe(1)
+    expect(run.outputs.result).toBe('error')
+    const comments = github.commentsOn(482)
+    expect(comments).toHaveLength(1)
+    expect(github.requests.filter((r) => r.method === 'POST')).toHaveLength(1)
+    const body = comments[0]?.body ?? ''
+    for (const id of DEMO_DIFF_IDS) {
+      expect(body).toContain(`diff ${id}`)
+      expect(body).toContain(`/datadiffs/${id}`)
+    }
+    const diffs = JSON.parse(run.outputs.diffs ?? '[]') as unknown[]
+    expect(diffs).toHaveLength(5)
+  })
+
+  it('a cross-database diff: schema changes not measured, a threshold on them warns', async () => {
+    const { datafold, github } = await fakes({
+      103: {
+        record: diffRecord({ id: 103, model: 'payments', kind: 'cross_db' }),
+        summary: [json(crossDbDone({ id: 103, added: 3, differences: { amount: 14 } }))]
+      }
+    })
+    const run = await runAction({
+      node,
+      inputs: { ...baseInputs(datafold, '103'), 'max-schema-changes': '0' },
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs.result).toBe('pass')
+    expect(run.outputs['breach-count']).toBe('0')
+    expect(run.outputs.breaches).toBe('[]')
+    expect(
+      commandLines(run, '::warning::').some(
+        (w) => w.includes('diff 103') && w.includes('did not measure') && w.includes('schema')
+      )
+    ).toBe(true)
+    expect(commandLines(run, '::error')).toEqual([])
+    expect(github.commentsOn(482)[0]?.body).toMatch(/not measured/i)
+  })
+
+  it('thousands of differing columns: the comment fits, the summary has them all', async () => {
+    const columns = Array.from({ length: 3_000 }, (_, i) => `column_${String(i)}`)
+    const differences = Object.fromEntries(columns.map((c, i) => [c, (i % 97) + 1]))
+    const spec = { id: 601, model: 'wide_table', pk: ['id'], columns, rowsA: 1_000_000 }
+    const { datafold, github } = await fakes({
+      601: finishedScenario(sameDbDone({ ...spec, differences }), diffRecord(spec))
+    })
+    const run = await runAction({
+      node,
+      inputs: { ...baseInputs(datafold, '601'), 'max-columns-changed': '10' },
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(1)
+    expect(run.outputs.result).toBe('fail')
+    const posts = github.requests.filter((r) => r.method === 'POST')
+    expect(posts).toHaveLength(1)
+    const comments = github.commentsOn(482)
+    // The fake stores a comment only when it answers 201.
+    expect(comments).toHaveLength(1)
+    const body = comments[0]?.body ?? ''
+    expect(body.length).toBeLessThanOrEqual(60_000)
+    expect(body).toContain('The full report is in the')
+    expect(body).toContain('job summary')
+    expect(run.outputs['comment-id']).toBe(String(comments[0]?.id))
+    expect(run.summary).toContain('column_2999')
+    expect(run.summary.length).toBeGreaterThan(body.length)
+  }, 30_000)
+
+  it('never touches a person’s comment that quotes the marker', async () => {
+    const personal = `Why is this failing?\n\n> ${MARKER}\n> rows changed over the limit 50%`
+    const { datafold, github } = await fakes(demoScenario(), {
+      comments: [{ body: personal, user: { login: 'priya-eng', type: 'User' } }]
+    })
+    const before = structuredClone(github.commentsOn(482)[0])
+    const run = await runAction({
+      node,
+      inputs: baseInputs(datafold, '101'),
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(run.code).toBe(0)
+    const comments = github.commentsOn(482)
+    expect(comments).toHaveLength(2)
+    expect(comments[0]).toEqual(before)
+    expect(comments[0]?.body).toBe(personal)
+    const id = String(before?.id)
+    expect(
+      github.requests.filter(
+        (r) => (r.method === 'PATCH' || r.method === 'DELETE') && r.path.includes(id)
+      )
+    ).toEqual([])
+    expect(comments[1]?.user.login).toBe(BOT_USER.login)
+    expect(comments[1]?.body.startsWith(MARKER)).toBe(true)
+    expect(run.outputs['comment-id']).toBe(String(comments[1]?.id))
+  })
+
+  it('comment-mode recreate: deletes the old report and posts a new one', async () => {
+    const { datafold, github } = await fakes(demoScenario(), {
+      comments: [
+        { body: 'Looks good to me', user: { login: 'sam-reviewer', type: 'User' } },
+        {
+          body: `${reportMarker()}\n## Datafold data diff\n\nAn older report.`,
+          user: { login: BOT_USER.login, type: 'Bot' }
+        },
+        { body: 'One more thing', user: { login: 'mo-data', type: 'User' } }
+      ]
+    })
+    const oldId = github.commentsOn(482)[1]?.id ?? 0
+    const run = await runAction({
+      node,
+      inputs: { ...baseInputs(datafold, '101'), 'comment-mode': 'recreate' },
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(run.code).toBe(0)
+    const deletes = github.requests.filter((r) => r.method === 'DELETE')
+    expect(deletes.map((r) => r.path)).toEqual([
+      `/api/v3/repos/acme/analytics-dbt/issues/comments/${String(oldId)}`
+    ])
+    expect(github.requests.filter((r) => r.method === 'PATCH')).toEqual([])
+    const comments = github.commentsOn(482)
+    expect(comments.map((c) => c.body.slice(0, 16))).toEqual([
+      'Looks good to me',
+      'One more thing',
+      MARKER.slice(0, 16)
+    ])
+    expect(comments.some((c) => c.id === oldId)).toBe(false)
+    expect(comments[2]?.body).not.toContain('An older report.')
+    expect(run.outputs['comment-id']).toBe(String(comments[2]?.id))
+  })
+
+  it('a diff waiting on a person fails at once, without waiting for wait-timeout', async () => {
+    const { datafold, github } = await fakes({
+      701: waitingOnPersonScenario('needs_authentication', { id: 701 })
+    })
+    const run = await runAction({
+      node,
+      inputs: { ...baseInputs(datafold, '701'), 'wait-timeout': '20m' },
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(run.code).toBe(1)
+    expect(run.outputs.result).toBe('error')
+    expect(run.durationMs).toBeLessThan(5_000)
+    expect(datafold.hits(701, 'summary_results')).toBe(1)
+    const failure = commandLines(run, '::error::')[0] ?? ''
+    expect(failure).toContain('diff 701 waits on a person')
+    expect(failure).toContain('needs_authentication')
+  }, 30_000)
+
+  it('keeps the API key and the token out of everything, errors included', async () => {
+    const echo = `key ${API_KEY} (base64 ${base64(API_KEY)}) refused by the warehouse; token ${TOKEN}`
+    const { datafold, github } = await fakes({
+      ...demoScenario(),
+      801: failedScenario({ error_type: 'AuthError', error_value: echo }, { id: 801 })
+    })
+    const failed = await runAction({
+      node,
+      inputs: { ...baseInputs(datafold, '101,102,801'), 'max-rows-changed': '1%' },
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(failed.code).toBe(1)
+    expect(failed.outputs.result).toBe('error')
+    expect(failed.stdout).toContain('diff 801 failed in Datafold: AuthError')
+    expect(github.commentsOn(482)[0]?.body).toContain('AuthError')
+    expectNoSecrets(failed, github, [API_KEY, TOKEN])
+
+    const rejected = await runAction({
+      node,
+      inputs: { ...baseInputs(datafold, '101'), 'api-key': `${API_KEY}_revoked` },
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(rejected.code).toBe(1)
+    expect(rejected.stdout).toContain('Datafold rejected the API key')
+    expectNoSecrets(rejected, github, [API_KEY, `${API_KEY}_revoked`, TOKEN])
   })
 })

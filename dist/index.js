@@ -41602,7 +41602,10 @@ function createDatafoldClient(options) {
                 break;
             }
             const { status, headers, body } = answer;
-            log(`GET ${url}: HTTP ${status} in ${now() - started} ms (try ${attempt} of ${tries})`);
+            // Successful answers stay quiet: with hundreds of diffs they would drown the log.
+            if (status < 200 || status >= 300) {
+                log(`GET ${url}: HTTP ${status} in ${now() - started} ms (try ${attempt} of ${tries})`);
+            }
             if (status >= 200 && status < 300)
                 return parseJsonBody(id, status, headers, body);
             // Scrubbed before any excerpt is cut, so no piece of the key survives a cut through it.
@@ -43350,7 +43353,10 @@ async function run(inputs, runnerIO) {
         userAgent: USER_AGENT,
         fetch: io.fetch,
         sleep: io.sleep,
-        now: io.now
+        now: io.now,
+        log: (message) => {
+            io.info(message);
+        }
     });
     const fetched = await fetchDiffs(diffIds, {
         client,

@@ -7,9 +7,10 @@ import { join } from 'node:path'
 // Same depth as dist/, so the source map's relative paths come out the same.
 const out = '.dist-check'
 const bundle = JSON.parse(readFileSync('package.json', 'utf8')).scripts.bundle
-if (!bundle.includes(' -o dist ')) throw new Error('the bundle script must write with "-o dist "')
+const build = /ncc build .* -o dist .*$/.exec(bundle)?.[0]
+if (!build) throw new Error('the bundle script must run "ncc build ... -o dist ..."')
 rmSync(out, { recursive: true, force: true })
-execSync(bundle.replace(' -o dist ', ` -o ${out} `).replace(/^ncc /, 'npx --no-install ncc '), {
+execSync(`npx --no-install ${build.replace(' -o dist ', ` -o ${out} `)}`, {
   stdio: ['ignore', 'ignore', 'inherit']
 })
 const list = (dir) => readdirSync(dir, { recursive: true }).map(String).sort()

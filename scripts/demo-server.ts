@@ -2,5 +2,12 @@
 // `url=...` for $GITHUB_OUTPUT and serves until killed.
 import { startDemoDatafold } from './demo-datafold.js'
 
-const server = await startDemoDatafold()
-console.log(`url=${server.url}`)
+startDemoDatafold().then(
+  (server) => {
+    console.log(`url=${server.url}`)
+  },
+  (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  }
+)

@@ -55,7 +55,10 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     userAgent: USER_AGENT,
     fetch: io.fetch,
     sleep: io.sleep,
-    now: io.now
+    now: io.now,
+    log: (message) => {
+      io.info(message)
+    }
   })
   const fetched = await fetchDiffs(diffIds, {
     client,

@@ -130,7 +130,10 @@ export function createDatafoldClient(options: DatafoldClientOptions): DatafoldCl
         break
       }
       const { status, headers, body } = answer
-      log(`GET ${url}: HTTP ${status} in ${now() - started} ms (try ${attempt} of ${tries})`)
+      // Successful answers stay quiet: with hundreds of diffs they would drown the log.
+      if (status < 200 || status >= 300) {
+        log(`GET ${url}: HTTP ${status} in ${now() - started} ms (try ${attempt} of ${tries})`)
+      }
 
       if (status >= 200 && status < 300) return parseJsonBody(id, status, headers, body)
       // Scrubbed before any excerpt is cut, so no piece of the key survives a cut through it.
