@@ -30,6 +30,8 @@ export interface RunActionOptions {
   /** Action inputs by their action.yml names; become INPUT_<NAME> with the hyphens kept. */
   inputs: Record<string, string>
   node?: string
+  /** Flags for node before the script, e.g. `--require` of a probe. */
+  nodeArgs?: string[]
   eventName?: string
   payload?: object
   repository?: string
@@ -88,7 +90,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     stdout: string
     stderr: string
   }>((resolvePromise, reject) => {
-    const child = spawn(options.node ?? process.execPath, [BUNDLE], {
+    const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), BUNDLE], {
       env,
       cwd: runnerTemp,
       stdio: options.stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe']

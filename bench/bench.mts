@@ -1,0 +1,461 @@
+// `npm run bench`: the action's own cost, measured on loopback with the end-to-end fakes, each
+// case printed against its budget. Times are medians of several runs (spread = min–max); the
+// machine is shared and noisy, so budgets on time compare ratios measured in the same run.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { diffRecord, sameDbDone } from '../__fixtures__/diffs.js'
+import { finishedScenario, startFakeDatafold } from '../__fixtures__/fake-datafold.js'
+import { commentThread, reportMarker, startFakeGitHub } from '../__fixtures__/fake-github.js'
+import { erroredDiff, finishedDiff } from '../__fixtures__/results.js'
+import { BUNDLE, REPO_ROOT, runAction, type ActionRun } from '../__fixtures__/run-action.js'
+import { fetchDiffs, DEFAULT_CONCURRENCY } from '../src/datafold/fetch-diffs.js'
+import type { DatafoldClient } from '../src/datafold/client.js'
+import { renderComment, renderReport } from '../src/report.js'
+import { evaluateThresholds } from '../src/thresholds.js'
+
+const API_KEY = 'bench-key-0001'
+const TOKEN = 'ghs_bench_token_0001'
+const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results')
+const RSS_PROBE = join(REPO_ROOT, 'bench', 'peak-rss.cjs')
+
+interface Row {
+  case: string
+  measure: string
+  median: string
+  spread: string
+  budget: string
+  ok: boolean | null
+}
+const rows: Row[] = []
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2
+}
+const spreadOf = (values: number[], unit: string, digits = 0): string =>
+  values.length > 1
+    ? `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)} ${unit}`
+    : ''
+
+function record(name: string, data: object): void {
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  writeFileSync(join(RESULTS_DIR, `${name}.json`), `${JSON.stringify(data, null, 2)}\n`)
+}
+
+function row(r: Row): void {
+  rows.push(r)
+  const mark = r.ok === null ? '' : r.ok ? ' ✓' : ' ✗'
+  console.log(
+    `  ${r.case} · ${r.measure}: ${r.median} ${r.spread ? `(${r.spread})` : ''} ${r.budget}${mark}`
+  )
+}
+
+/** Runs the bundle with the peak-RSS probe; returns the run and its peak RSS in MB. */
+async function measuredRun(
+  options: Parameters<typeof runAction>[0]
+): Promise<{ run: ActionRun; rssMb: number }> {
+  const rssFile = join(mkdtempSync(join(tmpdir(), 'bench-rss-')), 'rss')
+  const run = await runAction({
+    ...options,
+    nodeArgs: ['--require', RSS_PROBE],
+    env: { ...options.env, BENCH_RSS_FILE: rssFile },
+    timeoutMs: 120_000
+  })
+  if (run.code !== 0)
+    throw new Error(`benchmarked run failed (${run.code}): ${run.stdout}${run.stderr}`)
+  return { run, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 }
+}
+
+function diffScenarios(ids: number[]) {
+  return Object.fromEntries(
+    ids.map((id) => [id, finishedScenario(sameDbDone({ id }), diffRecord({ id }))])
+  )
+}
+
+// 1. Cold start: a path with no network (bad input) against `node -e 0`, interleaved.
+function coldStart(): void {
+  const runs = 21
+  const time = (args: string[], env: NodeJS.ProcessEnv): number => {
+    const started = performance.now()
+    spawnSync(process.execPath, args, { env, stdio: 'ignore' })
+    return performance.now() - started
+  }
+  const env = { PATH: process.env.PATH, 'INPUT_DIFF-IDS': 'not-a-number', GITHUB_OUTPUT: '' }
+  const bare: number[] = []
+  const action: number[] = []
+  for (let i = 0; i < runs; i++) {
+    bare.push(time(['-e', '0'], env))
+    action.push(time([BUNDLE], env))
+  }
+  const ratio = median(action) / median(bare)
+  record('cold-start', { runs, bareMs: bare, actionMs: action, ratio })
+  row({
+    case: 'cold start',
+    measure: 'node -e 0',
+    median: `${median(bare).toFixed(0)} ms`,
+    spread: spreadOf(bare, 'ms'),
+    budget: '',
+    ok: null
+  })
+  row({
+    case: 'cold start',
+    measure: 'dist/index.js, bad input',
+    median: `${median(action).toFixed(0)} ms`,
+    spread: spreadOf(action, 'ms'),
+    budget: '',
+    ok: null
+  })
+  row({
+    case: 'cold start',
+    measure: 'ratio of medians',
+    median: `${ratio.toFixed(2)}×`,
+    spread: '',
+    budget: '≤ 1.4×',
+    ok: ratio <= 1.4
+  })
+
+  const dist = join(REPO_ROOT, 'dist')
+  const jsBytes = readdirSync(dist)
+    .filter((f) => /\.(c|m)?js$/.test(f))
+    .reduce((sum, f) => sum + statSync(join(dist, f)).size, 0)
+  record('bundle-size', { jsBytes })
+  row({
+    case: 'bundle',
+    measure: 'dist/ JavaScript',
+    median: `${(jsBytes / 1000).toFixed(0)} KB`,
+    spread: '',
+    budget: '≤ 900 KB',
+    ok: jsBytes <= 900_000
+  })
+}
+
+// 2. One finished diff end to end, comment created.
+async function oneDiff(latencyMs: number): Promise<void> {
+  const walls: number[] = []
+  const rss: number[] = []
+  let datafoldRequests = 0
+  let githubRequests = 0
+  for (let i = 0; i < 5; i++) {
+    const datafold = await startFakeDatafold({
+      scenarios: diffScenarios([1]),
+      apiKey: API_KEY,
+      latencyMs
+    })
+    const github = await startFakeGitHub({ token: TOKEN, latencyMs })
+    const { run, rssMb } = await measuredRun({
+      inputs: {
+        'diff-ids': '1',
+        'api-key': API_KEY,
+        'github-token': TOKEN,
+        'datafold-host': datafold.url
+      },
+      apiUrl: github.url,
+      payload: { pull_request: { number: 482 } }
+    })
+    walls.push(run.durationMs)
+    rss.push(rssMb)
+    datafoldRequests = datafold.requests.length
+    githubRequests = github.requests.length
+    await Promise.all([datafold.close(), github.close()])
+  }
+  const name = `one diff, ${latencyMs} ms latency`
+  record(`one-diff-${latencyMs}ms`, {
+    latencyMs,
+    wallMs: walls,
+    peakRssMb: rss,
+    datafoldRequests,
+    githubRequests
+  })
+  row({
+    case: name,
+    measure: 'wall time',
+    median: `${median(walls).toFixed(0)} ms`,
+    spread: spreadOf(walls, 'ms'),
+    budget: '',
+    ok: null
+  })
+  row({
+    case: name,
+    measure: 'requests to Datafold',
+    median: String(datafoldRequests),
+    spread: '',
+    budget: '= 2',
+    ok: datafoldRequests === 2
+  })
+  row({
+    case: name,
+    measure: 'requests to GitHub',
+    median: String(githubRequests),
+    spread: '',
+    budget: '≤ 1 page + 1 write',
+    ok: githubRequests <= 2
+  })
+  row({
+    case: name,
+    measure: 'peak RSS',
+    median: `${median(rss).toFixed(0)} MB`,
+    spread: spreadOf(rss, 'MB'),
+    budget: '',
+    ok: null
+  })
+}
+
+// 3. Many finished diffs at 100 ms latency, against the floor of perfect concurrency.
+async function manyDiffs(count: number): Promise<void> {
+  const latencyMs = 100
+  const runs = count >= 500 ? 1 : 3
+  const walls: number[] = []
+  const rss: number[] = []
+  let requests = 0
+  for (let i = 0; i < runs; i++) {
+    const ids = Array.from({ length: count }, (_, k) => k + 1)
+    const datafold = await startFakeDatafold({
+      scenarios: diffScenarios(ids),
+      apiKey: API_KEY,
+      latencyMs
+    })
+    const { run, rssMb } = await measuredRun({
+      inputs: {
+        'diff-ids': ids.join(','),
+        'api-key': API_KEY,
+        'datafold-host': datafold.url,
+        'comment-mode': 'off'
+      },
+      eventName: 'push'
+    })
+    walls.push(run.durationMs)
+    rss.push(rssMb)
+    requests = datafold.requests.length
+    await datafold.close()
+  }
+  const floor = (requests * latencyMs) / DEFAULT_CONCURRENCY
+  const budget = 1.3 * floor + 1000
+  const name = `${count} diffs, ${latencyMs} ms latency`
+  record(`many-diffs-${count}`, {
+    count,
+    latencyMs,
+    wallMs: walls,
+    requests,
+    floorMs: floor,
+    budgetMs: budget,
+    peakRssMb: rss
+  })
+  row({
+    case: name,
+    measure: 'wall time',
+    median: `${median(walls).toFixed(0)} ms`,
+    spread: spreadOf(walls, 'ms'),
+    budget: `≤ ${budget.toFixed(0)} ms (1.3 × ${floor.toFixed(0)} floor + 1 s)`,
+    ok: median(walls) <= budget
+  })
+  row({
+    case: name,
+    measure: 'requests per diff',
+    median: (requests / count).toFixed(2),
+    spread: '',
+    budget: '= 2',
+    ok: requests === 2 * count
+  })
+  row({
+    case: name,
+    measure: 'peak RSS',
+    median: `${median(rss).toFixed(0)} MB`,
+    spread: spreadOf(rss, 'MB'),
+    budget: count === 500 ? '≤ 120 MB' : '',
+    ok: count === 500 ? median(rss) <= 120 : null
+  })
+}
+
+// 4. Waiting: the real poll schedule on a simulated clock (minutes of waiting in milliseconds).
+async function waiting(finishesAfterS: number): Promise<void> {
+  let clock = 0
+  let summaryRequests = 0
+  const seen: { noticedAt: number | null } = { noticedAt: null }
+  const done = sameDbDone({ id: 1 })
+  const client: DatafoldClient = {
+    getSummaryResults: () => {
+      summaryRequests++
+      if (clock >= finishesAfterS * 1000) {
+        seen.noticedAt ??= clock
+        return Promise.resolve(done)
+      }
+      return Promise.resolve({ status: 'running' })
+    },
+    getDiff: () => Promise.resolve(diffRecord({ id: 1, jobStatus: 'processing' }))
+  }
+  const [result] = await fetchDiffs([1], {
+    client,
+    waitTimeoutMs: 20 * 60 * 1000,
+    now: () => clock,
+    sleep: (ms) => {
+      clock += ms
+      return Promise.resolve()
+    }
+  })
+  const { noticedAt } = seen
+  if (!result?.summary || noticedAt === null)
+    throw new Error('the waiting benchmark did not finish')
+  const delayS = (noticedAt - finishesAfterS * 1000) / 1000
+  const name = `diff done after ${finishesAfterS} s`
+  record(`waiting-${finishesAfterS}s`, { finishesAfterS, summaryRequests, noticedAfterS: delayS })
+  const budgeted = finishesAfterS === 300
+  row({
+    case: name,
+    measure: 'summary_results requests',
+    median: String(summaryRequests),
+    spread: '',
+    budget: budgeted ? '≤ 15' : '',
+    ok: budgeted ? summaryRequests <= 15 : null
+  })
+  row({
+    case: name,
+    measure: 'noticed after finishing',
+    median: `${delayS.toFixed(0)} s`,
+    spread: '',
+    budget: budgeted ? '≤ 30 s' : '',
+    ok: budgeted ? delayS <= 30 : null
+  })
+}
+
+// 5. A large report: 50 diffs with 500 differing columns each.
+function largeReport(): void {
+  const columns = Array.from({ length: 500 }, (_, c) => ({
+    name: `column_with_a_realistic_name_${c}`,
+    match: 100 - ((c * 7) % 100) / 10,
+    valuesDifferent: c * 13,
+    estimate: null
+  }))
+  const diffs = Array.from({ length: 50 }, (_, d) =>
+    d === 49
+      ? erroredDiff(d + 1)
+      : finishedDiff(d + 1, { 'rows-changed': { value: d, percent: d / 10 } }, { columns })
+  )
+  const evaluation = evaluateThresholds(diffs, {
+    max: { 'rows-changed': { kind: 'percent', value: 2 } },
+    minColumnMatch: 95,
+    ignoreColumns: []
+  })
+  const options = {
+    title: 'Datafold data diff',
+    thresholds: { max: {}, minColumnMatch: 95, ignoreColumns: [] },
+    runUrl: 'https://github.com/acme/x/actions/runs/1'
+  }
+  const times: number[] = []
+  let report = ''
+  let comment = ''
+  for (let i = 0; i < 10; i++) {
+    const started = performance.now()
+    report = renderReport(evaluation, options)
+    comment = renderComment(evaluation, options, reportMarker())
+    times.push(performance.now() - started)
+  }
+  record('large-report', {
+    diffs: 50,
+    columnsPerDiff: 500,
+    renderMs: times,
+    reportChars: report.length,
+    commentChars: comment.length
+  })
+  row({
+    case: '50 diffs × 500 columns',
+    measure: 'render (report + comment)',
+    median: `${median(times).toFixed(0)} ms`,
+    spread: spreadOf(times, 'ms'),
+    budget: '≤ 200 ms',
+    ok: median(times) <= 200
+  })
+  row({
+    case: '50 diffs × 500 columns',
+    measure: 'report / comment size',
+    median: `${report.length.toLocaleString('en-US')} / ${comment.length.toLocaleString('en-US')} chars`,
+    spread: '',
+    budget: 'comment ≤ 60,000',
+    ok: comment.length <= 60_000
+  })
+}
+
+// 6. Finding the report among 1,000 comments.
+async function commentLookup(): Promise<void> {
+  const walls: number[] = []
+  let githubRequests: string[] = []
+  for (let i = 0; i < 3; i++) {
+    const datafold = await startFakeDatafold({ scenarios: diffScenarios([1]), apiKey: API_KEY })
+    const github = await startFakeGitHub({
+      token: TOKEN,
+      comments: commentThread({
+        total: 1000,
+        marker: reportMarker(),
+        reportAt: 950,
+        humanQuoteAt: 990
+      })
+    })
+    const { run } = await measuredRun({
+      inputs: {
+        'diff-ids': '1',
+        'api-key': API_KEY,
+        'github-token': TOKEN,
+        'datafold-host': datafold.url
+      },
+      apiUrl: github.url,
+      payload: { pull_request: { number: 482 } }
+    })
+    walls.push(run.durationMs)
+    githubRequests = github.requests.map((r) => `${r.method} ${r.path.split('?')[0] ?? ''}`)
+    await Promise.all([datafold.close(), github.close()])
+  }
+  const lists = githubRequests.filter((r) => r.startsWith('GET') && r.endsWith('/comments')).length
+  const writes = githubRequests.filter((r) => !r.startsWith('GET')).length
+  record('comment-lookup', { comments: 1000, wallMs: walls, githubRequests })
+  row({
+    case: '1,000 comments on the PR',
+    measure: 'wall time',
+    median: `${median(walls).toFixed(0)} ms`,
+    spread: spreadOf(walls, 'ms'),
+    budget: '',
+    ok: null
+  })
+  row({
+    case: '1,000 comments on the PR',
+    measure: 'GitHub requests',
+    median: `${githubRequests.length} (${lists} pages, ${writes} write)`,
+    spread: '',
+    budget: '10 pages + 1 write',
+    ok: lists <= 10 && writes === 1
+  })
+}
+
+async function main(): Promise<void> {
+  const started = performance.now()
+  console.log(
+    `datafold-diff-gate benchmark · node ${process.version} · ${String(readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?')} cores\n`
+  )
+  coldStart()
+  await oneDiff(0)
+  await oneDiff(50)
+  for (const count of [10, 100, 500]) await manyDiffs(count)
+  await waiting(30)
+  await waiting(300)
+  largeReport()
+  await commentLookup()
+
+  const table = [
+    '| case | measure | median | spread | budget | met |',
+    '| --- | --- | --: | --- | --- | :-: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.case} | ${r.measure} | ${r.median} | ${r.spread} | ${r.budget} | ${r.ok === null ? '' : r.ok ? '✓' : '✗'} |`
+    )
+  ].join('\n')
+  writeFileSync(join(RESULTS_DIR, 'table.md'), `${table}\n`)
+  const missed = rows.filter((r) => r.ok === false)
+  console.log(`\n${table}\n`)
+  console.log(
+    `${rows.filter((r) => r.ok).length} budgets met, ${missed.length} missed; ${((performance.now() - started) / 1000).toFixed(0)} s; results in bench/results/`
+  )
+}
+
+await main()
