@@ -8,14 +8,12 @@
 import { parseArgs } from 'node:util'
 import { runAction } from '../__fixtures__/run-action.js'
 import { INPUT_NAMES } from '../src/inputs.js'
-import { DEMO_API_KEY, DEMO_DIFF_IDS, startDemoDatafold } from './demo-datafold.js'
-
-const EXAMPLE_THRESHOLDS = {
-  'max-rows-removed': '0',
-  'max-rows-changed': '1%',
-  'max-duplicate-pks': '0',
-  'max-schema-changes': '2'
-}
+import {
+  DEMO_API_KEY,
+  DEMO_DIFF_IDS,
+  EXAMPLE_THRESHOLDS,
+  startDemoDatafold
+} from './demo-datafold.js'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
