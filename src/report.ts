@@ -429,6 +429,13 @@ function columnsSection(evaluation: DiffEvaluation, shape: Shape): string {
     return 'Values: not measured (Datafold did not compare values for this diff).'
   }
   const ignored = new Set(evaluation.ignoredColumns)
+  // Looked up once per diff: a find per row is quadratic, minutes for 100,000 breached columns.
+  const matchBreaches = new Map<string, Breach>()
+  for (const breach of evaluation.breaches) {
+    if (breach.metric === 'column-match' && breach.column !== undefined) {
+      if (!matchBreaches.has(breach.column)) matchBreaches.set(breach.column, breach)
+    }
+  }
   const differing = differingColumns(diff.columns)
   const lines: string[] = []
   if (differing.length === 0) {
@@ -444,7 +451,7 @@ function columnsSection(evaluation: DiffEvaluation, shape: Shape): string {
       lines.push(
         [
           tableHeader(['Column', 'Match', 'Values different'], [1]),
-          ...shown.map((c) => columnRow(c, evaluation, ignored.has(c.name)))
+          ...shown.map((c) => columnRow(c, matchBreaches.get(c.name), ignored.has(c.name)))
         ].join('\n')
       )
     }
@@ -465,10 +472,7 @@ function columnsSection(evaluation: DiffEvaluation, shape: Shape): string {
   return lines.join('\n\n')
 }
 
-function columnRow(column: ColumnStat, evaluation: DiffEvaluation, ignored: boolean): string {
-  const breach = evaluation.breaches.find(
-    (b) => b.metric === 'column-match' && b.column === column.name
-  )
+function columnRow(column: ColumnStat, breach: Breach | undefined, ignored: boolean): string {
   let match = formatPercent(column.match)
   if (breach) match += ` ❌ < ${escapeMarkdown(oneLine(breach.limit).replace(/^min /, ''))}`
   const name = ignored ? `${cell(column.name)} (ignored)` : cell(column.name)
