@@ -24,6 +24,13 @@ interface StepBase {
   headers?: Record<string, string>
   /** Sets a `Retry-After` header (seconds or an HTTP date), on any status. */
   retryAfter?: string
+  /**
+   * Send the headers (with the full Content-Length) and half the body, then reset the
+   * connection (TCP RST): a connection reset mid-body.
+   */
+  reset?: 'mid-body'
+  /** Send the headers (with the full Content-Length) and half the body, then close the socket. */
+  truncate?: boolean
 }
 
 /** Answer JSON (`status` default 200). */
@@ -256,27 +263,47 @@ function send(res: ServerResponse, step: Step): void {
   if ('retryAfter' in step && step.retryAfter !== undefined)
     headers['Retry-After'] = step.retryAfter
   if ('redirect' in step) {
-    res.writeHead(step.status ?? 302, { ...headers, Location: step.redirect })
-    res.end()
+    finish(res, step, step.status ?? 302, { ...headers, Location: step.redirect }, '')
     return
   }
   if ('raw' in step) {
-    res.writeHead(step.status ?? 200, {
-      'Content-Type': step.contentType ?? 'text/html; charset=utf-8',
-      ...headers
-    })
-    res.end(step.raw)
+    const type = step.contentType ?? 'text/html; charset=utf-8'
+    finish(res, step, step.status ?? 200, { 'Content-Type': type, ...headers }, step.raw)
     return
   }
   if ('body' in step) {
-    res.writeHead(step.status ?? 200, { 'Content-Type': 'application/json', ...headers })
-    res.end(JSON.stringify(step.body))
+    const type = 'application/json'
+    const text = JSON.stringify(step.body)
+    finish(res, step, step.status ?? 200, { 'Content-Type': type, ...headers }, text)
     return
   }
   const status = step.status
   const body = problemBody(status, reason(status), step.detail ?? reason(status), null)
-  res.writeHead(status, { 'Content-Type': 'application/problem+json', ...headers })
-  res.end(JSON.stringify(body))
+  const type = 'application/problem+json'
+  finish(res, step, status, { 'Content-Type': type, ...headers }, JSON.stringify(body))
+}
+
+/** Sends the answer, or half of it and then a reset or a close when the Step says so. */
+function finish(
+  res: ServerResponse,
+  step: StepBase,
+  status: number,
+  headers: Record<string, string>,
+  payload: string
+): void {
+  if (step.reset === undefined && step.truncate !== true) {
+    res.writeHead(status, headers)
+    res.end(payload)
+    return
+  }
+  const bytes = Buffer.from(payload, 'utf8')
+  res.writeHead(status, { ...headers, 'Content-Length': String(bytes.length) })
+  res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => {
+    const socket = res.socket
+    if (!socket || socket.destroyed) return
+    if (step.reset === 'mid-body') socket.resetAndDestroy()
+    else socket.destroy()
+  })
 }
 
 function problem(
@@ -371,6 +398,16 @@ export function proxyPage(status = 502): RawStep {
 /** A redirect, e.g. to another host (does the client resend the key?) or to a login page. */
 export function redirectTo(url: string, status: RedirectStep['status'] = 302): RedirectStep {
   return { redirect: url, status }
+}
+
+/** The Step's headers and half its body, then the connection is reset (RST). */
+export function resetMidBody<S extends JsonStep | StatusStep | RawStep>(step: S): S {
+  return { ...step, reset: 'mid-body' }
+}
+
+/** The Step's headers (full Content-Length) and half its body, then the socket is closed. */
+export function truncated<S extends JsonStep | StatusStep | RawStep>(step: S): S {
+  return { ...step, truncate: true }
 }
 
 /** The same Step, answered `ms` later. */

@@ -5,8 +5,9 @@
 //
 // Comments written through the API are authored by `github-actions[bot]`, as with a
 // GITHUB_TOKEN. `readOnly` (settable at any time) makes every write answer 403 "Resource not
-// accessible by integration", as for a fork's pull request. Plain node:http and TypeScript, no
-// jest: the demo runs this under `tsx`.
+// accessible by integration", as for a fork's pull request. `failWrites` answers the next writes
+// with a fault (a secondary rate limit by default); `holdListings` lines concurrent runs up. Plain
+// node:http and TypeScript, no jest: the demo runs this under `tsx`.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -82,7 +83,34 @@ export interface FakeGitHub {
   /** The comments on one issue (default: the server's repository and pull request). */
   commentsOn(issueNumber?: number, repository?: string): FakeComment[]
   readOnly: boolean
+  /** The next `count` writes (POST, PATCH, DELETE) get `fault` instead of being carried out. */
+  failWrites(count: number, fault?: GitHubFault): void
+  /**
+   * Holds the next `count` comment listings until all `count` have arrived, then answers them
+   * together: runs started at once all see the thread as it was before any of them wrote.
+   */
+  holdListings(count: number): void
   close(): Promise<void>
+}
+
+/** An answer a write gets instead of being carried out. */
+export interface GitHubFault {
+  status: number
+  body: { message: string; documentation_url?: string }
+  headers?: Record<string, string>
+}
+
+/** GitHub's secondary rate limit: 403, `retry-after`, a message naming it. */
+export function secondaryRateLimit(retryAfter = '1'): GitHubFault {
+  return {
+    status: 403,
+    body: {
+      message:
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`
+    },
+    headers: { 'Retry-After': retryAfter }
+  }
 }
 
 export const BOT_USER: GitHubUser = {
@@ -120,6 +148,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   let base = ''
   let closed = false
   const timers = new Set<NodeJS.Timeout>()
+  const faults: GitHubFault[] = []
+  let listingsToHold = 0
+  let heldListings: (() => void)[] = []
 
   const userFor = (login: string, type: 'Bot' | 'User'): GitHubUser => {
     const known = users.get(login)
@@ -170,6 +201,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     body: unknown
   ): Answer => {
     if (!pathname.startsWith(`${API_PREFIX}/`)) return notFound()
+    const fault = method === 'GET' ? undefined : faults.shift()
+    if (fault) return { status: fault.status, body: fault.body, headers: fault.headers ?? {} }
     const path = pathname.slice(API_PREFIX.length)
     if (path === '/user') {
       return method === 'GET' ? notAccessible('users/users#get-the-authenticated-user') : notFound()
@@ -249,23 +282,36 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const text = Buffer.concat(chunks).toString('utf8')
       const body = parseBody(text)
       requests.push({ method, path: target, headers: req.headers, body, time: Date.now() })
-      const answer =
-        options.token !== undefined && !hasToken(req.headers.authorization, options.token)
-          ? {
-              status: 401,
-              body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' }
-            }
-          : route(method, url.pathname, url.searchParams, body)
-      const latency = options.latencyMs ?? 0
-      if (latency <= 0) {
-        reply(res, answer)
+      const respond = (): void => {
+        const answer =
+          options.token !== undefined && !hasToken(req.headers.authorization, options.token)
+            ? {
+                status: 401,
+                body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' }
+              }
+            : route(method, url.pathname, url.searchParams, body)
+        const latency = options.latencyMs ?? 0
+        if (latency <= 0) {
+          reply(res, answer)
+          return
+        }
+        const timer = setTimeout(() => {
+          timers.delete(timer)
+          reply(res, answer)
+        }, latency)
+        timers.add(timer)
+      }
+      const isListing = method === 'GET' && LIST_PATH.test(url.pathname.slice(API_PREFIX.length))
+      if (!isListing || listingsToHold === 0) {
+        respond()
         return
       }
-      const timer = setTimeout(() => {
-        timers.delete(timer)
-        reply(res, answer)
-      }, latency)
-      timers.add(timer)
+      heldListings.push(respond)
+      if (heldListings.length < listingsToHold) return
+      const release = heldListings
+      heldListings = []
+      listingsToHold = 0
+      for (const held of release) held()
     })
   })
 
@@ -301,6 +347,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     commentsOn: (issue = issueNumber, repository = `${owner}/${repo}`) =>
       comments.filter((c) => c.repository === repository && c.issue_number === issue),
     readOnly: options.readOnly ?? false,
+    failWrites: (count, fault = secondaryRateLimit()) => {
+      for (let i = 0; i < count; i++) faults.push(fault)
+    },
+    holdListings: (count) => {
+      listingsToHold = Math.max(0, Math.trunc(count))
+      heldListings = []
+    },
     close: async () => {
       if (closed) return
       closed = true

@@ -6,7 +6,11 @@ import nock from 'nock'
 import {
   commentMarker,
   CommentPermissionError,
+  isNewerRun,
+  readRunStamp,
+  runStampComment,
   upsertComment,
+  type RunStamp,
   type UpsertCommentOptions
 } from '../src/github/comment.js'
 import { createGitHubClient } from '../src/github/octokit.js'
@@ -80,7 +84,11 @@ function fakeGitHub(host: Host) {
     scope.get(p('/user')).reply(answer(403, { message: 'Resource not accessible by integration' }))
   const listing = (comments: object[]) =>
     scope.get(p(COMMENTS)).query({ per_page: '100' }).reply(answer(200, comments))
-  const created = (id: number) => scope.post(p(COMMENTS)).reply(answer(201, comment(id, BOT, BODY)))
+  /** A create, then the one more listing that follows it (`relist`; null: the test scripts it). */
+  const created = (id: number, relist: object[] | null = [comment(id, BOT, BODY)]) => {
+    scope.post(p(COMMENTS)).reply(answer(201, comment(id, BOT, BODY)))
+    if (relist) listing(relist)
+  }
   const updated = (id: number) =>
     scope
       .patch(p(`/repos/acme/warehouse/issues/comments/${id}`))
@@ -112,7 +120,8 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
     const gh = fakeGitHub(host)
     gh.actionsToken()
     gh.listing([comment(1, PERSON, 'LGTM')])
-    gh.created(901)
+    // One more look after creating, for a concurrent run's comment: none.
+    gh.created(901, [comment(1, PERSON, 'LGTM'), comment(901, BOT, BODY)])
 
     const posted = await upsertComment(await gh.client(), options())
 
@@ -124,7 +133,8 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
     expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
       `GET ${gh.p('/user')}`,
       `GET ${gh.p(COMMENTS)}?per_page=100`,
-      `POST ${gh.p(COMMENTS)}`
+      `POST ${gh.p(COMMENTS)}`,
+      `GET ${gh.p(COMMENTS)}?per_page=100`
     ])
     expect(gh.calls.every((c) => c.path.startsWith(`${host.prefix}/`))).toBe(true)
     expect(gh.calls[2]?.body).toEqual({ body: BODY })
@@ -178,7 +188,7 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
     const posted = await upsertComment(await gh.client(), options())
 
     expect(posted).toMatchObject({ id: 902, action: 'created' })
-    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'POST'])
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'POST', 'GET'])
   })
 
   it('with a personal token, only that account’s comments are candidates', async () => {
@@ -240,7 +250,8 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
     expect(gh.calls.map((c) => `${c.method} ${c.path}`).slice(2)).toEqual([
       `DELETE ${gh.p('/repos/acme/warehouse/issues/comments/44')}`,
       `DELETE ${gh.p('/repos/acme/warehouse/issues/comments/40')}`,
-      `POST ${gh.p(COMMENTS)}`
+      `POST ${gh.p(COMMENTS)}`,
+      `GET ${gh.p(COMMENTS)}?per_page=100`
     ])
     expect(gh.calls[4]?.body).toEqual({ body: BODY })
   })
@@ -379,7 +390,7 @@ describe('upsertComment, further cases', () => {
     const posted = await upsertComment(await gh.client(), options())
 
     expect(posted).toMatchObject({ id: 981, action: 'created' })
-    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'PATCH', 'POST'])
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'PATCH', 'POST', 'GET'])
   })
 
   it('recreate: a candidate already deleted by a racing run is not an error', async () => {
@@ -394,7 +405,7 @@ describe('upsertComment, further cases', () => {
     const posted = await upsertComment(await gh.client(), options({ mode: 'recreate' }))
 
     expect(posted).toMatchObject({ id: 991, action: 'created' })
-    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'DELETE', 'POST'])
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'DELETE', 'POST', 'GET'])
   })
 
   it('ignores comments of deleted accounts and puts the marker on a body that lacks it', async () => {
@@ -420,6 +431,173 @@ describe('upsertComment, further cases', () => {
     expect(error).toBeInstanceOf(Error)
     expect(error).not.toBeInstanceOf(CommentPermissionError)
     expect(gh.calls.map((c) => c.method)).toEqual(['GET'])
+  })
+})
+
+describe('run stamps', () => {
+  const stamp = (runId: number | null, attempt: number | null, at = '2026-11-20T09:00:00.000Z') =>
+    ({ runId, attempt, at }) satisfies RunStamp
+
+  it('is a second hidden line that reads back, and never looks like a marker', () => {
+    const line = runStampComment(stamp(123, 2))
+    expect(line).toBe(
+      '<!-- datafold-diff-gate:run {"runId":123,"attempt":2,"at":"2026-11-20T09:00:00.000Z"} -->'
+    )
+    expect(readRunStamp(`${MARKER}\n${line}\n## report`)).toEqual(stamp(123, 2))
+    expect(line.includes(commentMarker('run'))).toBe(false)
+  })
+
+  it('reads nothing from a body without a stamp or with a broken one', () => {
+    expect(readRunStamp(`${MARKER}\n## an older report`)).toBeNull()
+    expect(readRunStamp('<!-- datafold-diff-gate:run {"runId":12 -->')).toBeNull()
+    expect(readRunStamp(null)).toBeNull()
+    expect(readRunStamp('<!-- datafold-diff-gate:run {"runId":"x","at":"soon"} -->')).toEqual({
+      runId: null,
+      attempt: null,
+      at: ''
+    })
+  })
+
+  it('orders runs by run id, then attempt, else by start time; unknown is never newer', () => {
+    expect(isNewerRun(stamp(11, 1), stamp(10, 5))).toBe(true)
+    expect(isNewerRun(stamp(10, 5), stamp(11, 1))).toBe(false)
+    expect(isNewerRun(stamp(10, 2), stamp(10, 1))).toBe(true)
+    expect(isNewerRun(stamp(10, 1), stamp(10, 1))).toBe(false)
+    const early = '2026-11-20T09:00:00.000Z'
+    const late = '2026-11-20T09:05:00.000Z'
+    expect(isNewerRun(stamp(null, null, late), stamp(null, null, early))).toBe(true)
+    expect(isNewerRun(stamp(null, null, early), stamp(null, null, late))).toBe(false)
+    expect(isNewerRun(stamp(null, null, late), stamp(10, 1, early))).toBe(true)
+    expect(isNewerRun(null, stamp(10, 1))).toBe(false)
+    expect(isNewerRun(stamp(10, 1), null)).toBe(false)
+    expect(isNewerRun(stamp(null, null, ''), stamp(null, null, early))).toBe(false)
+  })
+})
+
+describe('upsertComment: older runs and racing runs', () => {
+  const host = HOSTS[0] as Host
+  const stamped = (runId: number, attempt = 1) =>
+    `${MARKER}\n${runStampComment({ runId, attempt, at: '2026-11-20T09:00:00.000Z' })}\n## report`
+  const OURS = stamped(500)
+
+  it('leaves a newer run’s report as it is: no write, the existing comment is returned', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([comment(60, BOT, stamped(501))])
+    const logs: string[] = []
+
+    const posted = await upsertComment(
+      await gh.client(),
+      options({ body: OURS, log: (m) => logs.push(m) })
+    )
+
+    expect(posted).toEqual({
+      id: 60,
+      url: 'https://github.com/acme/warehouse/pull/42#issuecomment-60',
+      action: 'kept'
+    })
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET'])
+    expect(logs.some((m) => m.includes('written by a newer run (run 501 attempt 1)'))).toBe(true)
+  })
+
+  it('a re-run attempt of the same run is newer; recreate does not delete a newer report either', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([comment(61, BOT, stamped(500, 2))])
+
+    const posted = await upsertComment(await gh.client(), options({ body: OURS, mode: 'recreate' }))
+
+    expect(posted).toMatchObject({ id: 61, action: 'kept' })
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET'])
+  })
+
+  it('edits a report from an older run, or one without a stamp, with no extra listing', async () => {
+    for (const existing of [stamped(499), `${MARKER}\nan older version's report`]) {
+      const gh = fakeGitHub(host)
+      gh.actionsToken()
+      gh.listing([comment(62, BOT, existing)])
+      gh.updated(62)
+
+      const posted = await upsertComment(await gh.client(), options({ body: OURS }))
+
+      expect(posted).toMatchObject({ id: 62, action: 'updated' })
+      expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'PATCH'])
+      expect(gh.calls[2]?.body).toEqual({ body: OURS })
+    }
+  })
+
+  it('after a create, keeps the oldest of two reports and puts its body there', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([])
+    gh.created(71, null)
+    // A racing run (an older one) created 70 meanwhile.
+    gh.listing([comment(70, BOT, stamped(499)), comment(71, BOT, OURS)])
+    gh.updated(70)
+    gh.deleted(71)
+
+    const posted = await upsertComment(await gh.client(), options({ body: OURS }))
+
+    expect(posted).toMatchObject({ id: 70, action: 'updated' })
+    expect(gh.calls.map((c) => `${c.method} ${c.path}`).slice(2)).toEqual([
+      `POST ${COMMENTS}`,
+      `GET ${COMMENTS}?per_page=100`,
+      'PATCH /repos/acme/warehouse/issues/comments/70',
+      'DELETE /repos/acme/warehouse/issues/comments/71'
+    ])
+    expect(gh.calls[4]?.body).toEqual({ body: OURS })
+  })
+
+  it('after a create, keeps its own comment when it is the oldest, deleting the racer’s', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([])
+    gh.created(80, null)
+    gh.listing([comment(80, BOT, OURS), comment(81, BOT, stamped(501))])
+    gh.deleted(81)
+
+    const posted = await upsertComment(await gh.client(), options({ body: OURS }))
+
+    // Both racers agree on 80; the newer run (501) edits it with its own body.
+    expect(posted).toMatchObject({ id: 80, action: 'created' })
+    expect(gh.calls.map((c) => c.method).slice(2)).toEqual(['POST', 'GET', 'DELETE'])
+  })
+
+  it('after a create, does not edit the oldest report when a newer run wrote it', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([])
+    gh.created(91, null)
+    gh.listing([comment(90, BOT, stamped(501)), comment(91, BOT, OURS)])
+    gh.deleted(91)
+
+    const posted = await upsertComment(await gh.client(), options({ body: OURS }))
+
+    expect(posted).toMatchObject({ id: 90, action: 'kept' })
+    expect(gh.calls.map((c) => c.method).slice(2)).toEqual(['POST', 'GET', 'DELETE'])
+  })
+
+  it('keeps the comment it created when the second look fails', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    gh.listing([])
+    gh.created(95, null)
+    // A 404 (the pull request went away, say), which is not retried.
+    gh.scope
+      .get(COMMENTS)
+      .query(true)
+      .reply(gh.answer(404, { message: 'Not Found' }))
+    const logs: string[] = []
+
+    const posted = await upsertComment(
+      await gh.client(),
+      options({ body: OURS, log: (m) => logs.push(m) })
+    )
+
+    expect(posted).toMatchObject({ id: 95, action: 'created' })
+    expect(
+      logs.some((m) => m.startsWith('Could not check for a report written by a concurrent run'))
+    ).toBe(true)
   })
 })
 

@@ -34,5 +34,7 @@ describe('readGitHubContext', () => {
     expect(readGitHubContext({ GITHUB_EVENT_PATH: bad }).payload).toEqual({})
     expect(readGitHubContext({ GITHUB_EVENT_PATH: join(dir, 'none.json') }).payload).toEqual({})
     expect(readGitHubContext({}).serverUrl).toBe('https://github.com')
+    expect(readGitHubContext({}).runAttempt).toBeUndefined()
+    expect(readGitHubContext({ GITHUB_RUN_ATTEMPT: '2' }).runAttempt).toBe('2')
   })
 })

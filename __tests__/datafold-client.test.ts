@@ -420,3 +420,41 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(value, NOW)).toBe(expected)
   })
 })
+
+describe('a deadline (wait-timeout)', () => {
+  it('does not start a retry that would begin after it', async () => {
+    nock(HOST).get(SUMMARY).reply(503)
+    // 500 ms left; the first backoff is 1 s.
+    const client = makeClient({ deadline: NOW + 500 })
+
+    const error = await client.getSummaryResults(12).catch((e: unknown) => e)
+
+    expect(error).toBeInstanceOf(DatafoldRequestError)
+    expect((error as DatafoldRequestError).status).toBe(503)
+    expect((error as Error).message).toBe(
+      `diff 12: gave up after 1 try at ${HOST}, as the next would start after wait-timeout; the last one ended in HTTP 503`
+    )
+    expect(sleeps).toEqual([])
+  })
+
+  it('cuts a request to the time left, but gives it at least 5 s', async () => {
+    const timeouts: number[] = []
+    const seenFetch: typeof globalThis.fetch = (_url, init) => {
+      const signal = init?.signal
+      return new Promise((_resolve, reject) => {
+        const started = Date.now()
+        signal?.addEventListener('abort', () => {
+          timeouts.push(Date.now() - started)
+          reject(signal.reason as Error)
+        })
+      })
+    }
+    const client = makeClient({ deadline: NOW + 1_000, fetch: seenFetch, retries: 0 })
+
+    const error = await client.getDiff(12).catch((e: unknown) => e)
+
+    expect((error as Error).message).toContain('a timeout after 5 s')
+    expect(timeouts[0]).toBeGreaterThanOrEqual(4_900)
+    expect(timeouts[0]).toBeLessThan(6_000)
+  }, 10_000)
+})

@@ -160,6 +160,10 @@ describe('run', () => {
         body: '',
         user: { login: 'github-actions[bot]', type: 'Bot' }
       })
+      // One more look after creating, for a concurrent run's comment: none.
+      .get('/repos/acme/warehouse/issues/42/comments')
+      .query(true)
+      .reply(200, [])
     const { io, seen } = recordingIO()
     const evaluation = await run(inputs({ 'max-rows-removed': '0' }), io)
 

@@ -31698,7 +31698,8 @@ function readGitHubContext(env) {
         owner,
         repo,
         serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),
-        runId: env.GITHUB_RUN_ID ?? ''
+        runId: env.GITHUB_RUN_ID ?? '',
+        ...(env.GITHUB_RUN_ATTEMPT ? { runAttempt: env.GITHUB_RUN_ATTEMPT } : {})
     };
 }
 function readPayload(path) {
@@ -41545,6 +41546,8 @@ const RETRY_STATUSES = new Set([429, 500, 502, 503, 504]);
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_CAP_MS = 16_000;
 const BODY_EXCERPT = 200;
+/** The least time a request is given, even at or past the deadline: the last check needs it. */
+const MIN_REQUEST_MS = 5_000;
 function createDatafoldClient(options) {
     const fetchImpl = options.fetch ?? globalThis.fetch;
     const timeoutMs = options.timeoutMs ?? 30_000;
@@ -41559,6 +41562,13 @@ function createDatafoldClient(options) {
         options.log?.(scrub(message));
     };
     const tries = retries + 1;
+    const { deadline } = options;
+    /** This request's time: the timeout, cut to what is left before the deadline. */
+    const requestTimeout = () => deadline === undefined
+        ? timeoutMs
+        : Math.min(timeoutMs, Math.max(deadline - now(), MIN_REQUEST_MS));
+    /** Whether a retry after `delay` would start past the deadline. */
+    const pastDeadline = (delay) => deadline !== undefined && now() + delay > deadline;
     const fail = (id, status, reason, message = `diff ${id}: ${reason}`) => new DatafoldRequestError(scrub(message), { status, diffId: id, reason: scrub(reason) });
     async function get(id, path) {
         if (!Number.isSafeInteger(id) || id <= 0) {
@@ -41567,8 +41577,10 @@ function createDatafoldClient(options) {
         const url = `${host}/api/v1/datadiffs/${id}${path}`;
         let lastProblem = '';
         let lastStatus = null;
+        const stopped = (attempt) => fail(id, lastStatus, `gave up after ${attempt} ${attempt === 1 ? 'try' : 'tries'} at ${host}, as the next would start after wait-timeout; the last one ended in ${lastProblem}`);
         for (let attempt = 1; attempt <= tries; attempt++) {
             const started = now();
+            const timeout = requestTimeout();
             let answer;
             try {
                 const response = await fetchImpl(url, {
@@ -41579,7 +41591,7 @@ function createDatafoldClient(options) {
                         'User-Agent': options.userAgent
                     },
                     redirect: 'manual',
-                    signal: AbortSignal.timeout(timeoutMs)
+                    signal: AbortSignal.timeout(timeout)
                 });
                 answer = {
                     // A fetch that hides manual redirects (the browser kind) gives status 0: still a redirect.
@@ -41589,12 +41601,14 @@ function createDatafoldClient(options) {
                 };
             }
             catch (error) {
-                const problem = describeNetworkError(error, timeoutMs, scrub);
+                const problem = describeNetworkError(error, timeout, scrub);
                 log(`GET ${url} failed after ${now() - started} ms (try ${attempt} of ${tries}): ${problem}`);
                 lastProblem = problem;
                 lastStatus = null;
                 if (attempt < tries) {
                     const delay = backoff(attempt, random);
+                    if (pastDeadline(delay))
+                        throw stopped(attempt);
                     log(`diff ${id}: retrying in ${client_duration(delay)}`);
                     await sleep(delay);
                     continue;
@@ -41633,6 +41647,8 @@ function createDatafoldClient(options) {
                 throw fail(id, status, `Datafold answered HTTP ${status} and asked to wait ${client_duration(asked)} before trying again (Retry-After), longer than the ${client_duration(maxRetryDelayMs)} this action waits; try again later`);
             }
             const delay = asked ?? backoff(attempt, random);
+            if (pastDeadline(delay))
+                throw stopped(attempt);
             log(`diff ${id}: HTTP ${status}; retrying in ${client_duration(delay)}`);
             await sleep(delay);
         }
@@ -42187,6 +42203,8 @@ function fetch_diffs_defaultSleep(ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
+const STAMP_PREFIX = '<!-- datafold-diff-gate:run ';
+const STAMP_PATTERN = /<!-- datafold-diff-gate:run (\{[^\n]*?\}) -->/;
 /** The token cannot write comments here: a read-only GITHUB_TOKEN (fork PRs, Dependabot) or a
  * `permissions:` block without `pull-requests: write`. The caller reports it as a warning. */
 class CommentPermissionError extends Error {
@@ -42200,6 +42218,48 @@ class CommentPermissionError extends Error {
 function commentMarker(key) {
     return `<!-- datafold-diff-gate:${key} -->`;
 }
+function runStampComment(stamp) {
+    return `${STAMP_PREFIX}${JSON.stringify(stamp)} -->`;
+}
+/** The stamp in a comment body; null when there is none or it does not read. */
+function readRunStamp(body) {
+    const match = STAMP_PATTERN.exec(body ?? '');
+    if (!match?.[1])
+        return null;
+    let value;
+    try {
+        value = JSON.parse(match[1]);
+    }
+    catch {
+        return null;
+    }
+    if (typeof value !== 'object' || value === null)
+        return null;
+    const { runId, attempt, at } = value;
+    const count = (n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null;
+    return {
+        runId: count(runId),
+        attempt: count(attempt),
+        at: typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : ''
+    };
+}
+/**
+ * Whether `theirs` comes from a later run than `ours`: by run id, then attempt, when both carry
+ * a run id (run ids grow with time in a repository), else by start time. Unknown is never newer,
+ * so a report without a stamp (older versions of the action) is updated as before.
+ */
+function isNewerRun(theirs, ours) {
+    if (!theirs || !ours)
+        return false;
+    if (theirs.runId !== null && ours.runId !== null) {
+        if (theirs.runId !== ours.runId)
+            return theirs.runId > ours.runId;
+        return (theirs.attempt ?? 0) > (ours.attempt ?? 0);
+    }
+    if (theirs.at === '' || ours.at === '')
+        return false;
+    return Date.parse(theirs.at) > Date.parse(ours.at);
+}
 /** The author a GITHUB_TOKEN posts as. */
 const ACTIONS_BOT = { login: 'github-actions[bot]', type: 'Bot' };
 async function upsertComment(github, options) {
@@ -42208,17 +42268,28 @@ async function upsertComment(github, options) {
     // Without the marker the next run could not find this comment again and would add another.
     const body = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`;
     const author = await postingAs(github);
-    const comments = await github.paginate(github.rest.issues.listComments, {
-        owner,
-        repo,
-        issue_number: issueNumber,
-        per_page: 100
-    });
-    const candidates = comments
-        .filter((comment) => (comment.body ?? '').includes(marker) && isBy(comment, author))
-        .sort((a, b) => b.id - a.id);
+    const listCandidates = async () => {
+        const comments = await github.paginate(github.rest.issues.listComments, {
+            owner,
+            repo,
+            issue_number: issueNumber,
+            per_page: 100
+        });
+        const candidates = comments
+            .filter((comment) => (comment.body ?? '').includes(marker) && isBy(comment, author))
+            .sort((a, b) => b.id - a.id);
+        return { all: comments.length, candidates };
+    };
+    const { all, candidates } = await listCandidates();
     log(`Found ${candidates.length} earlier report comment(s) by ${author.login} on #${issueNumber} ` +
-        `among ${comments.length} comment(s)`);
+        `among ${all} comment(s)`);
+    // A run that started later has written its report already: ours is older news.
+    const ours = readRunStamp(body);
+    const newer = candidates.find((candidate) => isNewerRun(readRunStamp(candidate.body), ours));
+    if (newer) {
+        log(keptMessage(newer));
+        return { id: newer.id, url: newer.html_url, action: 'kept' };
+    }
     const [newest, ...older] = candidates;
     if (mode === 'update' && newest) {
         const updated = await update(github, options, newest.id, body, log);
@@ -42232,7 +42303,61 @@ async function upsertComment(github, options) {
             await remove(github, options, candidate.id, log);
     }
     const created = await write(`POST a comment on #${issueNumber}`, () => github.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body }));
-    return { id: created.data.id, url: created.data.html_url, action: 'created' };
+    const posted = {
+        id: created.data.id,
+        url: created.data.html_url,
+        action: 'created'
+    };
+    // Two runs that found no report at the same moment both created one. One more look settles
+    // it: every racer keeps the oldest report (the lowest id) and deletes the others.
+    let again;
+    try {
+        again = (await listCandidates()).candidates;
+    }
+    catch (error) {
+        log(`Could not check for a report written by a concurrent run: ${githubMessage(error)}`);
+        return posted;
+    }
+    return settleRace(github, options, posted, again, body, log);
+}
+/** Keeps one report of several written at once: the oldest, with the newest run's body. */
+async function settleRace(github, options, posted, candidates, body, log) {
+    const oldestFirst = [...candidates].sort((a, b) => a.id - b.id);
+    const survivor = oldestFirst[0];
+    if (!survivor || oldestFirst.length === 1)
+        return posted;
+    log(`Found ${oldestFirst.length} report comments after writing ${posted.id} (a concurrent run?); ` +
+        `keeping the oldest, ${survivor.id}`);
+    let result = posted;
+    if (survivor.id !== posted.id) {
+        if (isNewerRun(readRunStamp(survivor.body), readRunStamp(body))) {
+            log(keptMessage(survivor));
+            result = { id: survivor.id, url: survivor.html_url, action: 'kept' };
+        }
+        else {
+            const updated = await update(github, options, survivor.id, body, log);
+            // Gone meanwhile: ours stays instead.
+            if (updated)
+                result = { ...updated, action: 'updated' };
+        }
+    }
+    for (const other of oldestFirst) {
+        if (other.id !== result.id)
+            await remove(github, options, other.id, log);
+    }
+    return result;
+}
+function keptMessage(comment) {
+    const stamp = readRunStamp(comment.body);
+    let run = 'a run that started later';
+    if (stamp && stamp.runId !== null) {
+        run = `run ${stamp.runId}${stamp.attempt === null ? '' : ` attempt ${stamp.attempt}`}`;
+    }
+    else if (stamp && stamp.at !== '') {
+        run = `a run started at ${stamp.at}`;
+    }
+    return (`Report comment ${comment.id} was written by a newer run (${run}); ` +
+        'leaving it as it is rather than overwriting it with older results');
 }
 /** Who this token comments as. `GET /user` names the account behind a personal token; a
  * GITHUB_TOKEN (and an app's installation token) is refused, and posts as github-actions[bot]. */
@@ -43204,6 +43329,14 @@ function columnsSection(evaluation, shape) {
         return 'Values: not measured (Datafold did not compare values for this diff).';
     }
     const ignored = new Set(evaluation.ignoredColumns);
+    // Looked up once per diff: a find per row is quadratic, minutes for 100,000 breached columns.
+    const matchBreaches = new Map();
+    for (const breach of evaluation.breaches) {
+        if (breach.metric === 'column-match' && breach.column !== undefined) {
+            if (!matchBreaches.has(breach.column))
+                matchBreaches.set(breach.column, breach);
+        }
+    }
     const differing = differingColumns(diff.columns);
     const lines = [];
     if (differing.length === 0) {
@@ -43215,7 +43348,7 @@ function columnsSection(evaluation, shape) {
         if (shown.length > 0) {
             lines.push([
                 tableHeader(['Column', 'Match', 'Values different'], [1]),
-                ...shown.map((c) => columnRow(c, evaluation, ignored.has(c.name)))
+                ...shown.map((c) => columnRow(c, matchBreaches.get(c.name), ignored.has(c.name)))
             ].join('\n'));
         }
         const rest = differing.length - shown.length;
@@ -43230,8 +43363,7 @@ function columnsSection(evaluation, shape) {
     }
     return lines.join('\n\n');
 }
-function columnRow(column, evaluation, ignored) {
-    const breach = evaluation.breaches.find((b) => b.metric === 'column-match' && b.column === column.name);
+function columnRow(column, breach, ignored) {
     let match = formatPercent(column.match);
     if (breach)
         match += ` ❌ < ${escapeMarkdown(markdown_oneLine(breach.limit).replace(/^min /, ''))}`;
@@ -43345,6 +43477,7 @@ const USER_AGENT = 'datafold-diff-gate/1.0.0';
 async function run(inputs, runnerIO) {
     const redact = createRedactor([inputs.apiKey, inputs.githubToken]);
     const io = redacting(runnerIO, redact);
+    const startedAt = (io.now ?? Date.now)();
     const { diffIds, datafoldHost } = inputs;
     io.info(`Checking ${diffIds.length} data diff${diffIds.length === 1 ? '' : 's'} at ${datafoldHost}`);
     const client = createDatafoldClient({
@@ -43352,6 +43485,8 @@ async function run(inputs, runnerIO) {
         apiKey: inputs.apiKey,
         userAgent: USER_AGENT,
         fetch: io.fetch,
+        // The whole fetch obeys wait-timeout: a host that never answers must not hold the run longer.
+        deadline: inputs.waitTimeoutMs > 0 ? startedAt + inputs.waitTimeoutMs : undefined,
         sleep: io.sleep,
         now: io.now,
         log: (message) => {
@@ -43377,7 +43512,7 @@ async function run(inputs, runnerIO) {
     };
     const report = renderReport(evaluation, reportOptions);
     const reportPath = await io.writeReport(`datafold-diff-gate-${inputs.commentKey.replace(/[^A-Za-z0-9._-]/g, '_')}.md`, report);
-    const comment = await publishComment(inputs, evaluation, reportOptions, io, redact);
+    const comment = await publishComment(inputs, evaluation, reportOptions, runStamp(io.github, startedAt), io, redact);
     if (inputs.jobSummary)
         await io.appendSummary(report);
     for (const [name, value] of Object.entries(buildOutputs(evaluation, reportPath, comment))) {
@@ -43406,7 +43541,7 @@ function warnAboutGaps(evaluation, io) {
             io.warning(diff.reason);
     }
 }
-async function publishComment(inputs, evaluation, reportOptions, io, redact) {
+async function publishComment(inputs, evaluation, reportOptions, stamp, io, redact) {
     if (inputs.commentMode === 'off')
         return null;
     const pullRequest = findPullRequest(io.github, inputs.prNumber);
@@ -43426,7 +43561,8 @@ async function publishComment(inputs, evaluation, reportOptions, io, redact) {
             repo: io.github.repo,
             issueNumber: pullRequest.number,
             marker,
-            body: redact(renderComment(evaluation, reportOptions, marker)),
+            // The marker line, then which run wrote it, so an older run never overwrites a newer report.
+            body: redact(renderComment(evaluation, reportOptions, `${marker}\n${runStampComment(stamp)}`)),
             mode: inputs.commentMode,
             log: (message) => {
                 io.info(message);
@@ -43463,6 +43599,14 @@ function redacting(io, redact) {
         },
         appendSummary: (markdown) => io.appendSummary(redact(markdown)),
         writeReport: (fileName, markdown) => io.writeReport(fileName, redact(markdown))
+    };
+}
+function runStamp(github, startedAt) {
+    const count = (text) => text !== undefined && /^\d{1,15}$/.test(text.trim()) ? Number(text.trim()) : null;
+    return {
+        runId: count(github.runId),
+        attempt: count(github.runAttempt),
+        at: new Date(startedAt).toISOString()
     };
 }
 function runUrl(github) {

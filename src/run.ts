@@ -2,7 +2,13 @@
 // Everything that touches the outside world comes in through `RunIO`, so tests hand in fakes.
 import { createDatafoldClient } from './datafold/client.js'
 import { fetchDiffs } from './datafold/fetch-diffs.js'
-import { commentMarker, CommentPermissionError, upsertComment } from './github/comment.js'
+import {
+  commentMarker,
+  CommentPermissionError,
+  runStampComment,
+  upsertComment,
+  type RunStamp
+} from './github/comment.js'
 import type { GitHubClient } from './github/octokit.js'
 import { findPullRequest } from './github/pull-request.js'
 import type { Inputs } from './inputs.js'
@@ -37,6 +43,8 @@ export interface GitHubContext {
   repo: string
   serverUrl: string
   runId: string
+  /** GITHUB_RUN_ATTEMPT: 1, then 2 for the first re-run, ... */
+  runAttempt?: string
 }
 
 export const USER_AGENT = 'datafold-diff-gate/1.0.0'
@@ -44,6 +52,7 @@ export const USER_AGENT = 'datafold-diff-gate/1.0.0'
 export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> {
   const redact = createRedactor([inputs.apiKey, inputs.githubToken])
   const io = redacting(runnerIO, redact)
+  const startedAt = (io.now ?? Date.now)()
   const { diffIds, datafoldHost } = inputs
   io.info(
     `Checking ${diffIds.length} data diff${diffIds.length === 1 ? '' : 's'} at ${datafoldHost}`
@@ -54,6 +63,8 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     apiKey: inputs.apiKey,
     userAgent: USER_AGENT,
     fetch: io.fetch,
+    // The whole fetch obeys wait-timeout: a host that never answers must not hold the run longer.
+    deadline: inputs.waitTimeoutMs > 0 ? startedAt + inputs.waitTimeoutMs : undefined,
     sleep: io.sleep,
     now: io.now,
     log: (message) => {
@@ -83,7 +94,14 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     `datafold-diff-gate-${inputs.commentKey.replace(/[^A-Za-z0-9._-]/g, '_')}.md`,
     report
   )
-  const comment = await publishComment(inputs, evaluation, reportOptions, io, redact)
+  const comment = await publishComment(
+    inputs,
+    evaluation,
+    reportOptions,
+    runStamp(io.github, startedAt),
+    io,
+    redact
+  )
   if (inputs.jobSummary) await io.appendSummary(report)
   for (const [name, value] of Object.entries(buildOutputs(evaluation, reportPath, comment))) {
     io.setOutput(name, value)
@@ -117,6 +135,7 @@ async function publishComment(
   inputs: Inputs,
   evaluation: Evaluation,
   reportOptions: ReportOptions,
+  stamp: RunStamp,
   io: RunIO,
   redact: Redact
 ): Promise<PublishedComment | null> {
@@ -138,7 +157,10 @@ async function publishComment(
       repo: io.github.repo,
       issueNumber: pullRequest.number,
       marker,
-      body: redact(renderComment(evaluation, reportOptions, marker)),
+      // The marker line, then which run wrote it, so an older run never overwrites a newer report.
+      body: redact(
+        renderComment(evaluation, reportOptions, `${marker}\n${runStampComment(stamp)}`)
+      ),
       mode: inputs.commentMode,
       log: (message) => {
         io.info(message)
@@ -177,6 +199,16 @@ function redacting(io: RunIO, redact: Redact): RunIO {
     },
     appendSummary: (markdown) => io.appendSummary(redact(markdown)),
     writeReport: (fileName, markdown) => io.writeReport(fileName, redact(markdown))
+  }
+}
+
+function runStamp(github: GitHubContext, startedAt: number): RunStamp {
+  const count = (text: string | undefined): number | null =>
+    text !== undefined && /^\d{1,15}$/.test(text.trim()) ? Number(text.trim()) : null
+  return {
+    runId: count(github.runId),
+    attempt: count(github.runAttempt),
+    at: new Date(startedAt).toISOString()
   }
 }
 

@@ -12,6 +12,11 @@ export interface DatafoldClientOptions {
   fetch?: typeof globalThis.fetch
   /** Per request, default 30 000. */
   timeoutMs?: number
+  /**
+   * When the run stops waiting (`now()` time, from wait-timeout); none by default. No request
+   * lasts past it (but each gets at least 5 s), and no retry is started that would begin after it.
+   */
+  deadline?: number
   /** Retries after the first try, default 4. */
   retries?: number
   /** A Retry-After longer than this is not waited for (default 60 000). */
@@ -63,6 +68,8 @@ export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 
 const BACKOFF_BASE_MS = 1_000
 const BACKOFF_CAP_MS = 16_000
 const BODY_EXCERPT = 200
+/** The least time a request is given, even at or past the deadline: the last check needs it. */
+const MIN_REQUEST_MS = 5_000
 
 export function createDatafoldClient(options: DatafoldClientOptions): DatafoldClient {
   const fetchImpl = options.fetch ?? globalThis.fetch
@@ -78,6 +85,15 @@ export function createDatafoldClient(options: DatafoldClientOptions): DatafoldCl
     options.log?.(scrub(message))
   }
   const tries = retries + 1
+  const { deadline } = options
+  /** This request's time: the timeout, cut to what is left before the deadline. */
+  const requestTimeout = (): number =>
+    deadline === undefined
+      ? timeoutMs
+      : Math.min(timeoutMs, Math.max(deadline - now(), MIN_REQUEST_MS))
+  /** Whether a retry after `delay` would start past the deadline. */
+  const pastDeadline = (delay: number): boolean =>
+    deadline !== undefined && now() + delay > deadline
 
   const fail = (
     id: number,
@@ -94,8 +110,15 @@ export function createDatafoldClient(options: DatafoldClientOptions): DatafoldCl
     const url = `${host}/api/v1/datadiffs/${id}${path}`
     let lastProblem = ''
     let lastStatus: number | null = null
+    const stopped = (attempt: number): DatafoldRequestError =>
+      fail(
+        id,
+        lastStatus,
+        `gave up after ${attempt} ${attempt === 1 ? 'try' : 'tries'} at ${host}, as the next would start after wait-timeout; the last one ended in ${lastProblem}`
+      )
     for (let attempt = 1; attempt <= tries; attempt++) {
       const started = now()
+      const timeout = requestTimeout()
       let answer: Answer
       try {
         const response = await fetchImpl(url, {
@@ -106,7 +129,7 @@ export function createDatafoldClient(options: DatafoldClientOptions): DatafoldCl
             'User-Agent': options.userAgent
           },
           redirect: 'manual',
-          signal: AbortSignal.timeout(timeoutMs)
+          signal: AbortSignal.timeout(timeout)
         })
         answer = {
           // A fetch that hides manual redirects (the browser kind) gives status 0: still a redirect.
@@ -115,7 +138,7 @@ export function createDatafoldClient(options: DatafoldClientOptions): DatafoldCl
           body: await response.text()
         }
       } catch (error) {
-        const problem = describeNetworkError(error, timeoutMs, scrub)
+        const problem = describeNetworkError(error, timeout, scrub)
         log(
           `GET ${url} failed after ${now() - started} ms (try ${attempt} of ${tries}): ${problem}`
         )
@@ -123,6 +146,7 @@ export function createDatafoldClient(options: DatafoldClientOptions): DatafoldCl
         lastStatus = null
         if (attempt < tries) {
           const delay = backoff(attempt, random)
+          if (pastDeadline(delay)) throw stopped(attempt)
           log(`diff ${id}: retrying in ${duration(delay)}`)
           await sleep(delay)
           continue
@@ -167,6 +191,7 @@ export function createDatafoldClient(options: DatafoldClientOptions): DatafoldCl
         )
       }
       const delay = asked ?? backoff(attempt, random)
+      if (pastDeadline(delay)) throw stopped(attempt)
       log(`diff ${id}: HTTP ${status}; retrying in ${duration(delay)}`)
       await sleep(delay)
     }

@@ -19,8 +19,26 @@ export interface UpsertCommentOptions {
 export interface PostedComment {
   id: number
   url: string
-  action: 'created' | 'updated'
+  /** `kept`: a newer run's report is there already, and was left as it is. */
+  action: 'created' | 'updated' | 'kept'
 }
+
+/**
+ * Which run wrote a report: a second hidden line under the marker,
+ * `<!-- datafold-diff-gate:run {"runId":123,"attempt":1,"at":"2026-11-20T09:00:00.000Z"} -->`.
+ * A run never overwrites the report of a newer run (one that started later).
+ */
+export interface RunStamp {
+  /** GITHUB_RUN_ID; null outside Actions. */
+  runId: number | null
+  /** GITHUB_RUN_ATTEMPT; null when unknown. */
+  attempt: number | null
+  /** When the run started, ISO 8601. */
+  at: string
+}
+
+const STAMP_PREFIX = '<!-- datafold-diff-gate:run '
+const STAMP_PATTERN = /<!-- datafold-diff-gate:run (\{[^\n]*?\}) -->/
 
 /** The token cannot write comments here: a read-only GITHUB_TOKEN (fork PRs, Dependabot) or a
  * `permissions:` block without `pull-requests: write`. The caller reports it as a warning. */
@@ -36,6 +54,46 @@ export class CommentPermissionError extends Error {
 
 export function commentMarker(key: string): string {
   return `<!-- datafold-diff-gate:${key} -->`
+}
+
+export function runStampComment(stamp: RunStamp): string {
+  return `${STAMP_PREFIX}${JSON.stringify(stamp)} -->`
+}
+
+/** The stamp in a comment body; null when there is none or it does not read. */
+export function readRunStamp(body: string | null | undefined): RunStamp | null {
+  const match = STAMP_PATTERN.exec(body ?? '')
+  if (!match?.[1]) return null
+  let value: unknown
+  try {
+    value = JSON.parse(match[1])
+  } catch {
+    return null
+  }
+  if (typeof value !== 'object' || value === null) return null
+  const { runId, attempt, at } = value as Record<string, unknown>
+  const count = (n: unknown): number | null =>
+    typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null
+  return {
+    runId: count(runId),
+    attempt: count(attempt),
+    at: typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : ''
+  }
+}
+
+/**
+ * Whether `theirs` comes from a later run than `ours`: by run id, then attempt, when both carry
+ * a run id (run ids grow with time in a repository), else by start time. Unknown is never newer,
+ * so a report without a stamp (older versions of the action) is updated as before.
+ */
+export function isNewerRun(theirs: RunStamp | null, ours: RunStamp | null): boolean {
+  if (!theirs || !ours) return false
+  if (theirs.runId !== null && ours.runId !== null) {
+    if (theirs.runId !== ours.runId) return theirs.runId > ours.runId
+    return (theirs.attempt ?? 0) > (ours.attempt ?? 0)
+  }
+  if (theirs.at === '' || ours.at === '') return false
+  return Date.parse(theirs.at) > Date.parse(ours.at)
 }
 
 /** The author a GITHUB_TOKEN posts as. */
@@ -60,19 +118,31 @@ export async function upsertComment(
   const body = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`
 
   const author = await postingAs(github)
-  const comments: IssueComment[] = await github.paginate(github.rest.issues.listComments, {
-    owner,
-    repo,
-    issue_number: issueNumber,
-    per_page: 100
-  })
-  const candidates = comments
-    .filter((comment) => (comment.body ?? '').includes(marker) && isBy(comment, author))
-    .sort((a, b) => b.id - a.id)
+  const listCandidates = async (): Promise<{ all: number; candidates: IssueComment[] }> => {
+    const comments: IssueComment[] = await github.paginate(github.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: issueNumber,
+      per_page: 100
+    })
+    const candidates = comments
+      .filter((comment) => (comment.body ?? '').includes(marker) && isBy(comment, author))
+      .sort((a, b) => b.id - a.id)
+    return { all: comments.length, candidates }
+  }
+  const { all, candidates } = await listCandidates()
   log(
     `Found ${candidates.length} earlier report comment(s) by ${author.login} on #${issueNumber} ` +
-      `among ${comments.length} comment(s)`
+      `among ${all} comment(s)`
   )
+
+  // A run that started later has written its report already: ours is older news.
+  const ours = readRunStamp(body)
+  const newer = candidates.find((candidate) => isNewerRun(readRunStamp(candidate.body), ours))
+  if (newer) {
+    log(keptMessage(newer))
+    return { id: newer.id, url: newer.html_url, action: 'kept' }
+  }
 
   const [newest, ...older] = candidates
   if (mode === 'update' && newest) {
@@ -86,7 +156,68 @@ export async function upsertComment(
   const created = await write(`POST a comment on #${issueNumber}`, () =>
     github.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
   )
-  return { id: created.data.id, url: created.data.html_url, action: 'created' }
+  const posted: PostedComment = {
+    id: created.data.id,
+    url: created.data.html_url,
+    action: 'created'
+  }
+  // Two runs that found no report at the same moment both created one. One more look settles
+  // it: every racer keeps the oldest report (the lowest id) and deletes the others.
+  let again: IssueComment[]
+  try {
+    again = (await listCandidates()).candidates
+  } catch (error) {
+    log(`Could not check for a report written by a concurrent run: ${githubMessage(error)}`)
+    return posted
+  }
+  return settleRace(github, options, posted, again, body, log)
+}
+
+/** Keeps one report of several written at once: the oldest, with the newest run's body. */
+async function settleRace(
+  github: GitHubClient,
+  options: UpsertCommentOptions,
+  posted: PostedComment,
+  candidates: IssueComment[],
+  body: string,
+  log: (message: string) => void
+): Promise<PostedComment> {
+  const oldestFirst = [...candidates].sort((a, b) => a.id - b.id)
+  const survivor = oldestFirst[0]
+  if (!survivor || oldestFirst.length === 1) return posted
+  log(
+    `Found ${oldestFirst.length} report comments after writing ${posted.id} (a concurrent run?); ` +
+      `keeping the oldest, ${survivor.id}`
+  )
+  let result = posted
+  if (survivor.id !== posted.id) {
+    if (isNewerRun(readRunStamp(survivor.body), readRunStamp(body))) {
+      log(keptMessage(survivor))
+      result = { id: survivor.id, url: survivor.html_url, action: 'kept' }
+    } else {
+      const updated = await update(github, options, survivor.id, body, log)
+      // Gone meanwhile: ours stays instead.
+      if (updated) result = { ...updated, action: 'updated' }
+    }
+  }
+  for (const other of oldestFirst) {
+    if (other.id !== result.id) await remove(github, options, other.id, log)
+  }
+  return result
+}
+
+function keptMessage(comment: IssueComment): string {
+  const stamp = readRunStamp(comment.body)
+  let run = 'a run that started later'
+  if (stamp && stamp.runId !== null) {
+    run = `run ${stamp.runId}${stamp.attempt === null ? '' : ` attempt ${stamp.attempt}`}`
+  } else if (stamp && stamp.at !== '') {
+    run = `a run started at ${stamp.at}`
+  }
+  return (
+    `Report comment ${comment.id} was written by a newer run (${run}); ` +
+    'leaving it as it is rather than overwriting it with older results'
+  )
 }
 
 /** Who this token comments as. `GET /user` names the account behind a personal token; a

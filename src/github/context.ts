@@ -11,7 +11,8 @@ export function readGitHubContext(env: Record<string, string | undefined>): GitH
     owner,
     repo,
     serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),
-    runId: env.GITHUB_RUN_ID ?? ''
+    runId: env.GITHUB_RUN_ID ?? '',
+    ...(env.GITHUB_RUN_ATTEMPT ? { runAttempt: env.GITHUB_RUN_ATTEMPT } : {})
   }
 }
 

@@ -1,0 +1,291 @@
+// Faults on the wire, against the bundle (dist/index.js) under this machine's Node: resets, bodies
+// cut short, hosts that never answer, rate limits, redirects to another host, a lasting 500, a
+// GitHub secondary rate limit, and two runs racing to write the same PR comment. Each test names
+// the longest it may take and checks the run's duration against it.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { diffRecord, sameDbDone } from '../__fixtures__/diffs.js'
+import {
+  hang,
+  json,
+  rateLimited,
+  redirectTo,
+  resetMidBody,
+  serverError,
+  startFakeDatafold,
+  truncated,
+  type FakeDatafold,
+  type Scenarios
+} from '../__fixtures__/fake-datafold.js'
+import {
+  BOT_USER,
+  reportMarker,
+  secondaryRateLimit,
+  startFakeGitHub,
+  type FakeGitHub
+} from '../__fixtures__/fake-github.js'
+import { runAction, type ActionRun } from '../__fixtures__/run-action.js'
+
+const API_KEY = 'dfk_faults_0123456789abcdef'
+const TOKEN = 'ghs_faults_fedcba9876543210'
+const PR_482 = { pull_request: { number: 482 } }
+const NODE = process.execPath
+
+let servers: { close(): Promise<void> }[] = []
+afterEach(async () => {
+  await Promise.all(servers.map((s) => s.close()))
+  servers = []
+})
+
+async function fakes(
+  scenarios: Scenarios
+): Promise<{ datafold: FakeDatafold; github: FakeGitHub }> {
+  const datafold = await startFakeDatafold({ scenarios, apiKey: API_KEY })
+  const github = await startFakeGitHub({ token: TOKEN })
+  servers.push(datafold, github)
+  return { datafold, github }
+}
+
+function inputs(datafold: FakeDatafold, diffIds: string): Record<string, string> {
+  return {
+    'diff-ids': diffIds,
+    'api-key': API_KEY,
+    'github-token': TOKEN,
+    'datafold-host': datafold.url
+  }
+}
+
+function action(
+  datafold: FakeDatafold,
+  github: FakeGitHub,
+  diffIds: string,
+  extra: Record<string, string> = {},
+  env: Record<string, string> = {}
+): Promise<ActionRun> {
+  return runAction({
+    node: NODE,
+    inputs: { ...inputs(datafold, diffIds), ...extra },
+    apiUrl: github.url,
+    payload: PR_482,
+    env,
+    timeoutMs: 90_000
+  })
+}
+
+/** The `::error::` workflow commands the run wrote. */
+function errors(run: ActionRun): string[] {
+  return run.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+}
+
+/** A diff whose record answers at once and whose summary follows `summary`. */
+function scenario(id: number, summary: Scenarios[number]['summary']): Scenarios {
+  return { [id]: { record: diffRecord({ id }), summary } }
+}
+
+describe('dist/index.js against faults on the wire', () => {
+  it('a connection reset mid-body is retried, then passes (under 10 s)', async () => {
+    const done = json(sameDbDone({ id: 11 }))
+    const { datafold, github } = await fakes(scenario(11, [resetMidBody(done), done]))
+    const run = await action(datafold, github, '11')
+    expect(run.durationMs).toBeLessThan(10_000)
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    expect(run.outputs.result).toBe('pass')
+    expect(datafold.hits(11, 'summary_results')).toBe(2)
+    expect(run.stdout).toMatch(
+      /summary_results failed after \d+ ms \(try 1 of 5\): a network error/
+    )
+    expect(github.commentsOn(482)).toHaveLength(1)
+  }, 20_000)
+
+  it('a body that stops half-way (Content-Length larger than sent) is retried, then passes (under 10 s)', async () => {
+    const done = json(sameDbDone({ id: 12 }))
+    const { datafold, github } = await fakes(scenario(12, [truncated(done), done]))
+    const run = await action(datafold, github, '12')
+    expect(run.durationMs).toBeLessThan(10_000)
+    expect(run.code).toBe(0)
+    expect(run.outputs.result).toBe('pass')
+    expect(datafold.hits(12, 'summary_results')).toBe(2)
+    expect(run.stdout).toMatch(/\(try 1 of 5\): a network error/)
+  }, 20_000)
+
+  it('a host that accepts and never answers: the run still ends within wait-timeout 3s + 8 s (under 11 s)', async () => {
+    const { datafold, github } = await fakes({ 13: { record: [hang()], summary: [hang()] } })
+    const run = await action(datafold, github, '13', { 'wait-timeout': '3s' })
+    expect(run.durationMs).toBeLessThan(11_000)
+    expect(run.code).toBe(1)
+    expect(run.outputs.result).toBe('error')
+    const failure = errors(run)[0] ?? ''
+    expect(failure).toContain('diff 13: gave up after 1 try')
+    expect(failure).toContain('after wait-timeout')
+    expect(failure).toContain('a timeout after 5 s')
+    // One try each, cut to the wait-timeout: no retry starts past it.
+    expect(datafold.hits(13, 'summary_results')).toBe(1)
+    expect(datafold.hits(13, 'record')).toBe(1)
+    // The report still gets written.
+    expect(github.commentsOn(482)).toHaveLength(1)
+  }, 30_000)
+
+  it('429 without Retry-After backs off, then passes (under 10 s)', async () => {
+    const { datafold, github } = await fakes(
+      scenario(14, [rateLimited(), json(sameDbDone({ id: 14 }))])
+    )
+    const run = await action(datafold, github, '14')
+    expect(run.durationMs).toBeLessThan(10_000)
+    expect(run.code).toBe(0)
+    expect(run.outputs.result).toBe('pass')
+    expect(datafold.hits(14, 'summary_results')).toBe(2)
+    const tries = datafold.requests.filter((r) => r.endpoint === 'summary_results')
+    // Backoff: 1 s, stretched by up to half again.
+    const gap = (tries[1]?.time ?? 0) - (tries[0]?.time ?? 0)
+    expect(gap).toBeGreaterThanOrEqual(950)
+    expect(gap).toBeLessThan(2_000)
+    expect(run.stdout).toMatch(/diff 14: HTTP 429; retrying in 1(\.\d)? s/)
+  }, 20_000)
+
+  it('a Retry-After of an hour is not waited for: that diff fails promptly (under 5 s)', async () => {
+    const { datafold, github } = await fakes({
+      ...scenario(15, [rateLimited('3600')]),
+      16: { record: diffRecord({ id: 16 }), summary: [json(sameDbDone({ id: 16 }))] }
+    })
+    const run = await action(datafold, github, '15,16')
+    expect(run.durationMs).toBeLessThan(5_000)
+    expect(run.code).toBe(1)
+    expect(run.outputs.result).toBe('error')
+    const failure = errors(run)[0] ?? ''
+    expect(failure).toContain('diff 15: Datafold answered HTTP 429 and asked to wait 3600 s')
+    expect(failure).toContain('(Retry-After)')
+    expect(failure).toContain('try again later')
+    expect(datafold.hits(15, 'summary_results')).toBe(1)
+    // The other diff is checked as usual.
+    const diffs = JSON.parse(run.outputs.diffs ?? '[]') as { id: number; result: string }[]
+    expect(diffs.map((d) => [d.id, d.result])).toEqual([
+      [15, 'error'],
+      [16, 'pass']
+    ])
+  }, 20_000)
+
+  it('a 302 to another host is not followed: the other host gets no request, no key (under 5 s)', async () => {
+    const other = await startFakeDatafold({
+      scenarios: scenario(17, [json(sameDbDone({ id: 17 }))])
+    })
+    servers.push(other)
+    const { datafold, github } = await fakes({
+      17: {
+        record: [redirectTo(`${other.url}/api/v1/datadiffs/17`)],
+        summary: [redirectTo(`${other.url}/api/v1/datadiffs/17/summary_results`)]
+      }
+    })
+    const run = await action(datafold, github, '17')
+    expect(run.durationMs).toBeLessThan(5_000)
+    expect(run.code).toBe(1)
+    expect(run.outputs.result).toBe('error')
+    expect(other.requests).toHaveLength(0)
+    // A redirect is not retried either.
+    expect(datafold.hits(17, 'summary_results')).toBe(1)
+    expect(datafold.hits(17, 'record')).toBe(1)
+    const failure = errors(run)[0] ?? ''
+    expect(failure).toContain(
+      `Datafold answered with a redirect to ${new URL(other.url).host}; set datafold-host`
+    )
+    expect(run.everything.replace(/^::add-mask::.*$/gm, '')).not.toContain(API_KEY)
+  }, 20_000)
+
+  it('500 for ever: gives up after 5 tries, naming the status and the tries (under 30 s)', async () => {
+    const { datafold, github } = await fakes(scenario(18, [serverError(500)]))
+    const run = await action(datafold, github, '18')
+    // Backoff 1 + 2 + 4 + 8 s, each stretched by up to half: 15 to 22.5 s.
+    expect(run.durationMs).toBeLessThan(30_000)
+    expect(run.durationMs).toBeGreaterThanOrEqual(15_000)
+    expect(run.code).toBe(1)
+    expect(run.outputs.result).toBe('error')
+    expect(datafold.hits(18, 'summary_results')).toBe(5)
+    expect(datafold.hits(18, 'record')).toBe(1)
+    const failure = errors(run)[0] ?? ''
+    expect(failure).toContain(`diff 18: gave up after 5 tries at ${datafold.url}`)
+    expect(failure).toContain('the last one ended in HTTP 500')
+    expect(failure).toContain('Internal Server Error')
+  }, 45_000)
+
+  it('a GitHub secondary rate limit on the comment write is waited out, then the comment is written (under 10 s)', async () => {
+    const { datafold, github } = await fakes(scenario(19, [json(sameDbDone({ id: 19 }))]))
+    github.failWrites(1, secondaryRateLimit('1'))
+    const run = await action(datafold, github, '19')
+    expect(run.durationMs).toBeLessThan(10_000)
+    expect(run.code).toBe(0)
+    expect(run.outputs.result).toBe('pass')
+    const posts = github.requests.filter((r) => r.method === 'POST')
+    expect(posts).toHaveLength(2)
+    expect((posts[1]?.time ?? 0) - (posts[0]?.time ?? 0)).toBeGreaterThanOrEqual(950)
+    expect(run.stdout).toMatch(/GitHub secondary rate limit on POST .*retry 1 of 2 in 1s/)
+    const comments = github.commentsOn(482)
+    expect(comments).toHaveLength(1)
+    expect(run.outputs['comment-id']).toBe(String(comments[0]?.id))
+    expect(run.stdout).not.toContain('::warning::')
+  }, 20_000)
+})
+
+describe('dist/index.js, two runs racing on one PR', () => {
+  it('both find no comment and both create one: one report comment is left (under 20 s)', async () => {
+    const { datafold, github } = await fakes(scenario(21, [json(sameDbDone({ id: 21 }))]))
+    // Both runs list the thread before either writes.
+    github.holdListings(2)
+    const started = Date.now()
+    const [first, second] = await Promise.all([
+      action(datafold, github, '21', {}, { GITHUB_RUN_ID: '5001', GITHUB_RUN_ATTEMPT: '1' }),
+      action(datafold, github, '21', {}, { GITHUB_RUN_ID: '5002', GITHUB_RUN_ATTEMPT: '1' })
+    ])
+    expect(Date.now() - started).toBeLessThan(20_000)
+    for (const run of [first, second]) {
+      expect(run.stderr).toBe('')
+      expect(run.code).toBe(0)
+      expect(run.stdout).not.toContain('::warning::')
+    }
+    const count = (method: string) => github.requests.filter((r) => r.method === method).length
+    // The race happened: two creates, two listings before them, one more listing each after.
+    expect(count('POST')).toBe(2)
+    const listings = github.requests.filter(
+      (r) => r.method === 'GET' && r.path.includes('/issues/')
+    )
+    expect(listings).toHaveLength(4)
+    const comments = github.commentsOn(482)
+    expect(comments).toHaveLength(1)
+    const survivor = comments[0]
+    expect(survivor?.user.login).toBe(BOT_USER.login)
+    expect(survivor?.body.startsWith(`${reportMarker()}\n`)).toBe(true)
+    // The oldest comment survives, carrying the newer run's report.
+    expect(survivor?.body).toContain('<!-- datafold-diff-gate:run {"runId":5002,"attempt":1,')
+    expect(first.outputs['comment-id']).toBe(String(survivor?.id))
+    expect(second.outputs['comment-id']).toBe(String(survivor?.id))
+    // Small budget: at most one edit and the deletes of the extra comment.
+    expect(count('PATCH')).toBeLessThanOrEqual(1)
+    expect(count('DELETE')).toBeGreaterThanOrEqual(1)
+    expect(count('DELETE')).toBeLessThanOrEqual(2)
+  }, 40_000)
+
+  it('a run older than the report there does not overwrite it (under 10 s)', async () => {
+    const { datafold, github } = await fakes(scenario(22, [json(sameDbDone({ id: 22 }))]))
+    const newer = await action(
+      datafold,
+      github,
+      '22',
+      {},
+      { GITHUB_RUN_ID: '7002', GITHUB_RUN_ATTEMPT: '1' }
+    )
+    expect(newer.code).toBe(0)
+    const before = structuredClone(github.commentsOn(482))
+    const older = await action(
+      datafold,
+      github,
+      '22',
+      {},
+      { GITHUB_RUN_ID: '7001', GITHUB_RUN_ATTEMPT: '3' }
+    )
+    expect(older.durationMs).toBeLessThan(10_000)
+    expect(older.code).toBe(0)
+    expect(github.commentsOn(482)).toEqual(before)
+    expect(github.requests.filter((r) => r.method !== 'GET')).toHaveLength(1)
+    expect(older.stdout).toContain('was written by a newer run (run 7002 attempt 1)')
+    expect(older.outputs['comment-id']).toBe(String(before[0]?.id))
+    expect(older.outputs['comment-url']).toBe(before[0]?.html_url)
+  }, 30_000)
+})
