@@ -468,7 +468,7 @@ describe('table cells', () => {
       '—',
       '—',
       '—',
-      '⚠️ error<br>diff 9 failed: QueryError: relation does not exist'
+      '⚠️ error<br>failed: QueryError: relation does not exist'
     ])
   })
 

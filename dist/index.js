@@ -43206,7 +43206,9 @@ function diffRow(evaluation, thresholds) {
     const { diff } = evaluation;
     const cells = [markdown_link(String(diff.id), diff.url), compared(diff)];
     if (diff.status === 'error') {
-        cells.push('—', '—', '—', '—', '—', '—', `${RESULT.error}<br>${cell(diff.reason, 150)}`);
+        // The row already names the diff; the whole reason is in its details below.
+        const reason = diff.reason.replace(new RegExp(`^diff ${String(diff.id)}:? `), '');
+        cells.push('—', '—', '—', '—', '—', '—', `${RESULT.error}<br>${cell(reason, 80)}`);
     }
     else {
         cells.push(rowsCell(diff), metricCell(evaluation, thresholds, 'rows-added'), metricCell(evaluation, thresholds, 'rows-removed'), changedCell(evaluation, thresholds), metricCell(evaluation, thresholds, 'schema-changes'), pkCell(evaluation, thresholds), RESULT[evaluation.verdict]);

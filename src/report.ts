@@ -284,7 +284,9 @@ function diffRow(evaluation: DiffEvaluation, thresholds: Thresholds): string {
   const { diff } = evaluation
   const cells = [link(String(diff.id), diff.url), compared(diff)]
   if (diff.status === 'error') {
-    cells.push('—', '—', '—', '—', '—', '—', `${RESULT.error}<br>${cell(diff.reason, 150)}`)
+    // The row already names the diff; the whole reason is in its details below.
+    const reason = diff.reason.replace(new RegExp(`^diff ${String(diff.id)}:? `), '')
+    cells.push('—', '—', '—', '—', '—', '—', `${RESULT.error}<br>${cell(reason, 80)}`)
   } else {
     cells.push(
       rowsCell(diff),
