@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { marked, type Tokens } from 'marked'
-import {
-  METRICS,
-  type ColumnStat,
-  type DiffResult,
-  type ErroredDiff,
-  type FinishedDiff,
-  type Measure,
-  type Metrics
+import { finishedDiff } from '../__fixtures__/results.js'
+import type {
+  ColumnStat,
+  DiffResult,
+  ErroredDiff,
+  FinishedDiff,
+  Measure,
+  Metrics
 } from '../src/metrics.js'
 import {
   describeBreach,
@@ -34,23 +34,8 @@ function done(
   id: number,
   extra: Partial<Omit<FinishedDiff, 'metrics'>> & { metrics?: Partial<Metrics> } = {}
 ): FinishedDiff {
-  const zero = Object.fromEntries(
-    METRICS.map((metric) => [metric, m(0, metric === 'schema-changes' ? null : 0)])
-  ) as Metrics
   const { metrics, ...rest } = extra
-  return {
-    id,
-    url: `https://app.datafold.com/datadiffs/${id}/overview`,
-    target: { datasetA: 'analytics.prod.orders', datasetB: 'analytics.pr.orders', kind: 'in_db' },
-    warnings: [],
-    status: 'done',
-    rowsA: 10_000,
-    rowsB: 10_000,
-    columns: [],
-    schema: { columnsOnlyInA: [], columnsOnlyInB: [], typeChanged: [], typeMismatches: 0 },
-    ...rest,
-    metrics: { ...zero, ...metrics }
-  }
+  return finishedDiff(id, metrics, rest)
 }
 
 function errored(
