@@ -23,17 +23,21 @@ import {
   startFakeGitHub,
   type FakeGitHub
 } from '../__fixtures__/fake-github.js'
-import { runAction, type ActionRun } from '../__fixtures__/run-action.js'
+import type { ActionRun } from '../__fixtures__/run-action.js'
+import { SecretSweep } from '../__fixtures__/secret-sweep.js'
 
 const API_KEY = 'dfk_faults_0123456789abcdef'
 const TOKEN = 'ghs_faults_fedcba9876543210'
 const PR_482 = { pull_request: { number: 482 } }
 const NODE = process.execPath
 
+const sweep = new SecretSweep([API_KEY, TOKEN])
 let servers: { close(): Promise<void> }[] = []
 afterEach(async () => {
   await Promise.all(servers.map((s) => s.close()))
   servers = []
+  // Every scenario, error paths included, ends with the secrets sweep.
+  expect(sweep.take().leaks).toEqual([])
 })
 
 async function fakes(
@@ -42,6 +46,7 @@ async function fakes(
   const datafold = await startFakeDatafold({ scenarios, apiKey: API_KEY })
   const github = await startFakeGitHub({ token: TOKEN })
   servers.push(datafold, github)
+  sweep.watch(github)
   return { datafold, github }
 }
 
@@ -61,7 +66,7 @@ function action(
   extra: Record<string, string> = {},
   env: Record<string, string> = {}
 ): Promise<ActionRun> {
-  return runAction({
+  return sweep.runAction({
     node: NODE,
     inputs: { ...inputs(datafold, diffIds), ...extra },
     apiUrl: github.url,

@@ -27,21 +27,20 @@ import {
   type FakeGitHub,
   type SeedComment
 } from '../__fixtures__/fake-github.js'
-import {
-  missingRuntimes,
-  NODE_RUNTIMES,
-  runAction,
-  type ActionRun
-} from '../__fixtures__/run-action.js'
+import { missingRuntimes, NODE_RUNTIMES, type ActionRun } from '../__fixtures__/run-action.js'
+import { SecretSweep } from '../__fixtures__/secret-sweep.js'
 
 const API_KEY = 'dfk_e2e_0123456789abcdef'
 const TOKEN = 'ghs_e2e_fedcba9876543210'
 const MARKER = '<!-- datafold-diff-gate:default -->'
 
+const sweep = new SecretSweep([API_KEY, TOKEN])
 let servers: { close(): Promise<void> }[] = []
 afterEach(async () => {
   await Promise.all(servers.map((s) => s.close()))
   servers = []
+  // Every scenario, error paths included, ends with the secrets sweep.
+  expect(sweep.take().leaks).toEqual([])
 })
 
 async function fakes(
@@ -51,6 +50,7 @@ async function fakes(
   const datafold = await startFakeDatafold({ scenarios, apiKey: API_KEY })
   const fakeGitHub = await startFakeGitHub({ token: TOKEN, ...github })
   servers.push(datafold, fakeGitHub)
+  sweep.watch(fakeGitHub)
   return { datafold, github: fakeGitHub }
 }
 
@@ -66,28 +66,6 @@ function baseInputs(datafold: FakeDatafold, diffIds: string): Record<string, str
 
 const PR_482 = { pull_request: { number: 482 } }
 
-/** Every byte the process wrote, less the `::add-mask::` lines the runner consumes. */
-function written(run: ActionRun): string {
-  return run.everything.replace(/^::add-mask::.*$/gm, '')
-}
-
-function base64(text: string): string {
-  return Buffer.from(text).toString('base64')
-}
-
-/** Each secret, as is and in base64: none may appear in what the action wrote or sent. */
-function expectNoSecrets(run: ActionRun, github: FakeGitHub, secrets: string[]): void {
-  const forms = secrets.flatMap((secret) => [secret, base64(secret)])
-  const out = written(run)
-  const bodies = github.requests.map((r) => JSON.stringify(r.body ?? null)).join('\n')
-  const comments = github.comments.map((c) => c.body).join('\n')
-  for (const form of forms) {
-    expect(out).not.toContain(form)
-    expect(bodies).not.toContain(form)
-    expect(comments).not.toContain(form)
-  }
-}
-
 /** The line of stdout that starts with `prefix` (a workflow command), or ''. */
 function commandLines(run: ActionRun, prefix: string): string[] {
   return run.stdout.split('\n').filter((line) => line.startsWith(prefix))
@@ -102,7 +80,7 @@ beforeAll(() => {
 describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   it('passes, and comments on the PR through the GHES /api/v3 prefix', async () => {
     const { datafold, github } = await fakes()
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: {
         'diff-ids': '101',
@@ -146,7 +124,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
       'datafold-host': datafold.url,
       'max-rows-changed': '1%'
     }
-    const first = await runAction({
+    const first = await sweep.runAction({
       node,
       inputs,
       apiUrl: github.url,
@@ -158,7 +136,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
     expect(first.stdout).toContain(
       '::error title=Datafold threshold exceeded::diff 102 (analytics.customers): rows-changed 1,205 (2.50%25) > max 1%25'
     )
-    const second = await runAction({
+    const second = await sweep.runAction({
       node,
       inputs,
       apiUrl: github.url,
@@ -172,7 +150,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
 
   it('refuses bad inputs before sending any request', async () => {
     const { datafold, github } = await fakes()
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: {
         'diff-ids': '101,abc',
@@ -191,7 +169,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
 
   it('on push without pr-number: no GitHub call, summary and outputs still written', async () => {
     const { datafold, github } = await fakes({ 7: finishedScenario(sameDbDone({ id: 7 })) })
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       eventName: 'push',
       inputs: {
@@ -213,7 +191,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
     const { datafold, github } = await fakes({
       201: runningScenario(2, sameDbDone({ id: 201 }), { id: 201 })
     })
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: { ...baseInputs(datafold, '201'), 'max-rows-changed': '0' },
       apiUrl: github.url,
@@ -234,7 +212,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
 
   it('a failed diff with fail-on-error true: exit 1, result error', async () => {
     const { datafold, github } = await fakes({ 301: failedScenario({}, { id: 301 }) })
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: baseInputs(datafold, '301'),
       apiUrl: github.url,
@@ -254,7 +232,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
 
   it('a failed diff with fail-on-error false: exit 0, result still error', async () => {
     const { datafold, github } = await fakes({ 301: failedScenario({}, { id: 301 }) })
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: { ...baseInputs(datafold, '301'), 'fail-on-error': 'false' },
       apiUrl: github.url,
@@ -276,7 +254,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
         summary: [json({ status: 'running' })]
       }
     })
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: { ...baseInputs(datafold, '401'), 'wait-timeout': '2s' },
       apiUrl: github.url,
@@ -295,7 +273,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   it('a wrong API key: the key was rejected at the host, exit 1, result error', async () => {
     const { datafold, github } = await fakes()
     const wrongKey = 'dfk_wrong_key_99887766'
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: { ...baseInputs(datafold, '101'), 'api-key': wrongKey },
       apiUrl: github.url,
@@ -308,7 +286,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
     expect(failure).toContain(`at ${datafold.url}`)
     // 401 is not retried: one request per endpoint (the summary and the record).
     expect(datafold.requests.map((r) => r.endpoint).sort()).toEqual(['record', 'summary_results'])
-    expectNoSecrets(run, github, [wrongKey, TOKEN])
+    // The afterEach sweep searches this run for the wrong key too: it was given as api-key.
   })
 
   it('retries a 429 after its Retry-After, then succeeds', async () => {
@@ -318,7 +296,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
         summary: [rateLimited('1'), json(sameDbDone({ id: 501 }))]
       }
     })
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: baseInputs(datafold, '501'),
       apiUrl: github.url,
@@ -339,7 +317,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
         summary: [serverError(503), json(sameDbDone({ id: 502 }))]
       }
     })
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: baseInputs(datafold, '502'),
       apiUrl: github.url,
@@ -353,13 +331,13 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
 
   it('with a read-only token: warns about pull-requests: write, the verdict still decides', async () => {
     const { datafold, github } = await fakes(demoScenario(), { readOnly: true })
-    const pass = await runAction({
+    const pass = await sweep.runAction({
       node,
       inputs: baseInputs(datafold, '101'),
       apiUrl: github.url,
       payload: PR_482
     })
-    const fail = await runAction({
+    const fail = await sweep.runAction({
       node,
       inputs: { ...baseInputs(datafold, '101,102'), 'max-rows-changed': '1%' },
       apiUrl: github.url,
@@ -385,7 +363,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
 
   it('reports all five demo diffs in one comment', async () => {
     const { datafold, github } = await fakes()
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: baseInputs(datafold, DEMO_DIFF_IDS.join(',')),
       apiUrl: github.url,
@@ -413,7 +391,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
         summary: [json(crossDbDone({ id: 103, added: 3, differences: { amount: 14 } }))]
       }
     })
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: { ...baseInputs(datafold, '103'), 'max-schema-changes': '0' },
       apiUrl: github.url,
@@ -439,7 +417,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
     const { datafold, github } = await fakes({
       601: finishedScenario(sameDbDone({ ...spec, differences }), diffRecord(spec))
     })
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: { ...baseInputs(datafold, '601'), 'max-columns-changed': '10' },
       apiUrl: github.url,
@@ -468,7 +446,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
       comments: [{ body: personal, user: { login: 'priya-eng', type: 'User' } }]
     })
     const before = structuredClone(github.commentsOn(482)[0])
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: baseInputs(datafold, '101'),
       apiUrl: github.url,
@@ -502,7 +480,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
       ]
     })
     const oldId = github.commentsOn(482)[1]?.id ?? 0
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: { ...baseInputs(datafold, '101'), 'comment-mode': 'recreate' },
       apiUrl: github.url,
@@ -529,7 +507,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
     const { datafold, github } = await fakes({
       701: waitingOnPersonScenario('needs_authentication', { id: 701 })
     })
-    const run = await runAction({
+    const run = await sweep.runAction({
       node,
       inputs: { ...baseInputs(datafold, '701'), 'wait-timeout': '20m' },
       apiUrl: github.url,
@@ -545,12 +523,12 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   }, 30_000)
 
   it('keeps the API key and the token out of everything, errors included', async () => {
-    const echo = `key ${API_KEY} (base64 ${base64(API_KEY)}) refused by the warehouse; token ${TOKEN}`
+    const echo = `key ${API_KEY} (base64 ${Buffer.from(API_KEY).toString('base64')}) refused by the warehouse; token ${TOKEN}`
     const { datafold, github } = await fakes({
       ...demoScenario(),
       801: failedScenario({ error_type: 'AuthError', error_value: echo }, { id: 801 })
     })
-    const failed = await runAction({
+    const failed = await sweep.runAction({
       node,
       inputs: { ...baseInputs(datafold, '101,102,801'), 'max-rows-changed': '1%' },
       apiUrl: github.url,
@@ -560,9 +538,9 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
     expect(failed.outputs.result).toBe('error')
     expect(failed.stdout).toContain('diff 801 failed in Datafold: AuthError')
     expect(github.commentsOn(482)[0]?.body).toContain('AuthError')
-    expectNoSecrets(failed, github, [API_KEY, TOKEN])
+    expect(sweep.take()).toEqual({ checked: 1, leaks: [] })
 
-    const rejected = await runAction({
+    const rejected = await sweep.runAction({
       node,
       inputs: { ...baseInputs(datafold, '101'), 'api-key': `${API_KEY}_revoked` },
       apiUrl: github.url,
@@ -570,6 +548,6 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
     })
     expect(rejected.code).toBe(1)
     expect(rejected.stdout).toContain('Datafold rejected the API key')
-    expectNoSecrets(rejected, github, [API_KEY, `${API_KEY}_revoked`, TOKEN])
+    expect(sweep.take()).toEqual({ checked: 1, leaks: [] })
   })
 })

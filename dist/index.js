@@ -42632,14 +42632,34 @@ function dataset(table, query, file) {
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts
+// Shorter forms would mask ordinary words rather than a secret.
+const SHORTEST_SECRET = 4;
+const SHORTEST_BASE64 = 8;
 function createRedactor(secrets) {
     const forms = secrets
-        .filter((secret) => secret.length >= 4)
-        .flatMap((secret) => [secret, Buffer.from(secret).toString('base64')])
+        .filter((secret) => secret.length >= SHORTEST_SECRET)
+        .flatMap((secret) => [
+        secret,
+        ...base64Forms(secret).filter((form) => form.length >= SHORTEST_BASE64)
+    ])
         .sort((a, b) => b.length - a.length);
     if (forms.length === 0)
         return (text) => text;
     return (text) => forms.reduce((out, form) => out.replaceAll(form, '***'), text);
+}
+/**
+ * What a secret looks like in base64: its own padded encoding, and, for each of the three byte
+ * offsets it may start at inside a longer value (a Basic `user:token` header, say), the
+ * characters that encode its bytes alone.
+ */
+function base64Forms(secret) {
+    const alone = Buffer.from(secret).toString('base64');
+    const embedded = [0, 1, 2].map((offset) => {
+        const bytes = Buffer.concat([Buffer.alloc(offset), Buffer.from(secret)]);
+        const whole = Math.floor(bytes.length / 3) * 4;
+        return bytes.toString('base64').slice(offset === 0 ? 0 : 4, whole);
+    });
+    return [...new Set([alone, ...embedded])];
 }
 
 ;// CONCATENATED MODULE: ./src/outputs.ts

@@ -1,0 +1,74 @@
+// Ends every end-to-end test: nothing the action wrote (stdout, stderr, every file in
+// RUNNER_TEMP: outputs, job summary, report) and no request it sent to GitHub (paths and bodies)
+// may hold a secret, in plain text or base64. `::add-mask::` lines are how a secret is
+// registered with the runner, which consumes them, so they are left out of the search.
+import { base64Forms } from '../src/redact.js'
+import type { FakeGitHub } from './fake-github.js'
+import { runAction, type ActionRun, type RunActionOptions } from './run-action.js'
+
+/** Inputs and environment variables that carry a secret into a run. */
+const SECRET_INPUTS = ['api-key', 'github-token'] as const
+const SECRET_ENV = ['DATAFOLD_API_KEY'] as const
+
+export interface Place {
+  where: string
+  text: string
+}
+
+export class SecretSweep {
+  private runs: { run: ActionRun; secrets: string[] }[] = []
+  private githubs: FakeGitHub[] = []
+
+  /** `secrets` are searched for everywhere; each run's own api-key and token are added to them. */
+  constructor(private readonly secrets: string[]) {}
+
+  /** runAction, remembered for the sweep with the secrets it was given. */
+  async runAction(options: RunActionOptions): Promise<ActionRun> {
+    const run = await runAction(options)
+    const given = [
+      ...SECRET_INPUTS.map((name) => options.inputs[name]),
+      ...SECRET_ENV.map((name) => options.env?.[name])
+    ].filter((secret): secret is string => Boolean(secret?.trim()))
+    this.runs.push({ run, secrets: given })
+    return run
+  }
+
+  watch(github: FakeGitHub): void {
+    this.githubs.push(github)
+  }
+
+  /** What leaked where, e.g. `run 2: base64 of secret 1`; then forgets the runs and fakes. */
+  take(): { checked: number; leaks: string[] } {
+    const secrets = [...new Set([...this.secrets, ...this.runs.flatMap((r) => r.secrets)])]
+    const places: Place[] = [
+      ...this.runs.map(({ run }, i) => ({
+        where: `run ${String(i + 1)}`,
+        text: run.everything.replace(/^::add-mask::.*$/gm, '')
+      })),
+      ...this.githubs.map((github, i) => ({
+        where: `GitHub fake ${String(i + 1)}`,
+        text: JSON.stringify(
+          github.requests.map(({ method, path, body }) => ({ method, path, body }))
+        )
+      }))
+    ]
+    const checked = this.runs.length
+    this.runs = []
+    this.githubs = []
+    return { checked, leaks: findLeaks(places, secrets) }
+  }
+}
+
+/** Each secret, as is and in base64, found in any place: `where: form of secret N`. */
+export function findLeaks(places: Place[], secrets: string[]): string[] {
+  return places.flatMap(({ where, text }) =>
+    secrets.flatMap((secret, s) =>
+      [
+        { form: 'plain text', values: [secret] },
+        { form: 'base64', values: base64Forms(secret) }
+      ]
+        .filter(({ values }) => values.some((value) => text.includes(value)))
+        .map(({ form }) => `${where}: ${form} of secret ${String(s + 1)}`)
+    )
+  )
+}
