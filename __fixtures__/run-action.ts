@@ -2,7 +2,7 @@
 // gives it, and reads back what it wrote: exit code, stdout/stderr, the outputs file and the
 // job summary. Used by the end-to-end tests and the demo.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -41,6 +41,8 @@ export interface RunActionOptions {
   env?: Record<string, string>
   timeoutMs?: number
   stdio?: 'pipe' | 'inherit'
+  /** Leave RUNNER_TEMP (and the report in it) on disk, as the demo does; tests clean up. */
+  keepRunnerTemp?: boolean
 }
 
 export interface ActionRun {
@@ -49,7 +51,7 @@ export interface ActionRun {
   stderr: string
   outputs: Record<string, string>
   summary: string
-  /** RUNNER_TEMP: the report file is written here. */
+  /** RUNNER_TEMP: the report file is written here; gone after the run unless kept. */
   runnerTemp: string
   /** Every byte the process wrote: stdout, stderr, and every file in RUNNER_TEMP. */
   everything: string
@@ -108,8 +110,15 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       resolvePromise({ code: status ?? -1, stdout: out, stderr: err })
     })
   })
+  const durationMs = Date.now() - started
   const outputText = readFileSync(files.output, 'utf8')
   const summary = readFileSync(files.summary, 'utf8')
+  const everything = [
+    stdout,
+    stderr,
+    ...readdirSync(runnerTemp).map((f) => readFileSync(join(runnerTemp, f), 'utf8'))
+  ].join('\n')
+  if (!options.keepRunnerTemp) rmSync(runnerTemp, { recursive: true, force: true })
   return {
     code,
     stdout,
@@ -117,12 +126,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     outputs: parseOutputFile(outputText),
     summary,
     runnerTemp,
-    everything: [
-      stdout,
-      stderr,
-      ...readdirSync(runnerTemp).map((f) => readFileSync(join(runnerTemp, f), 'utf8'))
-    ].join('\n'),
-    durationMs: Date.now() - started
+    everything,
+    durationMs
   }
 }
 

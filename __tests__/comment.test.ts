@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import nock from 'nock'
 import {
+  authorOfToken,
   commentMarker,
   CommentPermissionError,
   isNewerRun,
@@ -422,6 +423,20 @@ describe('upsertComment, further cases', () => {
     })
   })
 
+  it('with a GITHUB_TOKEN known by its prefix: one page and one write to update, no GET /user', async () => {
+    const gh = fakeGitHub(host)
+    gh.listing([comment(1, PERSON, `${MARKER}\npasted`), comment(777, BOT, `${MARKER}\nold`)])
+    gh.updated(777)
+
+    const posted = await upsertComment(await gh.client(), options({ author: authorOfToken(TOKEN) }))
+
+    expect(posted).toMatchObject({ id: 777, action: 'updated' })
+    expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      `GET ${gh.p(COMMENTS)}?per_page=100`,
+      `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/777')}`
+    ])
+  })
+
   it('stops, writing nothing, when the token is refused outright', async () => {
     const gh = fakeGitHub(host)
     gh.scope.get('/user').reply(gh.answer(401, { message: 'Bad credentials' }))
@@ -431,6 +446,18 @@ describe('upsertComment, further cases', () => {
     expect(error).toBeInstanceOf(Error)
     expect(error).not.toBeInstanceOf(CommentPermissionError)
     expect(gh.calls.map((c) => c.method)).toEqual(['GET'])
+  })
+})
+
+describe('authorOfToken', () => {
+  it.each([
+    ['ghs_16C7e42F292c6912E7710c838347Ae178B4a', { login: 'github-actions[bot]', type: 'Bot' }],
+    ['ghp_16C7e42F292c6912E7710c838347Ae178B4a', null],
+    ['github_pat_11ABCDEFG0123456789_abcdefghijklmnop', null],
+    ['gho_16C7e42F292c6912E7710c838347Ae178B4a', null],
+    ['0123456789abcdef0123456789abcdef01234567', null]
+  ])('%s → %j', (token, author) => {
+    expect(authorOfToken(token)).toEqual(author)
   })
 })
 

@@ -145,8 +145,6 @@ describe('run', () => {
     datafoldDiff(12, doneBody(0, 0))
     let posted = ''
     const gh = nock(GITHUB)
-      .get('/user')
-      .reply(403, { message: 'Resource not accessible by integration' })
       .get('/repos/acme/warehouse/issues/42/comments')
       .query(true)
       .reply(200, [])
@@ -261,8 +259,6 @@ describe('run', () => {
   it('warns and still decides the check when the token cannot write (fork PR)', async () => {
     datafoldDiff(12, doneBody(3, 0))
     nock(GITHUB)
-      .get('/user')
-      .reply(403, { message: 'Resource not accessible by integration' })
       .get('/repos/acme/warehouse/issues/42/comments')
       .query(true)
       .reply(200, [])

@@ -46,7 +46,13 @@ async function main(): Promise<void> {
     const value = process.env[name]
     if (value) env[name] = value
   }
-  const run = await runAction({ inputs, eventName: 'workflow_dispatch', env, stdio: 'inherit' })
+  const run = await runAction({
+    inputs,
+    eventName: 'workflow_dispatch',
+    env,
+    stdio: 'inherit',
+    keepRunnerTemp: true
+  })
   await demo?.close()
 
   console.log('\n──────── report (as the PR comment and job summary show it) ────────\n')

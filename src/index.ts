@@ -1,5 +1,6 @@
 // The action's entry point: the only module that reads inputs. It builds one validated Inputs
-// object, wires the runner's I/O, and hands both to run().
+// object, wires the runner's I/O, and hands both to run(). The rest of the action is loaded only
+// once the inputs are valid, so a bad input is refused without paying for it.
 import * as core from '@actions/core'
 import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -7,7 +8,6 @@ import { join } from 'node:path'
 import { readGitHubContext } from './github/context.js'
 import { createGitHubClient } from './github/octokit.js'
 import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
-import { run } from './run.js'
 
 async function main(): Promise<void> {
   const raw = Object.fromEntries(
@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   }
   const inputs = parseInputs(raw, process.env)
   const reportDir = process.env.RUNNER_TEMP || tmpdir()
+  // Bundled into dist/index.js, but evaluated only now (see github/octokit.ts on "eager").
+  const { run } = await import(/* webpackMode: "eager" */ './run.js')
   await run(inputs, {
     info: (message) => {
       core.info(message)

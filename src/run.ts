@@ -3,6 +3,7 @@
 import { createDatafoldClient } from './datafold/client.js'
 import { fetchDiffs } from './datafold/fetch-diffs.js'
 import {
+  authorOfToken,
   commentMarker,
   CommentPermissionError,
   runStampComment,
@@ -162,6 +163,7 @@ async function publishComment(
         renderComment(evaluation, reportOptions, `${marker}\n${runStampComment(stamp)}`)
       ),
       mode: inputs.commentMode,
+      author: authorOfToken(inputs.githubToken),
       log: (message) => {
         io.info(message)
       }

@@ -13,6 +13,8 @@ export interface UpsertCommentOptions {
   /** The whole comment, the marker included (the caller puts it at the top). */
   body: string
   mode: CommentMode
+  /** Who the token posts as, when known without asking GitHub (see `authorOfToken`). */
+  author?: Author | null
   log?: (message: string) => void
 }
 
@@ -97,9 +99,22 @@ export function isNewerRun(theirs: RunStamp | null, ours: RunStamp | null): bool
 }
 
 /** The author a GITHUB_TOKEN posts as. */
-const ACTIONS_BOT = { login: 'github-actions[bot]', type: 'Bot' }
+const ACTIONS_BOT: Author = { login: 'github-actions[bot]', type: 'Bot' }
 
-type Author = { login: string; type: string | null }
+export interface Author {
+  login: string
+  /** `Bot` or `User`; null: either. */
+  type: string | null
+}
+
+/**
+ * The author a token posts as, when its prefix tells: an installation token (`ghs_`, which the
+ * GITHUB_TOKEN is) cannot call `GET /user` and posts as github-actions[bot], so asking would only
+ * cost a request. Null for other tokens: `GET /user` names their account.
+ */
+export function authorOfToken(token: string): Author | null {
+  return token.startsWith('ghs_') ? ACTIONS_BOT : null
+}
 
 interface IssueComment {
   id: number
@@ -117,7 +132,7 @@ export async function upsertComment(
   // Without the marker the next run could not find this comment again and would add another.
   const body = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`
 
-  const author = await postingAs(github)
+  const author = options.author ?? (await postingAs(github))
   const listCandidates = async (): Promise<{ all: number; candidates: IssueComment[] }> => {
     const comments: IssueComment[] = await github.paginate(github.rest.issues.listComments, {
       owner,

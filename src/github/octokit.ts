@@ -1,5 +1,6 @@
 // The GitHub REST client the comment is written with. @actions/github and the octokit plugins are
-// loaded on first use, so a run that writes no comment never pays for loading them.
+// loaded on first use, so a run that writes no comment never pays for loading them. ("eager" keeps
+// them in dist/index.js, which ncc minifies, rather than in chunks of their own, which it does not.)
 import type { getOctokit } from '@actions/github'
 
 export type GitHubClient = ReturnType<typeof getOctokit>
@@ -24,9 +25,9 @@ export async function createGitHubClient(
   options: GitHubClientOptions
 ): Promise<GitHubClient> {
   const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
-    import('@actions/github'),
-    import('@octokit/plugin-retry'),
-    import('@octokit/plugin-throttling')
+    import(/* webpackMode: "eager" */ '@actions/github'),
+    import(/* webpackMode: "eager" */ '@octokit/plugin-retry'),
+    import(/* webpackMode: "eager" */ '@octokit/plugin-throttling')
   ])
   const log = options.log ?? (() => undefined)
 
