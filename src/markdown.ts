@@ -34,6 +34,14 @@ const ZERO_WIDTH_JOINER = '&#8205;'
 const WORD = /[\p{L}\p{N}]/u
 const DIGIT = /[0-9]/
 
+/**
+ * Text that `escapeMarkdown` and `cell` leave exactly as it is: ASCII letters, digits, spaces
+ * (neither leading nor trailing) and a few inert signs, and `_` only between letters or digits
+ * (`model_12`). Most column and table names are like this, and a report can hold hundreds of
+ * thousands of them: this lets them skip the character-by-character pass.
+ */
+const PLAIN = /^(?! )(?:[A-Za-z0-9 ,;%'/?^{}]|(?<=[A-Za-z0-9])_(?=[A-Za-z0-9]))*(?<! )$/
+
 /** LF, CR, VT, FF, NEL, and the Unicode line and paragraph separators. */
 function isLineBreak(code: number): boolean {
   return (
@@ -83,6 +91,7 @@ export function truncate(text: string, max: number): string {
  * spaces, so the result never ends a table row or a list item.
  */
 export function escapeMarkdown(text: string): string {
+  if (PLAIN.test(text)) return text
   const chars = Array.from(oneLine(text))
   let out = ''
   let leading = true
@@ -134,6 +143,8 @@ export function escapeMarkdown(text: string): string {
 
 /** Outside text for a table cell: one line, shortened to `max` characters, escaped. */
 export function cell(text: string, max = 120): string {
+  // Plain text is ASCII, so its length counts code points as `truncate` does.
+  if (text.length <= max && PLAIN.test(text)) return text
   return escapeMarkdown(truncate(oneLine(text).trim(), max))
 }
 
@@ -185,9 +196,31 @@ const PERCENT = new Intl.NumberFormat('en-US', {
   maximumFractionDigits: 2
 })
 
+/** A non-negative number whose shortest decimal form has at most two decimals, like `1234.5`. */
+const SHORT_DECIMAL = /^([0-9]+)(?:\.([0-9]{1,2}))?$/
+
+/**
+ * `[integer part with thousands separators, decimals]` when the number's shortest decimal form
+ * (`String(value)`) has at most two decimals, else null. Such a number needs no rounding at two
+ * decimals, and the formats above, which round that same shortest form, would print these very
+ * digits: this spares the much slower `Intl` call for the common case (counts, `97.5`). `-0`
+ * prints as `0` here but `-0` through `Intl`, so it is left to `Intl`.
+ */
+function shortDecimal(value: number): [string, string] | null {
+  if (Object.is(value, -0)) return null
+  const match = SHORT_DECIMAL.exec(String(value))
+  if (match === null) return null
+  const [, whole = '', decimals = ''] = match
+  return [whole.replace(/\B(?=(?:[0-9]{3})+$)/g, ','), decimals]
+}
+
 /** `1,234,567`; fractions to at most 2 decimals. */
 export function formatNumber(value: number): string {
-  return Number.isFinite(value) ? NUMBER.format(value) : '—'
+  if (!Number.isFinite(value)) return '—'
+  const short = shortDecimal(value)
+  if (short === null) return NUMBER.format(value)
+  const [whole, decimals] = short
+  return decimals === '' ? whole : `${whole}.${decimals}`
 }
 
 /** `1,235`: an estimate, rounded to a whole number. */
@@ -203,7 +236,10 @@ export function formatPercent(percent: number): string {
   if (!Number.isFinite(percent)) return '—'
   if (percent > 0 && percent < 0.005) return '<0.01%'
   if (percent < 100 && percent >= 99.995) return '>99.99%'
-  return `${PERCENT.format(percent)}%`
+  const short = shortDecimal(percent)
+  if (short === null) return `${PERCENT.format(percent)}%`
+  const [whole, decimals] = short
+  return `${whole}.${decimals.padEnd(2, '0')}%`
 }
 
 /** A count's share: as formatPercent, and `<0.01%` for a non-zero count even at 0%. */

@@ -82,11 +82,9 @@ export function renderComment(
 ): string {
   const prefix = header === '' ? '' : header.endsWith('\n') ? header : `${header}\n`
   const budget = maxLength - prefix.length
-  const full = renderReport(evaluation, options)
-  if (full.length <= budget) return prefix + full
-
   const summary = jobSummary(options.runUrl)
   const shapes: Shape[] = [
+    FULL,
     {
       columnLimit: COMMENT_COLUMN_LIMIT,
       details: true,
@@ -104,8 +102,11 @@ export function renderComment(
     }
   ]
   for (const shape of shapes) {
-    const body = renderDocument(evaluation, options, shape, evaluation.diffs, 0)
-    if (body.length <= budget) return prefix + body
+    const body = renderWithin(
+      documentBlocks(evaluation, options, shape, evaluation.diffs, 0),
+      budget
+    )
+    if (body !== null) return prefix + body
   }
   return prefix + fitRows(evaluation, options, budget, summary)
 }
@@ -174,38 +175,67 @@ function renderDocument(
   rows: DiffEvaluation[],
   leftOut: number
 ): string {
-  const title = oneLine(options.title).trim()
-  const blocks = [`## ${cell(title === '' ? DEFAULT_TITLE : title, 200)}`, verdictLine(evaluation)]
-  if (shape.note !== null) blocks.push(shape.note)
-  if (evaluation.diffs.length === 0) {
-    blocks.push('No diffs were given.')
-  } else {
-    blocks.push(
-      [
-        tableHeader(
-          [
-            'Diff',
-            'Compared',
-            'Rows A → B',
-            'Added',
-            'Removed',
-            'Changed',
-            'Schema changes',
-            'PK problems',
-            'Result'
-          ],
-          [2, 3, 4, 5, 6]
-        ),
-        ...rows.map((d) => diffRow(d, options.thresholds))
-      ].join('\n')
-    )
-  }
-  if (leftOut > 0) blocks.push(leftOutLine(evaluation, rows))
-  if (shape.details) {
-    for (const d of evaluation.diffs) blocks.push(diffDetails(d, options.thresholds, shape))
-  }
-  blocks.push(footer(options))
+  return joinBlocks([...documentBlocks(evaluation, options, shape, rows, leftOut)])
+}
+
+function joinBlocks(blocks: readonly string[]): string {
   return `${blocks.join('\n\n')}\n`
+}
+
+/**
+ * The document as `renderDocument` writes it, or null as soon as it is known to be longer than
+ * `budget`. A large report can be many times the comment's budget: this stops rendering it after
+ * the first blocks that overflow instead of writing all of it only to measure it.
+ */
+function renderWithin(blocks: Iterable<string>, budget: number): string | null {
+  const done: string[] = []
+  let length = 1 // the final newline
+  for (const block of blocks) {
+    length += (done.length > 0 ? 2 : 0) + block.length
+    if (length > budget) return null
+    done.push(block)
+  }
+  return joinBlocks(done)
+}
+
+/** The document's blocks, rendered one at a time, so that a caller can stop early. */
+function* documentBlocks(
+  evaluation: Evaluation,
+  options: ReportOptions,
+  shape: Shape,
+  rows: DiffEvaluation[],
+  leftOut: number
+): Generator<string, void, undefined> {
+  const title = oneLine(options.title).trim()
+  yield `## ${cell(title === '' ? DEFAULT_TITLE : title, 200)}`
+  yield verdictLine(evaluation)
+  if (shape.note !== null) yield shape.note
+  if (evaluation.diffs.length === 0) {
+    yield 'No diffs were given.'
+  } else {
+    yield [
+      tableHeader(
+        [
+          'Diff',
+          'Compared',
+          'Rows A → B',
+          'Added',
+          'Removed',
+          'Changed',
+          'Schema changes',
+          'PK problems',
+          'Result'
+        ],
+        [2, 3, 4, 5, 6]
+      ),
+      ...rows.map((d) => diffRow(d, options.thresholds))
+    ].join('\n')
+  }
+  if (leftOut > 0) yield leftOutLine(evaluation, rows)
+  if (shape.details) {
+    for (const d of evaluation.diffs) yield diffDetails(d, options.thresholds, shape)
+  }
+  yield footer(options)
 }
 
 function leftOutLine(evaluation: Evaluation, shown: DiffEvaluation[]): string {
