@@ -237,6 +237,30 @@ describe('numbers', () => {
     expect(formatPercent(value)).toBe(expected)
   })
 
+  // formatNumber and formatPercent skip Intl for short decimals: they must print what Intl does.
+  it('prints every finite number as Intl en-US does, to 2 decimals', () => {
+    const number = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 })
+    const percent = new Intl.NumberFormat('en-US', {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2
+    })
+    const values = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer({ min: 0, max: 10_000_000 }).map((n) => n / 100),
+      fc.maxSafeNat(),
+      fc.constantFrom(-0, 0.005, 1.005, 99.995, 2 ** 53, 1e21, 123456789.125)
+    )
+    fc.assert(
+      fc.property(values, (value) => {
+        expect(formatNumber(value)).toBe(number.format(value))
+        if (value >= 0.005 && !(value >= 99.995 && value < 100)) {
+          expect(formatPercent(value)).toBe(`${percent.format(value)}%`)
+        }
+      }),
+      { numRuns: 5000 }
+    )
+  })
+
   it.each([
     [250, 2.5, '250 (2.50%)'],
     [3, 0.0003, '3 (<0.01%)'],
