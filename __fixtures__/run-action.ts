@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const BUNDLE = join(REPO_ROOT, 'dist', 'index.js')
+const LOOPBACK_ONLY = join(REPO_ROOT, '__fixtures__', 'loopback-only.cjs')
 
 /** The machine's Node, and Node 24 (what action.yml names), installed into tools/node24. */
 export const NODE_RUNTIMES: { name: string; path: string }[] = [
@@ -43,6 +44,8 @@ export interface RunActionOptions {
   stdio?: 'pipe' | 'inherit'
   /** Leave RUNNER_TEMP (and the report in it) on disk, as the demo does; tests clean up. */
   keepRunnerTemp?: boolean
+  /** Let the action reach hosts beyond loopback (the demo against a real Datafold). */
+  reachAnyHost?: boolean
 }
 
 export interface ActionRun {
@@ -92,7 +95,9 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     stdout: string
     stderr: string
   }>((resolvePromise, reject) => {
-    const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), BUNDLE], {
+    const guard = options.reachAnyHost ? [] : ['--require', LOOPBACK_ONLY]
+    const args = [...guard, ...(options.nodeArgs ?? []), BUNDLE]
+    const child = spawn(options.node ?? process.execPath, args, {
       env,
       cwd: runnerTemp,
       stdio: options.stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe']

@@ -346,6 +346,18 @@ describe('retries', () => {
     expect(scope.isDone()).toBe(true)
   })
 
+  it('does not retry a host name that does not resolve, and says to check datafold-host', async () => {
+    const scope = nock(HOST)
+      .get(SUMMARY)
+      .replyWithError({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND app.datafold.com' })
+    const error = await rejection(makeClient().getSummaryResults(12))
+    expect(error.message).toBe(
+      'diff 12: app.datafold.com does not resolve (ENOTFOUND): check datafold-host'
+    )
+    expect(sleeps).toEqual([])
+    expect(scope.isDone()).toBe(true)
+  })
+
   it('gives up on a network error that lasts', async () => {
     const scope = nock(HOST)
       .get(SUMMARY)

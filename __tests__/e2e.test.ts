@@ -27,6 +27,7 @@ import {
   type FakeGitHub,
   type SeedComment
 } from '../__fixtures__/fake-github.js'
+import { startFakeProxy } from '../__fixtures__/fake-proxy.js'
 import { missingRuntimes, NODE_RUNTIMES, type ActionRun } from '../__fixtures__/run-action.js'
 import { SecretSweep } from '../__fixtures__/secret-sweep.js'
 
@@ -156,6 +157,49 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
       `PATCH /api/v3/repos/acme/analytics-dbt/issues/comments/${second.outputs['comment-id'] ?? ''}`
     ])
   })
+
+  it('reaches Datafold through the proxy HTTPS_PROXY names, and directly past NO_PROXY', async () => {
+    const { datafold, github } = await fakes()
+    const proxy = await startFakeProxy({ hostname: 'datafold.test', upstream: datafold.url })
+    servers.push(proxy)
+    const inputs = { ...baseInputs(datafold, '101'), 'datafold-host': 'https://datafold.test' }
+    // datafold.test is a reserved name that resolves nowhere: reached only through the proxy.
+    const env = {
+      HTTPS_PROXY: proxy.url,
+      NODE_EXTRA_CA_CERTS: proxy.caFile,
+      E2E_ALSO_ALLOWED: 'datafold.test'
+    }
+    const proxied = await sweep.runAction({
+      node,
+      inputs,
+      env,
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    expect(proxied.stderr).toBe('')
+    expect(proxied.outputs.result).toBe('pass')
+    expect(proxy.connects.length).toBeGreaterThan(0)
+    expect(new Set(proxy.connects)).toEqual(new Set(['datafold.test:443']))
+    expect(datafold.requests.map((r) => r.endpoint).sort()).toEqual(['record', 'summary_results'])
+    // GitHub is on loopback, which is never proxied.
+    expect(github.commentsOn(482)).toHaveLength(1)
+
+    const connects = proxy.connects.length
+    const direct = await sweep.runAction({
+      node,
+      inputs,
+      env: { ...env, NO_PROXY: 'example.com,.test' },
+      apiUrl: github.url,
+      payload: PR_482
+    })
+    // Straight to datafold.test, which does not resolve: an error at once, nothing via the proxy.
+    expect(direct.outputs.result).toBe('error')
+    expect(direct.stdout).toContain(
+      'datafold.test does not resolve (ENOTFOUND): check datafold-host'
+    )
+    expect(direct.durationMs).toBeLessThan(5_000)
+    expect(proxy.connects).toHaveLength(connects)
+  }, 30_000)
 
   it('refuses bad inputs before sending any request', async () => {
     const { datafold, github } = await fakes()

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
     eventName: 'workflow_dispatch',
     env,
     stdio: 'inherit',
-    keepRunnerTemp: true
+    keepRunnerTemp: true,
+    reachAnyHost: useRealDatafold
   })
   await demo?.close()
 

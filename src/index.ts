@@ -5,6 +5,7 @@ import * as core from '@actions/core'
 import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fetchForHost } from './datafold/proxy.js'
 import { readGitHubContext } from './github/context.js'
 import { createGitHubClient } from './github/octokit.js'
 import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
       await writeFile(path, markdown, 'utf8')
       return path
     },
-    fetch: globalThis.fetch,
+    fetch: fetchForHost(inputs.datafoldHost),
     createGitHubClient: (token) =>
       createGitHubClient(token, {
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',

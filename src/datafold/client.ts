@@ -142,6 +142,14 @@ export function createDatafoldClient(options: DatafoldClientOptions): DatafoldCl
         log(
           `GET ${url} failed after ${now() - started} ms (try ${attempt} of ${tries}): ${problem}`
         )
+        // A name that does not exist stays so: trying again would only delay this message.
+        if (errorCode(error) === 'ENOTFOUND') {
+          throw fail(
+            id,
+            null,
+            `${new URL(host).hostname} does not resolve (ENOTFOUND): check datafold-host`
+          )
+        }
         lastProblem = problem
         lastStatus = null
         if (attempt < tries) {
@@ -329,6 +337,14 @@ function describeNetworkError(
   const cause = isObject(error) ? error.cause : undefined
   const text = messageOf(cause) ?? messageOf(error) ?? 'an unknown error'
   return `a network error: ${excerpt(scrub(text))}`
+}
+
+/** The system error code (`ECONNRESET`, `ENOTFOUND`, …) of a failed fetch, or of its cause. */
+function errorCode(error: unknown): string | null {
+  for (const candidate of [isObject(error) ? error.cause : undefined, error]) {
+    if (isObject(candidate) && typeof candidate.code === 'string') return candidate.code
+  }
+  return null
 }
 
 function isNamed(error: unknown, name: string): boolean {

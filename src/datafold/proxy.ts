@@ -1,0 +1,17 @@
+// Datafold is reached through the runner's proxy when `HTTPS_PROXY` (or `HTTP_PROXY`) names one and
+// `NO_PROXY` does not exempt the host, as @actions/github reaches GitHub. Node's own fetch ignores
+// those variables, which would leave a self-hosted runner behind a proxy unable to reach Datafold.
+import { HttpClient } from '@actions/http-client'
+import { fetch as undiciFetch } from 'undici'
+
+/** The fetch for requests to `host`: through the proxy the environment names, else Node's own. */
+export function fetchForHost(host: string): typeof globalThis.fetch {
+  // Reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY now; loopback hosts are never proxied.
+  const dispatcher = new HttpClient().getAgentDispatcher(host)
+  if (!dispatcher) return globalThis.fetch
+  // The undici package is what Node's fetch is built on, with its own copy of the WHATWG classes
+  // (so `instanceof` tells them apart); the client passes a URL string and reads only the status,
+  // headers, type and text of the answer.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+  return (input, init) => undiciFetch(input, { ...init, dispatcher })
+}
