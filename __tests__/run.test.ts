@@ -256,6 +256,20 @@ describe('run', () => {
     expect(nock.pendingMocks()).toEqual([])
   })
 
+  it('warns when the runner takes no job summary, and still writes the outputs and fails the step', async () => {
+    datafoldDiff(12, doneBody(3, 0))
+    const { io, seen } = recordingIO({ eventName: 'push', payload: {} })
+    io.appendSummary = () =>
+      Promise.reject(new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY.'))
+    await run(inputs({ 'max-rows-removed': '0' }), io)
+    expect(seen.warnings).toContain(
+      'Could not write the job summary: Unable to find environment variable for $GITHUB_STEP_SUMMARY.'
+    )
+    expect(seen.outputs.result).toBe('fail')
+    expect(seen.outputs['rows-removed']).toBe('3')
+    expect(seen.failed).toContain('rows-removed 3')
+  })
+
   it('warns and still decides the check when the token cannot write (fork PR)', async () => {
     datafoldDiff(12, doneBody(3, 0))
     nock(GITHUB)

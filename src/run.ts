@@ -103,7 +103,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     io,
     redact
   )
-  if (inputs.jobSummary) await io.appendSummary(report)
+  if (inputs.jobSummary) await writeJobSummary(report, io)
   for (const [name, value] of Object.entries(buildOutputs(evaluation, reportPath, comment))) {
     io.setOutput(name, value)
   }
@@ -116,6 +116,18 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   if (failure) io.setFailed(failure)
   else io.info(`Result: ${evaluation.result}`)
   return evaluation
+}
+
+/** The job summary, if the runner takes one: GitHub Enterprise Server before 3.6 has none, and
+ * losing the summary must not cost the outputs or the verdict that follow it. */
+async function writeJobSummary(report: string, io: RunIO): Promise<void> {
+  try {
+    await io.appendSummary(report)
+  } catch (error) {
+    io.warning(
+      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
+    )
+  }
 }
 
 function warnAboutGaps(evaluation: Evaluation, io: RunIO): void {
