@@ -54,8 +54,6 @@ export interface ActionRun {
   stderr: string
   outputs: Record<string, string>
   summary: string
-  /** RUNNER_TEMP: the report file is written here; gone after the run unless kept. */
-  runnerTemp: string
   /** Every byte the process wrote: stdout, stderr, and every file in RUNNER_TEMP. */
   everything: string
   durationMs: number
@@ -130,7 +128,6 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     stderr,
     outputs: parseOutputFile(outputText),
     summary,
-    runnerTemp,
     everything,
     durationMs
   }

@@ -22,9 +22,13 @@ export class SecretSweep {
   /** `secrets` are searched for everywhere; each run's own api-key and token are added to them. */
   constructor(private readonly secrets: string[]) {}
 
-  /** runAction, remembered for the sweep with the secrets it was given. */
+  /** runAction, remembered for the sweep. */
   async runAction(options: RunActionOptions): Promise<ActionRun> {
-    const run = await runAction(options)
+    return this.remember(await runAction(options), options)
+  }
+
+  /** Adds a run to the sweep, with the secrets its options gave it. */
+  remember(run: ActionRun, options: Pick<RunActionOptions, 'inputs' | 'env'>): ActionRun {
     const given = [
       ...SECRET_INPUTS.map((name) => options.inputs[name]),
       ...SECRET_ENV.map((name) => options.env?.[name])

@@ -124,9 +124,7 @@ async function writeJobSummary(report: string, io: RunIO): Promise<void> {
   try {
     await io.appendSummary(report)
   } catch (error) {
-    io.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`
-    )
+    io.warning(`Could not write the job summary: ${reasonOf(error)}`)
   }
 }
 
@@ -184,7 +182,7 @@ async function publishComment(
     return { id: posted.id, url: posted.url }
   } catch (error) {
     // The verdict, outputs and summary matter more than the comment: never fail on it alone.
-    const reason = error instanceof Error ? error.message : String(error)
+    const reason = reasonOf(error)
     io.warning(
       error instanceof CommentPermissionError ? reason : `Could not write the PR comment: ${reason}`
     )
@@ -229,4 +227,8 @@ function runStamp(github: GitHubContext, startedAt: number): RunStamp {
 function runUrl(github: GitHubContext): string | null {
   if (!github.runId || !github.owner) return null
   return `${github.serverUrl}/${github.owner}/${github.repo}/actions/runs/${github.runId}`
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
