@@ -22,7 +22,8 @@ import {
   type ParsedSummary
 } from '../src/datafold/schemas.js'
 import { METRICS, type DiffResult } from '../src/metrics.js'
-import { normaliseDiff, type FinishedSummary } from '../src/normalise.js'
+import type { FinishedSummary } from '../src/datafold/fetched.js'
+import { normaliseDiff } from '../src/normalise.js'
 import { DEFAULT_COMMENT_LENGTH, renderComment, renderReport } from '../src/report.js'
 import { evaluateThresholds, type Limit, type Thresholds } from '../src/thresholds.js'
 

@@ -8,9 +8,9 @@ import { createDatafoldClient, type DatafoldClient } from '../src/datafold/clien
 import {
   defaultPollDelay,
   fetchDiffs,
-  formatDuration,
   type FetchDiffsOptions
 } from '../src/datafold/fetch-diffs.js'
+import { formatDuration } from '../src/format.js'
 
 const HOST = 'https://app.datafold.com'
 const API_KEY = 'dfk_live_0a1b2c3d4e5f6789'

@@ -10,13 +10,12 @@ import {
   formatNumber,
   formatPercent,
   link,
-  oneLine,
   plural,
   safeUrl,
   tableHeader,
-  tableRow,
-  truncate
+  tableRow
 } from '../src/markdown.js'
+import { oneLine, truncate } from '../src/text.js'
 
 const render = (markdown: string): string => marked.parse(markdown, { gfm: true, async: false })
 

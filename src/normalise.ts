@@ -1,6 +1,7 @@
 // Turns what Datafold answered for one diff into the action's own words: rows added, removed,
 // changed and the rest, each with its percentage, or null where Datafold did not measure it.
-import type { DiffRecord, Pks, SchemaBlock, SummaryResults, Values } from './datafold/schemas.js'
+import type { FetchedDiff } from './datafold/fetched.js'
+import type { DiffRecord, Pks, SchemaBlock, Values } from './datafold/schemas.js'
 import type {
   ColumnStat,
   DiffResult,
@@ -9,20 +10,6 @@ import type {
   Metrics,
   SchemaChanges
 } from './metrics.js'
-
-export type FinishedSummary = Extract<SummaryResults, { status: 'done' | 'success' }> & {
-  shape: 'same-db' | 'cross-db' | 'dependencies-only'
-}
-
-/** What fetching one diff came to: its finished summary, or why there is none. */
-export interface FetchedDiff {
-  id: number
-  summary: FinishedSummary | null
-  /** Set when `summary` is null. */
-  error: string | null
-  record: DiffRecord | null
-  warnings: string[]
-}
 
 export function diffUrl(host: string, id: number): string {
   return `${host}/datadiffs/${id}/overview`

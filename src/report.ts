@@ -10,12 +10,11 @@ import {
   formatNumber,
   formatPercent,
   link,
-  oneLine,
   plural,
   tableHeader,
-  tableRow,
-  truncate
+  tableRow
 } from './markdown.js'
+import { oneLine, truncate } from './text.js'
 import {
   METRICS,
   type ColumnStat,

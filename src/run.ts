@@ -10,6 +10,7 @@ import {
   upsertComment,
   type RunStamp
 } from './github/comment.js'
+import type { GitHubContext } from './github/context.js'
 import type { GitHubClient } from './github/octokit.js'
 import { findPullRequest } from './github/pull-request.js'
 import type { Inputs } from './inputs.js'
@@ -18,6 +19,7 @@ import { createRedactor, type Redact } from './redact.js'
 import { buildOutputs, type PublishedComment } from './outputs.js'
 import { describeBreach, renderComment, renderReport, type ReportOptions } from './report.js'
 import { evaluateThresholds, type Evaluation } from './thresholds.js'
+import { reasonOf } from './text.js'
 import { failureMessage } from './verdict.js'
 
 /** What the runner gives the action: logging, outputs, files, the event, the network. */
@@ -35,17 +37,6 @@ export interface RunIO {
   github: GitHubContext
   sleep?: (ms: number) => Promise<void>
   now?: () => number
-}
-
-export interface GitHubContext {
-  eventName: string
-  payload: Record<string, unknown>
-  owner: string
-  repo: string
-  serverUrl: string
-  runId: string
-  /** GITHUB_RUN_ATTEMPT: 1, then 2 for the first re-run, ... */
-  runAttempt?: string
 }
 
 export const USER_AGENT = 'datafold-diff-gate/1.0.0'
@@ -227,8 +218,4 @@ function runStamp(github: GitHubContext, startedAt: number): RunStamp {
 function runUrl(github: GitHubContext): string | null {
   if (!github.runId || !github.owner) return null
   return `${github.serverUrl}/${github.owner}/${github.repo}/actions/runs/${github.runId}`
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

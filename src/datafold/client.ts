@@ -1,6 +1,7 @@
 // The Datafold HTTP client: two GETs, retried when Datafold or the network is briefly unwell, and
 // every failure turned into one line a user can act on. The API key goes in one header and
 // nowhere else: redirects are not followed, and every message and log line is scrubbed of it.
+import { sleep as realSleep } from '../clock.js'
 
 export interface DatafoldClientOptions {
   /** Already normalised, e.g. https://app.datafold.com (no trailing slash, no /api). */
@@ -76,7 +77,7 @@ export function createDatafoldClient(options: DatafoldClientOptions): DatafoldCl
   const timeoutMs = options.timeoutMs ?? 30_000
   const retries = Math.max(0, Math.floor(options.retries ?? 4))
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000
-  const sleep = options.sleep ?? defaultSleep
+  const sleep = options.sleep ?? realSleep
   const random = options.random ?? Math.random
   const now = options.now ?? Date.now
   const { host, apiKey } = options
@@ -234,10 +235,6 @@ interface Answer {
   status: number
   headers: Headers
   body: string
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }
 
 /** 1 s, 2 s, 4 s, 8 s, capped at 16 s, each stretched by up to half again at random. */

@@ -2,8 +2,10 @@
 // summary_results (the counts), waiting for diffs that are still running within wait-timeout.
 // A diff that cannot be read becomes an error for that diff alone; the others go on.
 import { z } from 'zod'
+import { sleep } from '../clock.js'
 import { createLimiter } from '../concurrency.js'
-import type { FetchedDiff, FinishedSummary } from '../normalise.js'
+import { formatDuration } from '../format.js'
+import type { FetchedDiff, FinishedSummary } from './fetched.js'
 import { DatafoldRequestError, type DatafoldClient } from './client.js'
 import {
   diffRecordSchema,
@@ -71,7 +73,7 @@ export async function fetchDiffs(
     started,
     deadline: started + waitTimeoutMs,
     now,
-    sleep: options.sleep ?? defaultSleep,
+    sleep: options.sleep ?? sleep,
     pollDelays: options.pollDelays ?? defaultPollDelay,
     log: options.log ?? (() => undefined)
   }
@@ -253,18 +255,4 @@ function oneLine(text: string): string {
 function seconds(ms: number): string {
   const s = Math.round(ms / 100) / 10
   return String(s)
-}
-
-/** 600 000 → "10m", 90 000 → "1m30s", 5 400 000 → "1h30m". */
-export function formatDuration(ms: number): string {
-  if (ms < 1_000) return `${ms}ms`
-  const totalSeconds = Math.round(ms / 1_000)
-  const h = Math.floor(totalSeconds / 3_600)
-  const m = Math.floor((totalSeconds % 3_600) / 60)
-  const s = totalSeconds % 60
-  return [h ? `${h}h` : '', m ? `${m}m` : '', s ? `${s}s` : ''].join('')
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }

@@ -1,7 +1,6 @@
 // The run's GitHub context from the runner's environment. Read directly rather than through
 // @actions/github's `context`, which would load the whole octokit stack at start-up.
 import { readFileSync } from 'node:fs'
-import type { GitHubContext } from '../run.js'
 
 export function readGitHubContext(env: Record<string, string | undefined>): GitHubContext {
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
@@ -26,4 +25,15 @@ function readPayload(path: string | undefined): Record<string, unknown> {
   } catch {
     return {}
   }
+}
+
+export interface GitHubContext {
+  eventName: string
+  payload: Record<string, unknown>
+  owner: string
+  repo: string
+  serverUrl: string
+  runId: string
+  /** GITHUB_RUN_ATTEMPT: 1, then 2 for the first re-run, ... */
+  runAttempt?: string
 }

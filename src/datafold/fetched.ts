@@ -1,0 +1,16 @@
+// What fetching one diff from Datafold comes to, before normalisation.
+import type { DiffRecord, SummaryResults } from './schemas.js'
+
+export type FinishedSummary = Extract<SummaryResults, { status: 'done' | 'success' }> & {
+  shape: 'same-db' | 'cross-db' | 'dependencies-only'
+}
+
+/** What fetching one diff came to: its finished summary, or why there is none. */
+export interface FetchedDiff {
+  id: number
+  summary: FinishedSummary | null
+  /** Set when `summary` is null. */
+  error: string | null
+  record: DiffRecord | null
+  warnings: string[]
+}
