@@ -1,5 +1,6 @@
 // Hand-built normalised diffs for the pure modules' tests.
-import { METRICS, type DiffResult, type FinishedDiff, type Metrics } from '../src/metrics.js'
+import type { DiffResult, FinishedDiff, Metrics } from '../src/diff.js'
+import { METRIC_SPEC } from '../src/metric-spec.js'
 
 export function finishedDiff(
   id: number,
@@ -7,7 +8,7 @@ export function finishedDiff(
   extra: Partial<FinishedDiff> = {}
 ): FinishedDiff {
   const zero = Object.fromEntries(
-    METRICS.map((metric) => [metric, { value: 0, percent: metric === 'schema-changes' ? null : 0 }])
+    METRIC_SPEC.map((spec) => [spec.name, { value: 0, percent: spec.base === null ? null : 0 }])
   ) as Metrics
   return {
     id,

@@ -21,10 +21,11 @@ import {
   type DiffRecord,
   type ParsedSummary
 } from '../src/datafold/schemas.js'
-import { METRICS, type DiffResult } from '../src/metrics.js'
+import type { DiffResult } from '../src/diff.js'
+import { METRICS } from '../src/metric-spec.js'
 import type { FinishedSummary } from '../src/datafold/fetched.js'
 import { normaliseDiff } from '../src/normalise.js'
-import { DEFAULT_COMMENT_LENGTH, renderComment, renderReport } from '../src/report.js'
+import { DEFAULT_COMMENT_LENGTH, renderComment, renderReport } from '../src/report/document.js'
 import { evaluateThresholds, type Limit, type Thresholds } from '../src/thresholds.js'
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER // 2^53 − 1

@@ -1,20 +1,16 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { marked } from 'marked'
+import { formatInteger, formatMeasure, formatNumber, formatPercent, plural } from '../src/format.js'
 import {
   cell,
   details,
   escapeMarkdown,
-  formatInteger,
-  formatMeasure,
-  formatNumber,
-  formatPercent,
   link,
-  plural,
   safeUrl,
   tableHeader,
   tableRow
-} from '../src/markdown.js'
+} from '../src/report/markdown.js'
 import { oneLine, truncate } from '../src/text.js'
 
 const render = (markdown: string): string => marked.parse(markdown, { gfm: true, async: false })

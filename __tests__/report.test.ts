@@ -8,15 +8,14 @@ import type {
   FinishedDiff,
   Measure,
   Metrics
-} from '../src/metrics.js'
+} from '../src/diff.js'
+import { differingColumns } from '../src/report/details.js'
 import {
-  describeBreach,
-  differingColumns,
   renderComment,
   renderReport,
   verdictLine,
   type ReportOptions
-} from '../src/report.js'
+} from '../src/report/document.js'
 import type {
   Breach,
   DiffEvaluation,
@@ -25,6 +24,7 @@ import type {
   Thresholds,
   Verdict
 } from '../src/thresholds.js'
+import { describeBreach } from '../src/verdict.js'
 
 // ── Builders ───────────────────────────────────────────────────────────────────────────────────
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { MetricName } from '../src/metrics.js'
+import type { MetricName } from '../src/metric-spec.js'
 import {
   columnMatcher,
   evaluateThresholds,

@@ -27,7 +27,7 @@ import {
 } from '../__fixtures__/run-action.js'
 import { fetchDiffs, DEFAULT_CONCURRENCY } from '../src/datafold/fetch-diffs.js'
 import type { DatafoldClient } from '../src/datafold/client.js'
-import { renderComment, renderReport } from '../src/report.js'
+import { renderComment, renderReport } from '../src/report/document.js'
 import { evaluateThresholds } from '../src/thresholds.js'
 
 const API_KEY = 'bench-key-0001'

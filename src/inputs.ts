@@ -1,7 +1,7 @@
 // Turns the action's raw string inputs into one typed, validated object. Pure: index.ts reads
 // the inputs and the environment and hands them in; nothing here talks to the runner.
 import { z } from 'zod'
-import { METRICS, type MetricName } from './metrics.js'
+import { METRIC_SPEC, type MetricName } from './metric-spec.js'
 import type { Limit, Thresholds } from './thresholds.js'
 
 export const INPUT_NAMES = [
@@ -9,7 +9,7 @@ export const INPUT_NAMES = [
   'api-key',
   'datafold-host',
   'github-token',
-  ...METRICS.map((metric) => `max-${metric}` as const),
+  ...METRIC_SPEC.map((spec) => spec.input),
   'min-column-match',
   'ignore-columns',
   'fail-on-breach',
@@ -74,9 +74,9 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
   }
 
   const max: Partial<Record<MetricName, Limit>> = {}
-  for (const metric of METRICS) {
-    const limit = field(`max-${metric}`, metric === 'schema-changes' ? countLimit : limit_)
-    if (limit) max[metric] = limit
+  for (const spec of METRIC_SPEC) {
+    const limit = field(spec.input, spec.base === null ? countLimit(spec.words) : limit_)
+    if (limit) max[spec.name] = limit
   }
 
   const inputs: Inputs = {
@@ -197,13 +197,16 @@ const limit_ = z.union(
   { error: 'expected a count (250) or a percentage from 0% to 100% (1%, 0.25%), or nothing' }
 )
 
-const countLimit = z.union(
-  [
-    z.literal('').transform(() => undefined),
-    count.transform((value): Limit => ({ kind: 'count', value }))
-  ],
-  { error: 'expected a count (0, 3), or nothing; schema changes have no percentage' }
-)
+/** The limit of a count-only metric, such as `schema changes`. */
+function countLimit(words: string) {
+  return z.union(
+    [
+      z.literal('').transform(() => undefined),
+      count.transform((value): Limit => ({ kind: 'count', value }))
+    ],
+    { error: `expected a count (0, 3), or nothing; ${words} have no percentage` }
+  )
+}
 
 const minColumnMatch = z.union(
   [

@@ -2,14 +2,7 @@
 // changed and the rest, each with its percentage, or null where Datafold did not measure it.
 import type { FetchedDiff } from './datafold/fetched.js'
 import type { DiffRecord, Pks, SchemaBlock, Values } from './datafold/schemas.js'
-import type {
-  ColumnStat,
-  DiffResult,
-  DiffTarget,
-  Measure,
-  Metrics,
-  SchemaChanges
-} from './metrics.js'
+import type { ColumnStat, DiffResult, DiffTarget, Measure, Metrics, SchemaChanges } from './diff.js'
 
 export function diffUrl(host: string, id: number): string {
   return `${host}/datadiffs/${id}/overview`

@@ -1,5 +1,5 @@
 // The step's outputs, as strings, from the evaluation. Pure.
-import { TOTALLED_METRICS } from './metrics.js'
+import { TOTALLED_METRICS, type TotalledMetric } from './metric-spec.js'
 import type { Evaluation } from './thresholds.js'
 
 export interface PublishedComment {
@@ -36,7 +36,7 @@ export function buildOutputs(
         )
       )
     ])
-  ) as Record<(typeof TOTALLED_METRICS)[number], string>
+  ) as Record<TotalledMetric, string>
   return {
     result: evaluation.result,
     'breach-count': String(evaluation.breaches.length),

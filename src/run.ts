@@ -17,10 +17,10 @@ import type { Inputs } from './inputs.js'
 import { normaliseDiff } from './normalise.js'
 import { createRedactor, type Redact } from './redact.js'
 import { buildOutputs, type PublishedComment } from './outputs.js'
-import { describeBreach, renderComment, renderReport, type ReportOptions } from './report.js'
+import { renderComment, renderReport, type ReportOptions } from './report/document.js'
 import { evaluateThresholds, type Evaluation } from './thresholds.js'
 import { reasonOf } from './text.js'
-import { failureMessage } from './verdict.js'
+import { describeBreach, failureMessage } from './verdict.js'
 
 /** What the runner gives the action: logging, outputs, files, the event, the network. */
 export interface RunIO {

@@ -1,5 +1,6 @@
 // Checks each finished diff against the limits the user set. Pure: no I/O, no @actions imports.
-import { METRICS, type DiffResult, type MetricName } from './metrics.js'
+import type { DiffResult } from './diff.js'
+import { METRICS, type MetricName } from './metric-spec.js'
 
 /** A limit as the user wrote it: a count (`250`) or a percentage (`1%`). */
 export type Limit = { kind: 'count'; value: number } | { kind: 'percent'; value: number }

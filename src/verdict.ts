@@ -1,6 +1,9 @@
-// Whether the step fails, and the message that says why. Pure.
-import { describeBreach } from './report.js'
-import type { Evaluation } from './thresholds.js'
+// Whether the step fails, and the message that says why; and the plain-text line for each breach,
+// which the annotations repeat. Pure.
+import type { DiffResult } from './diff.js'
+import { formatMeasure, formatNumber, formatPercent } from './format.js'
+import { oneLine, truncate } from './text.js'
+import type { Breach, Evaluation } from './thresholds.js'
 
 export interface FailurePolicy {
   failOnBreach: boolean
@@ -26,4 +29,30 @@ export function failureMessage(evaluation: Evaluation, policy: FailurePolicy): s
     for (const diff of errors) lines.push(`  ${diff.reason}`)
   }
   return lines.length > 0 ? lines.join('\n') : null
+}
+
+/**
+ * One plain-text line for the failure message and annotations:
+ * `diff 123 (analytics.orders): rows-changed 250 (2.50%) > max 1%`,
+ * `diff 123 (analytics.orders): column-match amount 97.25% < min 99.5%`,
+ * `diff 123 (analytics.orders): schema-changes 3 > max 0`. The name is dataset A's (the
+ * production table reviewers know), else B's, and left out when Datafold did not tell it.
+ */
+export function describeBreach(breach: Breach, diff: DiffResult): string {
+  const dataset = diff.target.datasetA ?? diff.target.datasetB
+  const name = dataset === null ? '' : ` (${plainName(dataset)})`
+  let what: string
+  if (breach.metric === 'column-match') {
+    const column = breach.column === undefined ? '' : ` ${plainName(breach.column)}`
+    const match =
+      breach.percent === null ? formatNumber(breach.value) : formatPercent(breach.percent)
+    what = `column-match${column} ${match} < ${oneLine(breach.limit)}`
+  } else {
+    what = `${breach.metric} ${formatMeasure(breach.value, breach.percent)} > max ${oneLine(breach.limit)}`
+  }
+  return `diff ${diff.id}${name}: ${what}`
+}
+
+function plainName(name: string): string {
+  return truncate(oneLine(name).trim(), 200)
 }

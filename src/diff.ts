@@ -1,27 +1,6 @@
-// The metrics a threshold can be set on, in the order the report and outputs list them.
-export const METRICS = [
-  'rows-added',
-  'rows-removed',
-  'rows-changed',
-  'values-changed',
-  'columns-changed',
-  'null-pks',
-  'duplicate-pks',
-  'schema-changes'
-] as const
-
-export type MetricName = (typeof METRICS)[number]
-
-/** Metrics summed over all diffs in the outputs. */
-export const TOTALLED_METRICS = [
-  'rows-added',
-  'rows-removed',
-  'rows-changed',
-  'values-changed',
-  'null-pks',
-  'duplicate-pks',
-  'schema-changes'
-] as const satisfies readonly MetricName[]
+// The normalised diff: what the action knows about one data diff once Datafold's answer has been
+// read, in the action's own words. Every later step (thresholds, report, outputs) reads this.
+import type { MetricName } from './metric-spec.js'
 
 /** A measured count, and its share of the base it is counted against (null: a count only). */
 export interface Measure {

@@ -1,0 +1,160 @@
+// The per-diff details under the table: each diff's metrics, its columns that differ, its schema
+// changes and its warnings, in a collapsed section.
+import type { ColumnStat, FinishedDiff, SchemaChanges } from '../diff.js'
+import { formatInteger, formatNumber, formatPercent, plural } from '../format.js'
+import { metricsIn } from '../metric-spec.js'
+import { oneLine } from '../text.js'
+import { formatLimit, type Breach, type DiffEvaluation, type Thresholds } from '../thresholds.js'
+import { compared, MARK, metricCell } from './cells.js'
+import { cell, details, escapeMarkdown, nameList, tableHeader, tableRow } from './markdown.js'
+
+/** `columnLimit`: how many differing columns to list, all (Infinity) or none (0, a count only). */
+export function diffDetails(
+  evaluation: DiffEvaluation,
+  thresholds: Thresholds,
+  columnLimit: number
+): string {
+  const { diff } = evaluation
+  const { datasetA, datasetB } = diff.target
+  const what = datasetA === null && datasetB === null ? '' : `: ${compared(diff, 200)}`
+  const summary = `${MARK[evaluation.verdict]} diff ${diff.id}${what}`
+  const parts: string[] = []
+  if (diff.status === 'error') {
+    parts.push(`**Error:** ${cell(diff.reason, 2000)}`)
+  } else {
+    parts.push(metricsLine(evaluation, thresholds))
+    const unchecked = uncheckedLine(evaluation, thresholds)
+    if (unchecked) parts.push(unchecked)
+    parts.push(columnsSection(evaluation, columnLimit))
+    parts.push(schemaSection(diff, columnLimit))
+  }
+  if (diff.warnings.length > 0) {
+    parts.push(['**Warnings**', '', ...diff.warnings.map((w) => `- ${cell(w, 1000)}`)].join('\n'))
+  }
+  return details(summary, parts.join('\n\n'))
+}
+
+/** The Changed column in full: the table shows values and columns changed only when flagged. */
+function metricsLine(evaluation: DiffEvaluation, thresholds: Thresholds): string {
+  const line = metricsIn('Changed')
+    .map((spec) => `${spec.words}: ${metricCell(evaluation, thresholds, spec.name)}`)
+    .join(' · ')
+  return line.charAt(0).toUpperCase() + line.slice(1)
+}
+
+function uncheckedLine(evaluation: DiffEvaluation, thresholds: Thresholds): string | null {
+  if (evaluation.notMeasured.length === 0) return null
+  const which = evaluation.notMeasured.map((metric) => {
+    const limit = thresholds.max[metric]
+    return limit ? `${metric} (max ${escapeMarkdown(formatLimit(limit))})` : metric
+  })
+  return `⚠️ Not checked: Datafold did not measure ${which.join(', ')} for this diff, so ${
+    which.length === 1 ? 'its threshold' : 'their thresholds'
+  } could not be checked.`
+}
+
+/** Columns with any difference, lowest match first, then most values different, then by name. */
+export function differingColumns(columns: readonly ColumnStat[]): ColumnStat[] {
+  const different = (c: ColumnStat) => c.estimate?.estimate ?? c.valuesDifferent
+  return columns
+    .filter((c) => c.match < 100 || c.valuesDifferent > 0 || (c.estimate?.estimate ?? 0) > 0)
+    .sort(
+      (a, b) =>
+        a.match - b.match ||
+        different(b) - different(a) ||
+        (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
+    )
+}
+
+function columnsSection(evaluation: DiffEvaluation, columnLimit: number): string {
+  const diff = evaluation.diff as FinishedDiff
+  if (diff.metrics['rows-changed'] === null && diff.columns.length === 0) {
+    return 'Values: not measured (Datafold did not compare values for this diff).'
+  }
+  const ignored = new Set(evaluation.ignoredColumns)
+  // Looked up once per diff: a find per row is quadratic, minutes for 100,000 breached columns.
+  const matchBreaches = new Map<string, Breach>()
+  for (const breach of evaluation.breaches) {
+    if (breach.metric === 'column-match' && breach.column !== undefined) {
+      if (!matchBreaches.has(breach.column)) matchBreaches.set(breach.column, breach)
+    }
+  }
+  const differing = differingColumns(diff.columns)
+  const lines: string[] = []
+  if (differing.length === 0) {
+    lines.push(
+      `**Columns:** no column differs (${plural(diff.columns.length, 'column')} compared).`
+    )
+  } else {
+    lines.push(
+      `**Columns that differ:** ${formatNumber(differing.length)} of ${plural(diff.columns.length, 'column')} compared, most different first.`
+    )
+    const shown = differing.slice(0, columnLimit)
+    if (shown.length > 0) {
+      lines.push(
+        [
+          tableHeader(['Column', 'Match', 'Values different'], [1]),
+          ...shown.map((c) => columnRow(c, matchBreaches.get(c.name), ignored.has(c.name)))
+        ].join('\n')
+      )
+    }
+    const rest = differing.length - shown.length
+    if (rest > 0) {
+      lines.push(
+        shown.length > 0
+          ? `… and ${plural(rest, 'more column')}: the full list is in the job summary.`
+          : 'The list of columns is in the job summary.'
+      )
+    }
+  }
+  if (ignored.size > 0) {
+    lines.push(
+      `**Ignored** (\`ignore-columns\`, not checked): ${nameList(evaluation.ignoredColumns, columnLimit)}`
+    )
+  }
+  return lines.join('\n\n')
+}
+
+function columnRow(column: ColumnStat, breach: Breach | undefined, ignored: boolean): string {
+  let match = formatPercent(column.match)
+  if (breach) match += ` ❌ < ${escapeMarkdown(oneLine(breach.limit).replace(/^min /, ''))}`
+  const name = ignored ? `${cell(column.name)} (ignored)` : cell(column.name)
+  return tableRow([name, match, valuesDifferent(column)])
+}
+
+/** `275`, or for a sampled column `12 in the sample, ≈ 1,200 (1,050–1,380, 95% confidence)`. */
+function valuesDifferent(column: ColumnStat): string {
+  const { estimate } = column
+  if (estimate === null) return formatNumber(column.valuesDifferent)
+  const confidence = `${formatNumber(estimate.confidence * 100)}% confidence`
+  return `${formatNumber(column.valuesDifferent)} in the sample, ≈ ${formatInteger(estimate.estimate)} (${formatInteger(estimate.min)}–${formatInteger(estimate.max)}, ${confidence})`
+}
+
+function schemaSection(diff: FinishedDiff, columnLimit: number): string {
+  if (diff.schema === null) {
+    return diff.target.kind === 'cross_db'
+      ? '**Schema:** not compared (a cross-database diff).'
+      : '**Schema:** not measured.'
+  }
+  const schema: SchemaChanges = diff.schema
+  const kinds = [
+    ['Removed (only in A)', schema.columnsOnlyInA],
+    ['Added (only in B)', schema.columnsOnlyInB],
+    ['Type changed', schema.typeChanged]
+  ] as const
+  const changes = kinds.filter(([, names]) => names.length > 0)
+  const extraMismatches = schema.typeMismatches - schema.typeChanged.length
+  if (changes.length === 0 && extraMismatches <= 0) return '**Schema:** no changes.'
+  const lines = ['**Schema changes**', '']
+  for (const [label, names] of changes) {
+    lines.push(
+      columnLimit === 0
+        ? `- ${label}: ${plural(names.length, 'column')}`
+        : `- ${label}: ${nameList(names, columnLimit)}`
+    )
+  }
+  if (extraMismatches > 0) {
+    lines.push(`- Type mismatches not named by Datafold: ${formatNumber(extraMismatches)}`)
+  }
+  return lines.join('\n')
+}
