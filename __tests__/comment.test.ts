@@ -6,14 +6,17 @@ import nock from 'nock'
 import {
   authorOfToken,
   commentMarker,
-  CommentPermissionError,
-  isNewerRun,
-  readRunStamp,
-  runStampComment,
   upsertComment,
-  type RunStamp,
   type UpsertCommentOptions
 } from '../src/github/comment.js'
+import { CommentPermissionError } from '../src/github/errors.js'
+import {
+  isNewerRun,
+  readRunStamp,
+  runStamp,
+  runStampComment,
+  type RunStamp
+} from '../src/github/run-stamp.js'
 import { createGitHubClient } from '../src/github/octokit.js'
 
 const TOKEN = 'ghs_SECRET_TOKEN_5f3a'
@@ -483,6 +486,23 @@ describe('run stamps', () => {
       attempt: null,
       at: ''
     })
+  })
+
+  it("is built from the runner's run id and attempt, and when the run started", () => {
+    const github = {
+      eventName: 'pull_request',
+      payload: {},
+      owner: 'acme',
+      repo: 'shop',
+      serverUrl: 'https://github.com',
+      runId: '123',
+      runAttempt: '2'
+    }
+    const startedAt = Date.parse('2026-11-20T09:00:00.000Z')
+    expect(runStamp(github, startedAt)).toEqual(stamp(123, 2))
+    expect(runStamp({ ...github, runId: '', runAttempt: 'x' }, startedAt)).toEqual(
+      stamp(null, null)
+    )
   })
 
   it('orders runs by run id, then attempt, else by start time; unknown is never newer', () => {

@@ -2,12 +2,14 @@
 // every way a request can go wrong. No test really waits: sleep is a recorder.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
+import { createDatafoldClient, datafoldEndpoints } from '../src/datafold/endpoints.js'
+import { DatafoldRequestError } from '../src/datafold/errors.js'
 import {
-  createDatafoldClient,
-  DatafoldRequestError,
+  createTransport,
   retryAfterMs,
-  type DatafoldClientOptions
-} from '../src/datafold/client.js'
+  type DatafoldRequest,
+  type TransportOptions
+} from '../src/datafold/transport.js'
 
 const HOST = 'https://app.datafold.com'
 const API_KEY = 'dfk_live_9f8e7d6c5b4a3210'
@@ -32,8 +34,8 @@ const recordBody = {
 let said: string[] = []
 let sleeps: number[] = []
 
-function makeClient(overrides: Partial<DatafoldClientOptions> = {}) {
-  return createDatafoldClient({
+function options(overrides: Partial<TransportOptions> = {}): TransportOptions {
+  return {
     host: HOST,
     apiKey: API_KEY,
     userAgent: USER_AGENT,
@@ -47,7 +49,11 @@ function makeClient(overrides: Partial<DatafoldClientOptions> = {}) {
       said.push(line)
     },
     ...overrides
-  })
+  }
+}
+
+function makeClient(overrides: Partial<TransportOptions> = {}) {
+  return createDatafoldClient(options(overrides))
 }
 
 /** Any 8 characters of the key found in `text`: a cut through the key leaks it too. */
@@ -187,7 +193,7 @@ describe('answers that are errors, each in one line naming the diff', () => {
       '409 with a non-JSON body',
       () => nock(HOST).get(SUMMARY).reply(409, html, { 'Content-Type': 'text/html' }),
       409,
-      `diff 12: Datafold answered HTTP 409: ${html.replace(/\s+/g, ' ').slice(0, 200)}…`
+      `diff 12: Datafold answered HTTP 409: ${html.replace(/\s+/g, ' ').slice(0, 199)}…`
     ],
     [
       '200 with an HTML login page',
@@ -196,7 +202,7 @@ describe('answers that are errors, each in one line naming the diff', () => {
       200,
       `diff 12: Datafold answered 200 with a body that is not JSON (text/html): ${html
         .replace(/\s+/g, ' ')
-        .slice(0, 200)}…`
+        .slice(0, 199)}…`
     ],
     [
       '200 with an empty body',
@@ -289,7 +295,7 @@ describe('retries', () => {
     const scope = nock(HOST).get(SUMMARY).reply(429, '', { 'Retry-After': '120' })
     const error = await rejection(makeClient().getSummaryResults(12))
     expect(error.message).toBe(
-      'diff 12: Datafold answered HTTP 429 and asked to wait 120 s before trying again (Retry-After), longer than the 60 s this action waits; try again later'
+      'diff 12: Datafold answered HTTP 429 and asked to wait 2m before trying again (Retry-After), longer than the 1m this action waits; try again later'
     )
     expect(error.status).toBe(429)
     expect(sleeps).toEqual([])
@@ -393,7 +399,7 @@ describe('retries', () => {
       makeClient({ fetch: timingOut, retries: 1 }).getSummaryResults(12)
     )
     expect(error.message).toBe(
-      `diff 12: gave up after 2 tries at ${HOST}; the last one ended in a timeout after 30 s`
+      `diff 12: gave up after 2 tries at ${HOST}; the last one ended in a timeout after 30s`
     )
   })
 
@@ -465,8 +471,89 @@ describe('a deadline (wait-timeout)', () => {
 
     const error = await client.getDiff(12).catch((e: unknown) => e)
 
-    expect((error as Error).message).toContain('a timeout after 5 s')
+    expect((error as Error).message).toContain('a timeout after 5s')
     expect(timeouts[0]).toBeGreaterThanOrEqual(4_900)
     expect(timeouts[0]).toBeLessThan(6_000)
   }, 10_000)
+})
+
+describe('the transport', () => {
+  const CREATE = '/api/v1/datadiffs'
+  const body = { data_source1_id: 1, table1: ['analytics', 'prod', 'orders'] }
+
+  it('sends a POST with a JSON body, and retries it as it retries a GET', async () => {
+    const seen: { body: unknown; type: unknown }[] = []
+    const scope = nock(HOST, { reqheaders: { authorization: `Key ${API_KEY}` } })
+      .post(CREATE)
+      .times(2)
+      .reply(function (_uri, requestBody) {
+        seen.push({ body: requestBody, type: this.req.headers['content-type'] })
+        return seen.length === 1 ? [503, ''] : [200, { id: 77 }]
+      })
+    const send = createTransport(options())
+    await expect(send({ method: 'POST', path: '/datadiffs', body })).resolves.toEqual({ id: 77 })
+    expect(seen).toEqual([
+      { body, type: 'application/json' },
+      { body, type: 'application/json' }
+    ])
+    expect(sleeps).toEqual([1_000])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('sends a GET without a body or Content-Type', async () => {
+    let headers: Record<string, unknown> = {}
+    let sent: unknown = null
+    nock(HOST)
+      .get(RECORD)
+      .reply(function (_uri, requestBody) {
+        headers = this.req.headers
+        sent = requestBody
+        return [200, recordBody]
+      })
+    await makeClient().getDiff(12)
+    expect(headers['content-type']).toBeUndefined()
+    expect(sent).toBe('')
+  })
+
+  it('names a request about no diff by its method and path', async () => {
+    nock(HOST).post(CREATE).reply(404, '')
+    const error = await rejection(
+      createTransport(options())({ method: 'POST', path: '/datadiffs', body })
+    )
+    expect(error.message).toBe(`POST /datadiffs was not found at ${HOST}`)
+    expect(error.diffId).toBeNull()
+  })
+
+  it('keeps to its concurrency over every endpoint at once', async () => {
+    let inFlight = 0
+    let most = 0
+    const slow: typeof globalThis.fetch = async (input) => {
+      inFlight++
+      most = Math.max(most, inFlight)
+      await new Promise((resolve) => setTimeout(resolve, 2))
+      inFlight--
+      const url = input instanceof Request ? input.url : input.toString()
+      return Response.json(url.endsWith('/summary_results') ? runningBody : recordBody)
+    }
+    const client = makeClient({ fetch: slow, concurrency: 2 })
+    const ids = [1, 2, 3, 4, 5]
+    await Promise.all(ids.flatMap((id) => [client.getDiff(id), client.getSummaryResults(id)]))
+    expect(most).toBe(2)
+  })
+})
+
+describe('the endpoints', () => {
+  it('are requests about one diff, under /datadiffs/{id}', async () => {
+    const sent: DatafoldRequest[] = []
+    const client = datafoldEndpoints((request) => {
+      sent.push(request)
+      return Promise.resolve({})
+    })
+    await client.getDiff(12)
+    await client.getSummaryResults(12)
+    expect(sent).toEqual([
+      { method: 'GET', path: '/datadiffs/12', diffId: 12 },
+      { method: 'GET', path: '/datadiffs/12/summary_results', diffId: 12 }
+    ])
+  })
 })

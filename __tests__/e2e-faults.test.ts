@@ -122,7 +122,7 @@ describe('dist/index.js against faults on the wire', () => {
     const failure = errors(run)[0] ?? ''
     expect(failure).toContain('diff 13: gave up after 1 try')
     expect(failure).toContain('after wait-timeout')
-    expect(failure).toContain('a timeout after 5 s')
+    expect(failure).toContain('a timeout after 5s')
     // One try each, cut to the wait-timeout: no retry starts past it.
     expect(datafold.hits(13, 'summary_results')).toBe(1)
     expect(datafold.hits(13, 'record')).toBe(1)
@@ -144,7 +144,7 @@ describe('dist/index.js against faults on the wire', () => {
     const gap = (tries[1]?.time ?? 0) - (tries[0]?.time ?? 0)
     expect(gap).toBeGreaterThanOrEqual(950)
     expect(gap).toBeLessThan(2_000)
-    expect(run.stdout).toMatch(/diff 14: HTTP 429; retrying in 1(\.\d)? s/)
+    expect(run.stdout).toMatch(/diff 14: HTTP 429; retrying in 1(\.\d)?s/)
   }, 20_000)
 
   it('a Retry-After of an hour is not waited for: that diff fails promptly (under 5 s)', async () => {
@@ -157,7 +157,7 @@ describe('dist/index.js against faults on the wire', () => {
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
     const failure = errors(run)[0] ?? ''
-    expect(failure).toContain('diff 15: Datafold answered HTTP 429 and asked to wait 3600 s')
+    expect(failure).toContain('diff 15: Datafold answered HTTP 429 and asked to wait 1h')
     expect(failure).toContain('(Retry-After)')
     expect(failure).toContain('try again later')
     expect(datafold.hits(15, 'summary_results')).toBe(1)

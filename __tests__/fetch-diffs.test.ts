@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import nock from 'nock'
 import { createLimiter } from '../src/concurrency.js'
-import { createDatafoldClient, type DatafoldClient } from '../src/datafold/client.js'
+import { createDatafoldClient, type DatafoldClient } from '../src/datafold/endpoints.js'
 import {
   defaultPollDelay,
   fetchDiffs,
@@ -346,9 +346,9 @@ describe('waiting for running diffs', () => {
     expect(summaryRequests).toBe(4)
     expect(clock.sleeps).toEqual([3_000, 6_000, 12_000])
     expect(logs).toEqual([
-      'diff 12 is pending; checking again in 3 s (0 s elapsed)',
-      'diff 12 is running; checking again in 6 s (3 s elapsed)',
-      'diff 12 is running; checking again in 12 s (9 s elapsed)'
+      'diff 12 is pending; checking again in 3s (0ms elapsed)',
+      'diff 12 is running; checking again in 6s (3s elapsed)',
+      'diff 12 is running; checking again in 12s (9s elapsed)'
     ])
   })
 
@@ -496,7 +496,13 @@ describe('the polling budget (fake client)', () => {
     [90_000, '1m30s'],
     [45_000, '45s'],
     [5_400_000, '1h30m'],
-    [500, '500ms']
+    [500, '500ms'],
+    [0, '0ms'],
+    [1_000, '1s'],
+    [1_250, '1.3s'],
+    [18_400, '18.4s'],
+    [59_960, '1m'],
+    [3_600_000, '1h']
   ])('formatDuration(%i) → %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text)
   })
@@ -534,38 +540,56 @@ describe('many diffs', () => {
     expect(most).toBe(8)
   })
 
+  /** A client over the real transport, limited to `concurrency`, whose fetch answers as `answer`
+   * says, after `delayMs` of real time (none: at once), counting the requests in flight. */
+  function clientAnswering(
+    concurrency: number,
+    answer: (id: number, summary: boolean) => object,
+    delayMs = 0
+  ) {
+    const flight = { now: 0, most: 0 }
+    const client = createDatafoldClient({
+      host: HOST,
+      apiKey: API_KEY,
+      userAgent: 'datafold-diff-gate/1.0.0',
+      concurrency,
+      sleep: clock.sleep,
+      now: clock.now,
+      fetch: async (input) => {
+        const url = input instanceof Request ? input.url : input.toString()
+        flight.now++
+        flight.most = Math.max(flight.most, flight.now)
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs))
+        flight.now--
+        const id = Number(/datadiffs\/(\d+)/.exec(url)?.[1])
+        return Response.json(answer(id, url.endsWith('/summary_results')))
+      }
+    })
+    return { client, flight }
+  }
+
   it.each([1, 3, 8, 20])('keeps to a concurrency of %i', async (concurrency) => {
     const ids = Array.from({ length: 12 }, (_, i) => i + 1)
-    let inFlight = 0
-    let most = 0
-    const slowly = async <T>(value: T): Promise<T> => {
-      inFlight++
-      most = Math.max(most, inFlight)
-      await new Promise((resolve) => setTimeout(resolve, 1))
-      inFlight--
-      return value
-    }
-    const client: DatafoldClient = {
-      getDiff: (id) => slowly(record('done', id)),
-      getSummaryResults: () => slowly(sameDbDone)
-    }
-    const diffs = await fetchDiffs(ids, options({ client, concurrency }))
+    const { client, flight } = clientAnswering(
+      concurrency,
+      (id, summary) => (summary ? sameDbDone : record('done', id)),
+      1
+    )
+    const diffs = await fetchDiffs(ids, options({ client }))
     expect(diffs.map((diff) => diff.id)).toEqual(ids)
-    expect(most).toBe(Math.min(concurrency, 24))
+    expect(flight.most).toBe(Math.min(concurrency, 24))
   })
 
   it('a diff that is still running holds up no other', async () => {
     const firstAsked = new Map<number, number>()
-    const client: DatafoldClient = {
-      getDiff: (id) => Promise.resolve(record('processing', id)),
-      getSummaryResults: (id) => {
-        if (!firstAsked.has(id)) firstAsked.set(id, clock.elapsed())
-        const slow = id <= 2 && clock.elapsed() < 30_000
-        return Promise.resolve(slow ? running : sameDbDone)
-      }
-    }
+    const { client } = clientAnswering(2, (id, summary) => {
+      if (!summary) return record('processing', id)
+      if (!firstAsked.has(id)) firstAsked.set(id, clock.elapsed())
+      const slow = id <= 2 && clock.elapsed() < 30_000
+      return slow ? running : sameDbDone
+    })
     const ids = [1, 2, 3, 4, 5, 6, 7, 8, 9]
-    const diffs = await fetchDiffs(ids, options({ client, concurrency: 2 }))
+    const diffs = await fetchDiffs(ids, options({ client }))
     expect(diffs.map((diff) => [diff.id, diff.summary?.shape])).toEqual(
       ids.map((id) => [id, 'same-db'])
     )

@@ -172,9 +172,9 @@ describe('README yaml snippets', () => {
 })
 
 describe('README', () => {
-  it('keeps the section an error message in src/github/comment.ts points to', () => {
+  it('keeps the section an error message in src/github/errors.ts points to', () => {
     expect(readme).toContain('\n## Fork pull requests and permissions\n')
-    expect(readFileSync('src/github/comment.ts', 'utf8')).toContain(
+    expect(readFileSync('src/github/errors.ts', 'utf8')).toContain(
       'README section "Fork pull requests and permissions"'
     )
   })

@@ -25,8 +25,9 @@ import {
   runAction,
   type ActionRun
 } from '../__fixtures__/run-action.js'
-import { fetchDiffs, DEFAULT_CONCURRENCY } from '../src/datafold/fetch-diffs.js'
-import type { DatafoldClient } from '../src/datafold/client.js'
+import { fetchDiffs } from '../src/datafold/fetch-diffs.js'
+import { DEFAULT_CONCURRENCY } from '../src/datafold/transport.js'
+import type { DatafoldClient } from '../src/datafold/endpoints.js'
 import { renderComment, renderReport } from '../src/report/document.js'
 import { evaluateThresholds } from '../src/thresholds.js'
 

@@ -1,5 +1,5 @@
-// Bounded concurrency: a limiter that lets at most `limit` tasks run at once. fetchDiffs puts every
-// Datafold request through one, so a diff sleeping between polls holds no slot.
+// Bounded concurrency: a limiter that lets at most `limit` tasks run at once. The Datafold transport
+// puts every request through one, so a diff sleeping between polls holds no slot.
 
 /** Runs a task once fewer than `limit` tasks started through it are running. */
 export type Limiter = <R>(task: () => Promise<R>) => Promise<R>

@@ -9,6 +9,7 @@ import { fetchForHost } from './datafold/proxy.js'
 import { readGitHubContext } from './github/context.js'
 import { createGitHubClient } from './github/octokit.js'
 import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
+import { reasonOf } from './text.js'
 
 async function main(): Promise<void> {
   const raw = Object.fromEntries(
@@ -63,7 +64,6 @@ main().catch((error: unknown) => {
     core.setFailed(error.message)
     return
   }
-  const message = error instanceof Error ? error.message : String(error)
   if (error instanceof Error && error.stack) core.debug(error.stack)
-  core.setFailed(`datafold-diff-gate stopped: ${message}`)
+  core.setFailed(`datafold-diff-gate stopped: ${reasonOf(error)}`)
 })

@@ -1,7 +1,9 @@
 // Turns the action's raw string inputs into one typed, validated object. Pure: index.ts reads
 // the inputs and the environment and hands them in; nothing here talks to the runner.
 import { z } from 'zod'
+import { COMMENT_MODES, type CommentMode } from './github/comment-modes.js'
 import { METRIC_SPEC, type MetricName } from './metric-spec.js'
+import { redactUrlCredentials } from './redact.js'
 import type { Limit, Thresholds } from './thresholds.js'
 
 export const INPUT_NAMES = [
@@ -24,8 +26,6 @@ export const INPUT_NAMES = [
 
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
-
-export type CommentMode = 'update' | 'recreate' | 'off'
 
 export interface Inputs {
   diffIds: number[]
@@ -68,7 +68,9 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
     if (result.success) return result.data
     const reason = result.error.issues[0]?.message ?? 'invalid'
     problems.push(
-      name === 'api-key' ? `${name}: ${reason}` : `${name}: ${reason} (got "${redact(value)}")`
+      name === 'api-key'
+        ? `${name}: ${reason}`
+        : `${name}: ${reason} (got "${redactUrlCredentials(value)}")`
     )
     return undefined as T
   }
@@ -104,11 +106,6 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
   }
   if (problems.length > 0) throw new InputError(problems)
   return inputs
-}
-
-/** Credentials written into a URL are secrets too: never echo them. */
-function redact(value: string): string {
-  return value.replace(/(\/\/)[^/@\s]*@/, '$1***@')
 }
 
 const list = z.string().transform((text) =>
@@ -258,7 +255,11 @@ const duration = z.string().transform((text, ctx) => {
 const commentMode = z
   .string()
   .transform((text) => text || 'update')
-  .pipe(z.enum(['update', 'recreate', 'off'], { error: 'expected update, recreate or off' }))
+  .pipe(
+    z.enum(COMMENT_MODES, {
+      error: `expected ${COMMENT_MODES.slice(0, -1).join(', ')} or ${COMMENT_MODES.at(-1) ?? ''}`
+    })
+  )
 
 // The key goes inside an HTML comment: keep it to characters that cannot end or break it.
 const commentKey = z

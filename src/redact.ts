@@ -1,6 +1,6 @@
-// The runner masks registered secrets in the log only. Comments, the job summary, outputs and
-// report files are not masked, and Datafold may echo the key in an error text: everything the
-// action writes passes through here first.
+// Taking secrets out of text. The runner masks registered secrets in the log only. Comments, the
+// job summary, outputs and report files are not masked, and Datafold may echo the key in an error
+// text: everything the action writes passes through here first.
 export type Redact = (text: string) => string
 
 // Shorter forms would mask ordinary words rather than a secret.
@@ -32,4 +32,9 @@ export function base64Forms(secret: string): string[] {
     return bytes.toString('base64').slice(offset === 0 ? 0 : 4, whole)
   })
   return [...new Set([alone, ...embedded])]
+}
+
+/** Credentials written into a URL (`https://user:pass@host`) are secrets too, known or not. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/(\/\/)[^/@\s]*@/, '$1***@')
 }

@@ -1,18 +1,14 @@
 // The whole flow, one way: fetch → normalise → evaluate → render → publish → verdict.
 // Everything that touches the outside world comes in through `RunIO`, so tests hand in fakes.
-import { createDatafoldClient } from './datafold/client.js'
+import { now } from './clock.js'
+import { createDatafoldClient } from './datafold/endpoints.js'
 import { fetchDiffs } from './datafold/fetch-diffs.js'
-import {
-  authorOfToken,
-  commentMarker,
-  CommentPermissionError,
-  runStampComment,
-  upsertComment,
-  type RunStamp
-} from './github/comment.js'
+import { authorOfToken, commentMarker, upsertComment } from './github/comment.js'
 import type { GitHubContext } from './github/context.js'
+import { CommentPermissionError } from './github/errors.js'
 import type { GitHubClient } from './github/octokit.js'
 import { findPullRequest } from './github/pull-request.js'
+import { runStamp, runStampComment, type RunStamp } from './github/run-stamp.js'
 import type { Inputs } from './inputs.js'
 import { normaliseDiff } from './normalise.js'
 import { createRedactor, type Redact } from './redact.js'
@@ -44,7 +40,7 @@ export const USER_AGENT = 'datafold-diff-gate/1.0.0'
 export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> {
   const redact = createRedactor([inputs.apiKey, inputs.githubToken])
   const io = redacting(runnerIO, redact)
-  const startedAt = (io.now ?? Date.now)()
+  const startedAt = (io.now ?? now)()
   const { diffIds, datafoldHost } = inputs
   io.info(
     `Checking ${diffIds.length} data diff${diffIds.length === 1 ? '' : 's'} at ${datafoldHost}`
@@ -202,16 +198,6 @@ function redacting(io: RunIO, redact: Redact): RunIO {
     },
     appendSummary: (markdown) => io.appendSummary(redact(markdown)),
     writeReport: (fileName, markdown) => io.writeReport(fileName, redact(markdown))
-  }
-}
-
-function runStamp(github: GitHubContext, startedAt: number): RunStamp {
-  const count = (text: string | undefined): number | null =>
-    text !== undefined && /^\d{1,15}$/.test(text.trim()) ? Number(text.trim()) : null
-  return {
-    runId: count(github.runId),
-    attempt: count(github.runAttempt),
-    at: new Date(startedAt).toISOString()
   }
 }
 

@@ -48,3 +48,9 @@ export function truncate(text: string, max: number): string {
 export function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
+
+/** One line with each run of white space squeezed to one space, at most `max` characters: a
+ * quote from an answer's body or an error, short enough for a message. */
+export function excerpt(text: string, max: number): string {
+  return truncate(oneLine(text).replace(/\s+/g, ' ').trim(), max)
+}

@@ -1,39 +1,27 @@
 // Fetches every diff the action checks: its record (names and job status, for the report) and its
 // summary_results (the counts), waiting for diffs that are still running within wait-timeout.
 // A diff that cannot be read becomes an error for that diff alone; the others go on.
-import { z } from 'zod'
-import { sleep } from '../clock.js'
-import { createLimiter } from '../concurrency.js'
+import { now as clockNow, sleep as clockSleep } from '../clock.js'
 import { formatDuration } from '../format.js'
+import { excerpt } from '../text.js'
+import type { DatafoldClient } from './endpoints.js'
+import { failureOf, REASON_EXCERPT } from './errors.js'
 import type { FetchedDiff, FinishedSummary } from './fetched.js'
-import { DatafoldRequestError, type DatafoldClient } from './client.js'
-import {
-  diffRecordSchema,
-  parseSummaryResults,
-  STUCK_JOB_STATUSES,
-  type DiffRecord,
-  type FailedError,
-  type SummaryResults
-} from './schemas.js'
+import { readRecord, readSummary } from './read-diff.js'
+import { STUCK_JOB_STATUSES, type DiffRecord, type FailedError } from './schemas.js'
 
 export interface FetchDiffsOptions {
+  /** Its transport bounds the requests in flight, over all diffs. */
   client: DatafoldClient
   /** 0 = do not wait for running diffs. One deadline for all diffs, counted from the call. */
   waitTimeoutMs: number
-  /**
-   * Requests to Datafold in flight at once, over all diffs, default 8. A diff waiting between
-   * checks holds no slot, so a slow diff does not hold up the others.
-   */
-  concurrency?: number
   now?: () => number
   sleep?: (ms: number) => Promise<void>
   /** Wait before the (attempt + 1)th re-check; default 3 s, then doubling, capped at 30 s. */
   pollDelays?: (attempt: number) => number
-  /** Info lines, e.g. "diff 12 is running; checking again in 6 s (18 s elapsed)". */
+  /** Info lines, e.g. "diff 12 is running; checking again in 6s (18s elapsed)". */
   log?: (message: string) => void
 }
-
-export const DEFAULT_CONCURRENCY = 8
 
 /** 3 s, 6 s, 12 s, 24 s, then every 30 s: a diff is noticed within 30 s of finishing. */
 export function defaultPollDelay(attempt: number): number {
@@ -52,28 +40,23 @@ interface Context {
 }
 
 /**
- * Fetches the diffs with at most `concurrency` requests in flight; the results keep the order of
- * `ids`. wait-timeout is one deadline for all diffs, counted from this call.
+ * Fetches the diffs side by side; the results keep the order of `ids`. wait-timeout is one
+ * deadline for all diffs, counted from this call.
  */
 export async function fetchDiffs(
   ids: number[],
   options: FetchDiffsOptions
 ): Promise<FetchedDiff[]> {
-  const now = options.now ?? Date.now
+  const now = options.now ?? clockNow
   const started = now()
   const waitTimeoutMs = Math.max(0, options.waitTimeoutMs)
-  const limit = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY)
-  const { client } = options
   const context: Context = {
-    client: {
-      getDiff: (id) => limit(() => client.getDiff(id)),
-      getSummaryResults: (id) => limit(() => client.getSummaryResults(id))
-    },
+    client: options.client,
     waitTimeoutMs,
     started,
     deadline: started + waitTimeoutMs,
     now,
-    sleep: options.sleep ?? sleep,
+    sleep: options.sleep ?? clockSleep,
     pollDelays: options.pollDelays ?? defaultPollDelay,
     log: options.log ?? (() => undefined)
   }
@@ -83,23 +66,12 @@ export async function fetchDiffs(
       fetchOne(id, context).catch((error: unknown): FetchedDiff => ({
         id,
         summary: null,
-        error: `diff ${id}: ${errorText(error)}`,
+        error: failureOf(id, error).message,
         record: null,
         warnings: []
       }))
     )
   )
-}
-
-type SummaryAnswer =
-  | { ok: true; summary: SummaryResults }
-  | { ok: false; error: string; requestStatus?: number | null }
-
-interface RecordAnswer {
-  record: DiffRecord | null
-  /** Why there is no record. */
-  problem: string | null
-  requestStatus?: number | null
 }
 
 async function fetchOne(id: number, context: Context): Promise<FetchedDiff> {
@@ -160,48 +132,13 @@ async function fetchOne(id: number, context: Context): Promise<FetchedDiff> {
     // Never sleep past the deadline: the last wait is cut short so one last check falls on it.
     const delay = Math.min(Math.max(1, context.pollDelays(polls)), remaining)
     context.log(
-      `diff ${id} is ${status}; checking again in ${seconds(delay)} s (${seconds(
+      `diff ${id} is ${status}; checking again in ${formatDuration(delay)} (${formatDuration(
         context.now() - context.started
-      )} s elapsed)`
+      )} elapsed)`
     )
     await context.sleep(delay)
     answer = await readSummary(client, id)
   }
-}
-
-async function readSummary(client: DatafoldClient, id: number): Promise<SummaryAnswer> {
-  let body: unknown
-  try {
-    body = await client.getSummaryResults(id)
-  } catch (error) {
-    return { ok: false, error: requestMessage(id, error), requestStatus: statusOf(error) }
-  }
-  const parsed = parseSummaryResults(body)
-  if (!parsed.ok) {
-    return {
-      ok: false,
-      error: `diff ${id}: Datafold's answer fits no known shape: ${parsed.reason}`
-    }
-  }
-  return parsed
-}
-
-async function readRecord(client: DatafoldClient, id: number): Promise<RecordAnswer> {
-  let body: unknown
-  try {
-    body = await client.getDiff(id)
-  } catch (error) {
-    const problem = error instanceof DatafoldRequestError ? error.reason : errorText(error)
-    return { record: null, problem, requestStatus: statusOf(error) }
-  }
-  const parsed = diffRecordSchema.safeParse(body)
-  if (!parsed.success) {
-    return {
-      record: null,
-      problem: `Datafold's answer fits no known shape: ${oneLine(z.prettifyError(parsed.error))}`
-    }
-  }
-  return { record: parsed.data, problem: null }
 }
 
 function failedMessage(id: number, error: FailedError): string {
@@ -212,7 +149,7 @@ function failedMessage(id: number, error: FailedError): string {
       : error.retryable
         ? '; Datafold says it is retryable, so running the diff again may help'
         : '; Datafold says it is not retryable'
-  return `diff ${id} failed in Datafold: ${oneLine(what || 'no error details given')}${retry}`
+  return `diff ${id} failed in Datafold: ${excerpt(what || 'no error details given', REASON_EXCERPT)}${retry}`
 }
 
 /** A running diff that will not finish by itself, per its job status; null when it may. */
@@ -232,27 +169,4 @@ function blockedReason(id: number, record: DiffRecord | null): string | null {
     return `diff ${id} was cancelled in Datafold (job status cancelled): run the diff again, then this check`
   }
   return null
-}
-
-function requestMessage(id: number, error: unknown): string {
-  if (error instanceof DatafoldRequestError) return error.message
-  return `diff ${id}: ${errorText(error)}`
-}
-
-function statusOf(error: unknown): number | null | undefined {
-  return error instanceof DatafoldRequestError ? error.status : undefined
-}
-
-function errorText(error: unknown): string {
-  return oneLine(error instanceof Error ? error.message : String(error))
-}
-
-function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim()
-  return line.length <= 500 ? line : `${line.slice(0, 500)}…`
-}
-
-function seconds(ms: number): string {
-  const s = Math.round(ms / 100) / 10
-  return String(s)
 }

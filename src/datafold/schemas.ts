@@ -2,6 +2,7 @@
 // shared/datafold-api. Unknown extra fields are accepted (zod objects strip them by default);
 // counts are non-negative integers: a negative count is a broken answer, never a pass.
 import { z } from 'zod'
+import { truncate } from '../text.js'
 
 const count = z.number().int().nonnegative()
 const pair = z.tuple([count, count])
@@ -197,10 +198,6 @@ function describe(value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   return typeof value === 'string' ? 'a string' : typeof value
-}
-
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`
 }
 
 /** `GET /api/v1/datadiffs/{id}`: only what the report shows. */

@@ -1,9 +1,10 @@
 // The one report comment on a pull request: found again by a hidden marker and by who wrote it,
 // then edited in place or replaced. Only comments the action's own account wrote are touched, so a
 // person who quotes the marker never sees their comment edited or deleted.
+import type { WritingMode } from './comment-modes.js'
+import { commentWrite, CommentPermissionError, githubMessage, statusOf } from './errors.js'
 import type { GitHubClient } from './octokit.js'
-
-export type CommentMode = 'update' | 'recreate'
+import { describeRun, isNewerRun, readRunStamp } from './run-stamp.js'
 
 export interface UpsertCommentOptions {
   owner: string
@@ -12,7 +13,7 @@ export interface UpsertCommentOptions {
   marker: string
   /** The whole comment, the marker included (the caller puts it at the top). */
   body: string
-  mode: CommentMode
+  mode: WritingMode
   /** Who the token posts as, when known without asking GitHub (see `authorOfToken`). */
   author?: Author | null
   log?: (message: string) => void
@@ -25,77 +26,8 @@ export interface PostedComment {
   action: 'created' | 'updated' | 'kept'
 }
 
-/**
- * Which run wrote a report: a second hidden line under the marker,
- * `<!-- datafold-diff-gate:run {"runId":123,"attempt":1,"at":"2026-11-20T09:00:00.000Z"} -->`.
- * A run never overwrites the report of a newer run (one that started later).
- */
-export interface RunStamp {
-  /** GITHUB_RUN_ID; null outside Actions. */
-  runId: number | null
-  /** GITHUB_RUN_ATTEMPT; null when unknown. */
-  attempt: number | null
-  /** When the run started, ISO 8601. */
-  at: string
-}
-
-const STAMP_PREFIX = '<!-- datafold-diff-gate:run '
-const STAMP_PATTERN = /<!-- datafold-diff-gate:run (\{[^\n]*?\}) -->/
-
-/** The token cannot write comments here: a read-only GITHUB_TOKEN (fork PRs, Dependabot) or a
- * `permissions:` block without `pull-requests: write`. The caller reports it as a warning. */
-export class CommentPermissionError extends Error {
-  readonly status: number
-
-  constructor(message: string, status: number, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'CommentPermissionError'
-    this.status = status
-  }
-}
-
 export function commentMarker(key: string): string {
   return `<!-- datafold-diff-gate:${key} -->`
-}
-
-export function runStampComment(stamp: RunStamp): string {
-  return `${STAMP_PREFIX}${JSON.stringify(stamp)} -->`
-}
-
-/** The stamp in a comment body; null when there is none or it does not read. */
-export function readRunStamp(body: string | null | undefined): RunStamp | null {
-  const match = STAMP_PATTERN.exec(body ?? '')
-  if (!match?.[1]) return null
-  let value: unknown
-  try {
-    value = JSON.parse(match[1])
-  } catch {
-    return null
-  }
-  if (typeof value !== 'object' || value === null) return null
-  const { runId, attempt, at } = value as Record<string, unknown>
-  const count = (n: unknown): number | null =>
-    typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : null
-  return {
-    runId: count(runId),
-    attempt: count(attempt),
-    at: typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : ''
-  }
-}
-
-/**
- * Whether `theirs` comes from a later run than `ours`: by run id, then attempt, when both carry
- * a run id (run ids grow with time in a repository), else by start time. Unknown is never newer,
- * so a report without a stamp (older versions of the action) is updated as before.
- */
-export function isNewerRun(theirs: RunStamp | null, ours: RunStamp | null): boolean {
-  if (!theirs || !ours) return false
-  if (theirs.runId !== null && ours.runId !== null) {
-    if (theirs.runId !== ours.runId) return theirs.runId > ours.runId
-    return (theirs.attempt ?? 0) > (ours.attempt ?? 0)
-  }
-  if (theirs.at === '' || ours.at === '') return false
-  return Date.parse(theirs.at) > Date.parse(ours.at)
 }
 
 /** The author a GITHUB_TOKEN posts as. */
@@ -168,7 +100,7 @@ export async function upsertComment(
     for (const candidate of candidates) await remove(github, options, candidate.id, log)
   }
 
-  const created = await write(`POST a comment on #${issueNumber}`, () =>
+  const created = await commentWrite(`POST a comment on #${issueNumber}`, () =>
     github.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
   )
   const posted: PostedComment = {
@@ -222,15 +154,8 @@ async function settleRace(
 }
 
 function keptMessage(comment: IssueComment): string {
-  const stamp = readRunStamp(comment.body)
-  let run = 'a run that started later'
-  if (stamp && stamp.runId !== null) {
-    run = `run ${stamp.runId}${stamp.attempt === null ? '' : ` attempt ${stamp.attempt}`}`
-  } else if (stamp && stamp.at !== '') {
-    run = `a run started at ${stamp.at}`
-  }
   return (
-    `Report comment ${comment.id} was written by a newer run (${run}); ` +
+    `Report comment ${comment.id} was written by a newer run (${describeRun(readRunStamp(comment.body))}); ` +
     'leaving it as it is rather than overwriting it with older results'
   )
 }
@@ -264,7 +189,7 @@ async function update(
 ): Promise<{ id: number; url: string } | null> {
   const { owner, repo } = options
   try {
-    const { data } = await write(`PATCH comment ${commentId}`, () =>
+    const { data } = await commentWrite(`PATCH comment ${commentId}`, () =>
       github.rest.issues.updateComment({ owner, repo, comment_id: commentId, body })
     )
     return { id: data.id, url: data.html_url }
@@ -283,7 +208,7 @@ async function remove(
 ): Promise<void> {
   const { owner, repo } = options
   try {
-    await write(`DELETE comment ${commentId}`, () =>
+    await commentWrite(`DELETE comment ${commentId}`, () =>
       github.rest.issues.deleteComment({ owner, repo, comment_id: commentId })
     )
     log(`Deleted earlier report comment ${commentId}`)
@@ -295,57 +220,4 @@ async function remove(
     }
     throw error
   }
-}
-
-/** Runs one write, turning GitHub's "you may not" answers into a CommentPermissionError. */
-async function write<T>(what: string, request: () => Promise<T>): Promise<T> {
-  try {
-    return await request()
-  } catch (error) {
-    const status = statusOf(error)
-    if ((status === 403 || status === 404) && !isRateLimit(error)) {
-      throw new CommentPermissionError(
-        `Could not write the PR comment: GitHub answered ${status} to ${what} ` +
-          `(${githubMessage(error)}). The token needs the \`pull-requests: write\` permission: ` +
-          'add it to the workflow or job `permissions:` block. Pull requests from forks and ' +
-          "Dependabot's get a read-only GITHUB_TOKEN whatever the workflow asks for; see the " +
-          'README section "Fork pull requests and permissions".',
-        status,
-        { cause: error }
-      )
-    }
-    throw error
-  }
-}
-
-function statusOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null || !('status' in error)) return undefined
-  return typeof error.status === 'number' ? error.status : undefined
-}
-
-/** A 403 that means "slow down", left over after the throttling plugin gave up on retrying. */
-function isRateLimit(error: unknown): boolean {
-  const headers = responseOf(error)?.headers ?? {}
-  return (
-    headers['retry-after'] !== undefined ||
-    headers['x-ratelimit-remaining'] === '0' ||
-    /rate limit/i.test(githubMessage(error))
-  )
-}
-
-function responseOf(
-  error: unknown
-): { headers?: Record<string, string | number | undefined>; data?: unknown } | undefined {
-  if (typeof error !== 'object' || error === null || !('response' in error)) return undefined
-  const response = error.response
-  return typeof response === 'object' && response !== null ? response : undefined
-}
-
-/** GitHub's own `message` field, else the error's message. */
-function githubMessage(error: unknown): string {
-  const data = responseOf(error)?.data
-  if (typeof data === 'object' && data !== null && 'message' in data) {
-    if (typeof data.message === 'string') return data.message
-  }
-  return error instanceof Error ? error.message : String(error)
 }

@@ -1,0 +1,219 @@
+// How a Datafold request that went wrong is told: DatafoldRequestError, and every message about a
+// failed request, each one line a user can act on. Text taken from an answer is redacted before
+// any excerpt is cut, so no piece of the API key survives a cut through it.
+import { formatDuration } from '../format.js'
+import type { Redact } from '../redact.js'
+import { excerpt, reasonOf } from '../text.js'
+
+/** A request to Datafold that did not give a usable answer. `message` is the user-facing line. */
+export class DatafoldRequestError extends Error {
+  /** The HTTP status of the last answer, or null when there was none (network error, timeout). */
+  readonly status: number | null
+  /** The diff the request was about, when there is one. */
+  readonly diffId: number | null
+  /** The message without the leading diff id, for sentences that name the diff themselves. */
+  readonly reason: string
+
+  constructor(
+    message: string,
+    options: { status: number | null; diffId: number | null; reason?: string }
+  ) {
+    super(message)
+    this.name = 'DatafoldRequestError'
+    this.status = options.status
+    this.diffId = options.diffId
+    this.reason = options.reason ?? message
+  }
+}
+
+const BODY_EXCERPT = 200
+/** A reason quoted in a message: an error's text, a list of validation problems. */
+export const REASON_EXCERPT = 500
+
+/** What a failure means for one diff: the message naming it, the reason alone, and the status
+ * (undefined when the failure was no answer from Datafold at all, but something else). */
+export interface DiffFailure {
+  message: string
+  reason: string
+  status: number | null | undefined
+}
+
+export function failureOf(diffId: number, error: unknown): DiffFailure {
+  if (error instanceof DatafoldRequestError) {
+    return { message: error.message, reason: error.reason, status: error.status }
+  }
+  const reason = excerpt(reasonOf(error), REASON_EXCERPT)
+  return { message: `diff ${diffId}: ${reason}`, reason, status: undefined }
+}
+
+export function notADiffId(id: number): DatafoldRequestError {
+  const reason = `${String(id)} is not a diff id (a positive whole number)`
+  return new DatafoldRequestError(`diff ${id}: ${reason}`, { status: null, diffId: id, reason })
+}
+
+/** Where the request went and what about, for its messages. */
+export interface RequestSubject {
+  host: string
+  /** Named in every message: `diff 12`. */
+  subject: string
+  diffId: number | null
+  redact: Redact
+}
+
+/** Every way one request can fail, worded. */
+export function requestFailures({ host, subject, diffId, redact }: RequestSubject) {
+  const fail = (
+    status: number | null,
+    reason: string,
+    message = `${subject}: ${reason}`
+  ): DatafoldRequestError =>
+    new DatafoldRequestError(redact(message), { status, diffId, reason: redact(reason) })
+  const tries = (count: number): string => `${count} ${count === 1 ? 'try' : 'tries'}`
+
+  return {
+    /** The last try failed this way: `HTTP 503: Service Unavailable`. */
+    problem: (status: number, body: string): string => `HTTP ${status}${bodySuffix(redact(body))}`,
+    networkProblem: (error: unknown, timeoutMs: number): string =>
+      describeNetworkError(error, timeoutMs, redact),
+
+    gaveUp: (
+      attempts: number,
+      last: { status: number | null; problem: string },
+      atDeadline: boolean
+    ): DatafoldRequestError =>
+      fail(
+        last.status,
+        `gave up after ${tries(attempts)} at ${host}${
+          atDeadline ? ', as the next would start after wait-timeout' : ''
+        }; the last one ended in ${last.problem}`
+      ),
+    doesNotResolve: (): DatafoldRequestError =>
+      fail(null, `${new URL(host).hostname} does not resolve (ENOTFOUND): check datafold-host`),
+    redirected: (status: number, url: string, headers: Headers): DatafoldRequestError =>
+      fail(status, redirectReason(url, headers)),
+    keyRejected: (status: number): DatafoldRequestError =>
+      fail(
+        status,
+        `Datafold rejected the API key (HTTP ${status}) at ${host}: check api-key and that datafold-host is the host you log in at`
+      ),
+    notFound: (status: number): DatafoldRequestError =>
+      fail(status, `not found at ${host}`, `${subject} was not found at ${host}`),
+    refused: (status: number, body: string): DatafoldRequestError =>
+      fail(
+        status,
+        `Datafold refused the request (HTTP ${status}): ${validationDetail(redact(body))}`
+      ),
+    answered: (status: number, problem: string): DatafoldRequestError =>
+      fail(status, `Datafold answered ${problem}`),
+    waitTooLong: (status: number, askedMs: number, maxMs: number): DatafoldRequestError =>
+      fail(
+        status,
+        `Datafold answered HTTP ${status} and asked to wait ${formatDuration(askedMs)} before trying again (Retry-After), longer than the ${formatDuration(maxMs)} this action waits; try again later`
+      ),
+    notJson: (status: number, headers: Headers, body: string): DatafoldRequestError => {
+      const type = headers.get('content-type')?.split(';')[0]?.trim() || 'no content type'
+      const shown = body.trim() === '' ? 'an empty body' : excerpt(redact(body), BODY_EXCERPT)
+      return fail(
+        status,
+        `Datafold answered ${status} with a body that is not JSON (${type}): ${shown}`
+      )
+    }
+  }
+}
+
+/** Whether a fetch failed because the host name does not resolve: trying again cannot help. */
+export function isUnresolvedHost(error: unknown): boolean {
+  return errorCode(error) === 'ENOTFOUND'
+}
+
+function redirectReason(url: string, headers: Headers): string {
+  const location = headers.get('location')
+  let target = 'another address'
+  if (location) {
+    try {
+      target = new URL(location, url).host
+    } catch {
+      target = 'an address that is not a URL'
+    }
+  }
+  return `Datafold answered with a redirect to ${target}; set datafold-host to the host you log in at`
+}
+
+function validationDetail(body: string): string {
+  const json = tryJson(body)
+  if (isObject(json) && Array.isArray(json.detail)) {
+    const items = json.detail.map((item: unknown) => {
+      if (!isObject(item)) return compact(item)
+      const loc = Array.isArray(item.loc) ? item.loc.map(String).join('.') : ''
+      const msg = typeof item.msg === 'string' ? item.msg : compact(item)
+      return loc ? `${loc}: ${msg}` : msg
+    })
+    if (items.length > 0) return excerpt(items.join('; '), REASON_EXCERPT)
+  }
+  return describeBody(body)
+}
+
+function bodySuffix(body: string): string {
+  return body.trim() === '' ? '' : `: ${describeBody(body)}`
+}
+
+/** An RFC 7807 title/detail, a FastAPI detail, compact JSON, or the start of a text body. */
+function describeBody(body: string): string {
+  if (body.trim() === '') return 'an empty body'
+  const json = tryJson(body)
+  if (json === undefined) return excerpt(body, BODY_EXCERPT)
+  if (isObject(json)) {
+    const title = typeof json.title === 'string' ? json.title : null
+    const detail = typeof json.detail === 'string' ? json.detail : null
+    if (title !== null || detail !== null) {
+      return excerpt([title, detail].filter((part) => part !== null).join(': '), BODY_EXCERPT)
+    }
+  }
+  return excerpt(compact(json), BODY_EXCERPT)
+}
+
+function tryJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown
+  } catch {
+    return undefined
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function compact(value: unknown): string {
+  // Only ever given parsed JSON, which stringifies back to text.
+  return JSON.stringify(value)
+}
+
+function describeNetworkError(error: unknown, timeoutMs: number, redact: Redact): string {
+  if (isNamed(error, 'TimeoutError')) return `a timeout after ${formatDuration(timeoutMs)}`
+  if (isNamed(error, 'AbortError')) return 'an aborted request'
+  const cause = isObject(error) ? error.cause : undefined
+  const text = messageOf(cause) ?? messageOf(error) ?? 'an unknown error'
+  return `a network error: ${excerpt(redact(text), BODY_EXCERPT)}`
+}
+
+/** The system error code (`ECONNRESET`, `ENOTFOUND`, …) of a failed fetch, or of its cause. */
+function errorCode(error: unknown): string | null {
+  for (const candidate of [isObject(error) ? error.cause : undefined, error]) {
+    if (isObject(candidate) && typeof candidate.code === 'string') return candidate.code
+  }
+  return null
+}
+
+function isNamed(error: unknown, name: string): boolean {
+  return isObject(error) && error.name === name
+}
+
+function messageOf(error: unknown): string | null {
+  if (typeof error === 'string' && error !== '') return error
+  if (!isObject(error)) return null
+  const message = typeof error.message === 'string' && error.message !== '' ? error.message : null
+  const code = typeof error.code === 'string' ? error.code : null
+  if (message && code && !message.includes(code)) return `${code}: ${message}`
+  return message ?? code
+}

@@ -1,0 +1,212 @@
+// The one way a request reaches Datafold: any method and path, an optional JSON body, the API key
+// in one header and nowhere else. Redirects are not followed; a request is retried when Datafold
+// or the network is briefly unwell, and none outlives the run's deadline. At most `concurrency`
+// requests are under way at once, whichever endpoint they are for.
+import { now as clockNow, sleep as clockSleep } from '../clock.js'
+import { createLimiter } from '../concurrency.js'
+import { formatDuration } from '../format.js'
+import { createRedactor } from '../redact.js'
+import { isUnresolvedHost, requestFailures } from './errors.js'
+
+export interface TransportOptions {
+  /** Already normalised, e.g. https://app.datafold.com (no trailing slash, no /api). */
+  host: string
+  apiKey: string
+  /** e.g. datafold-diff-gate/1.0.0 */
+  userAgent: string
+  /** Default globalThis.fetch (which nock sees in tests). */
+  fetch?: typeof globalThis.fetch
+  /** Per request, default 30 000. */
+  timeoutMs?: number
+  /**
+   * When the run stops waiting (`now()` time, from wait-timeout); none by default. No request
+   * lasts past it (but each gets at least 5 s), and no retry is started that would begin after it.
+   */
+  deadline?: number
+  /** Retries after the first try, default 4. */
+  retries?: number
+  /** A Retry-After longer than this is not waited for (default 60 000). */
+  maxRetryDelayMs?: number
+  /**
+   * Requests in flight at once, default 8; a request holds its slot through its retries. A diff
+   * waiting between checks holds none, so a slow diff does not hold up the others.
+   */
+  concurrency?: number
+  sleep?: (ms: number) => Promise<void>
+  /** Jitter source, default Math.random. */
+  random?: () => number
+  /** Clock for Retry-After dates, timings and the deadline. */
+  now?: () => number
+  /** Debug lines; never include the key. */
+  log?: (message: string) => void
+}
+
+export interface DatafoldRequest {
+  method: 'GET' | 'POST'
+  /** Under {host}/api/v1, e.g. `/datadiffs/12/summary_results`. */
+  path: string
+  /** Sent as JSON. */
+  body?: unknown
+  /** The diff the request is about, which its messages name. */
+  diffId?: number
+}
+
+/** Resolves to the parsed JSON body of a 2xx answer; rejects with a DatafoldRequestError. */
+export type Send = (request: DatafoldRequest) => Promise<unknown>
+
+export const DEFAULT_CONCURRENCY = 8
+
+/**
+ * Statuses worth another try. The issue lists 429, 502, 503 and 504; 500 is retried as well,
+ * because the contract notes say 5xx should be retried: a lasting 500 costs a few seconds more, a
+ * passing one would otherwise fail the check.
+ */
+export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504])
+
+const BACKOFF_BASE_MS = 1_000
+const BACKOFF_CAP_MS = 16_000
+/** The least time a request is given, even at or past the deadline: the last check needs it. */
+const MIN_REQUEST_MS = 5_000
+
+interface Answer {
+  status: number
+  headers: Headers
+  body: string
+}
+
+export function createTransport(options: TransportOptions): Send {
+  const fetchImpl = options.fetch ?? globalThis.fetch
+  const timeoutMs = options.timeoutMs ?? 30_000
+  const retries = Math.max(0, Math.floor(options.retries ?? 4))
+  const maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000
+  const sleep = options.sleep ?? clockSleep
+  const random = options.random ?? Math.random
+  const now = options.now ?? clockNow
+  const { host, apiKey, deadline } = options
+  const redact = createRedactor([apiKey])
+  const log = (message: string): void => {
+    options.log?.(redact(message))
+  }
+  const tries = retries + 1
+  /** This request's time: the timeout, cut to what is left before the deadline. */
+  const requestTimeout = (): number =>
+    deadline === undefined
+      ? timeoutMs
+      : Math.min(timeoutMs, Math.max(deadline - now(), MIN_REQUEST_MS))
+  /** Whether a retry after `delay` would start past the deadline. */
+  const pastDeadline = (delay: number): boolean =>
+    deadline !== undefined && now() + delay > deadline
+  const limit = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY)
+
+  return (request) => limit(() => send(request))
+
+  async function send(request: DatafoldRequest): Promise<unknown> {
+    const { method } = request
+    const url = `${host}/api/v1${request.path}`
+    const subject =
+      request.diffId === undefined ? `${method} ${request.path}` : `diff ${request.diffId}`
+    const failures = requestFailures({ host, subject, diffId: request.diffId ?? null, redact })
+    const last: { status: number | null; problem: string } = { status: null, problem: '' }
+    for (let attempt = 1; attempt <= tries; attempt++) {
+      const started = now()
+      const timeout = requestTimeout()
+      let answer: Answer
+      try {
+        answer = await fetchOnce(request, url, timeout)
+      } catch (error) {
+        const problem = failures.networkProblem(error, timeout)
+        log(
+          `${method} ${url} failed after ${now() - started} ms (try ${attempt} of ${tries}): ${problem}`
+        )
+        // A name that does not exist stays so: trying again would only delay this message.
+        if (isUnresolvedHost(error)) throw failures.doesNotResolve()
+        last.problem = problem
+        last.status = null
+        if (attempt < tries) {
+          const delay = backoff(attempt, random)
+          if (pastDeadline(delay)) throw failures.gaveUp(attempt, last, true)
+          log(`${subject}: retrying in ${formatDuration(delay)}`)
+          await sleep(delay)
+          continue
+        }
+        break
+      }
+      const { status, headers, body } = answer
+      // Successful answers stay quiet: with hundreds of diffs they would drown the log.
+      if (status < 200 || status >= 300) {
+        log(
+          `${method} ${url}: HTTP ${status} in ${now() - started} ms (try ${attempt} of ${tries})`
+        )
+      }
+
+      if (status >= 200 && status < 300) {
+        try {
+          return JSON.parse(body) as unknown
+        } catch {
+          throw failures.notJson(status, headers, body)
+        }
+      }
+      if (status >= 300 && status < 400) throw failures.redirected(status, url, headers)
+      if (status === 401 || status === 403) throw failures.keyRejected(status)
+      if (status === 404) throw failures.notFound(status)
+      if (status === 422) throw failures.refused(status, body)
+      last.problem = failures.problem(status, body)
+      last.status = status
+      if (!RETRY_STATUSES.has(status)) throw failures.answered(status, last.problem)
+      if (attempt >= tries) break
+      const asked = retryAfterMs(headers.get('retry-after'), now())
+      if (asked !== null && asked > maxRetryDelayMs) {
+        throw failures.waitTooLong(status, asked, maxRetryDelayMs)
+      }
+      const delay = asked ?? backoff(attempt, random)
+      if (pastDeadline(delay)) throw failures.gaveUp(attempt, last, true)
+      log(`${subject}: HTTP ${status}; retrying in ${formatDuration(delay)}`)
+      await sleep(delay)
+    }
+    throw failures.gaveUp(tries, last, false)
+  }
+
+  async function fetchOnce(
+    request: DatafoldRequest,
+    url: string,
+    timeout: number
+  ): Promise<Answer> {
+    const withBody = request.body !== undefined
+    const response = await fetchImpl(url, {
+      method: request.method,
+      headers: {
+        Authorization: `Key ${apiKey}`,
+        Accept: 'application/json',
+        'User-Agent': options.userAgent,
+        ...(withBody ? { 'Content-Type': 'application/json' } : {})
+      },
+      ...(withBody ? { body: JSON.stringify(request.body) } : {}),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeout)
+    })
+    return {
+      // A fetch that hides manual redirects (the browser kind) gives status 0: still a redirect.
+      status: response.type === 'opaqueredirect' ? 302 : response.status,
+      headers: response.headers,
+      body: await response.text()
+    }
+  }
+}
+
+/** 1 s, 2 s, 4 s, 8 s, capped at 16 s, each stretched by up to half again at random. */
+function backoff(attempt: number, random: () => number): number {
+  const base = Math.min(BACKOFF_BASE_MS * 2 ** (attempt - 1), BACKOFF_CAP_MS)
+  return Math.round(base * (1 + random() / 2))
+}
+
+/** Retry-After in milliseconds: delta-seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(value: string | null, nowMs: number): number | null {
+  if (value === null) return null
+  const text = value.trim()
+  if (/^\d+$/.test(text)) return Number(text) * 1_000
+  // HTTP dates name the day and month; Date.parse alone would also read "-1" as a year.
+  if (!/[a-z]/i.test(text)) return null
+  const date = Date.parse(text)
+  if (Number.isNaN(date)) return null
+  return Math.max(0, date - nowMs)
+}
