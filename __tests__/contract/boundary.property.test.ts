@@ -15,17 +15,17 @@
 // fields, so for the contract a same-database body may carry anything in pks, values and schema.
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { SUMMARY_RESULTS_200, validateContract } from '../__fixtures__/contract.js'
+import { SUMMARY_RESULTS_200, validateContract } from '../../__fixtures__/contract.js'
 import {
   parseSummaryResults,
   type DiffRecord,
   type ParsedSummary
-} from '../src/datafold/schemas.js'
-import { METRICS, type DiffResult } from '../src/metrics.js'
-import type { FinishedSummary } from '../src/datafold/fetched.js'
-import { normaliseDiff } from '../src/normalise.js'
-import { DEFAULT_COMMENT_LENGTH, renderComment, renderReport } from '../src/report.js'
-import { evaluateThresholds, type Limit, type Thresholds } from '../src/thresholds.js'
+} from '../../src/datafold/schemas.js'
+import { METRICS, type DiffResult } from '../../src/metrics.js'
+import type { FinishedSummary } from '../../src/datafold/fetched.js'
+import { normaliseDiff } from '../../src/normalise.js'
+import { DEFAULT_COMMENT_LENGTH, renderComment, renderReport } from '../../src/report.js'
+import { evaluateThresholds, type Limit, type Thresholds } from '../../src/thresholds.js'
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER // 2^53 − 1
 const HOST = 'https://app.datafold.com'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseSummaryResults } from '../src/datafold/schemas.js'
+import { parseSummaryResults } from '../../src/datafold/schemas.js'
 
 const pks = {
   total_rows: [10, 10],

@@ -14,8 +14,8 @@ import {
   safeUrl,
   tableHeader,
   tableRow
-} from '../src/markdown.js'
-import { oneLine, truncate } from '../src/text.js'
+} from '../../src/markdown.js'
+import { oneLine, truncate } from '../../src/text.js'
 
 const render = (markdown: string): string => marked.parse(markdown, { gfm: true, async: false })
 

@@ -7,7 +7,7 @@ import {
   demoScenario,
   diffRecord,
   sameDbDone
-} from '../__fixtures__/diffs.js'
+} from '../../__fixtures__/diffs.js'
 import {
   failedScenario,
   finishedScenario,
@@ -19,17 +19,17 @@ import {
   waitingOnPersonScenario,
   type FakeDatafold,
   type Scenarios
-} from '../__fixtures__/fake-datafold.js'
+} from '../../__fixtures__/fake-datafold.js'
 import {
   BOT_USER,
   reportMarker,
   startFakeGitHub,
   type FakeGitHub,
   type SeedComment
-} from '../__fixtures__/fake-github.js'
-import { startFakeProxy } from '../__fixtures__/fake-proxy.js'
-import { missingRuntimes, NODE_RUNTIMES, type ActionRun } from '../__fixtures__/run-action.js'
-import { SecretSweep } from '../__fixtures__/secret-sweep.js'
+} from '../../__fixtures__/fake-github.js'
+import { startFakeProxy } from '../../__fixtures__/fake-proxy.js'
+import { missingRuntimes, NODE_RUNTIMES, type ActionRun } from '../../__fixtures__/run-action.js'
+import { SecretSweep } from '../../__fixtures__/secret-sweep.js'
 
 const API_KEY = 'dfk_e2e_0123456789abcdef'
 const TOKEN = 'ghs_e2e_fedcba9876543210'

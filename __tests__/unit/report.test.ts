@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { marked, type Tokens } from 'marked'
-import { finishedDiff } from '../__fixtures__/results.js'
+import { finishedDiff } from '../../__fixtures__/results.js'
 import type {
   ColumnStat,
   DiffResult,
@@ -8,7 +8,7 @@ import type {
   FinishedDiff,
   Measure,
   Metrics
-} from '../src/metrics.js'
+} from '../../src/metrics.js'
 import {
   describeBreach,
   differingColumns,
@@ -16,7 +16,7 @@ import {
   renderReport,
   verdictLine,
   type ReportOptions
-} from '../src/report.js'
+} from '../../src/report.js'
 import type {
   Breach,
   DiffEvaluation,
@@ -24,7 +24,7 @@ import type {
   Limit,
   Thresholds,
   Verdict
-} from '../src/thresholds.js'
+} from '../../src/thresholds.js'
 
 // ── Builders ───────────────────────────────────────────────────────────────────────────────────
 

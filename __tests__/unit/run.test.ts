@@ -2,10 +2,10 @@
 // the runner. Assertions are on what was sent and what was written.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
-import { createGitHubClient } from '../src/github/octokit.js'
-import { INPUT_NAMES, parseInputs, type RawInputs } from '../src/inputs.js'
-import type { GitHubContext } from '../src/github/context.js'
-import { run, type RunIO } from '../src/run.js'
+import { createGitHubClient } from '../../src/github/octokit.js'
+import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
+import type { GitHubContext } from '../../src/github/context.js'
+import { run, type RunIO } from '../../src/run.js'
 
 const DATAFOLD = 'https://app.datafold.com'
 const GITHUB = 'https://api.github.com'

@@ -3,7 +3,7 @@
 // GitHub secondary rate limit, and two runs racing to write the same PR comment. Each test names
 // the longest it may take and checks the run's duration against it.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { diffRecord, sameDbDone } from '../__fixtures__/diffs.js'
+import { diffRecord, sameDbDone } from '../../__fixtures__/diffs.js'
 import {
   hang,
   json,
@@ -15,16 +15,16 @@ import {
   truncated,
   type FakeDatafold,
   type Scenarios
-} from '../__fixtures__/fake-datafold.js'
+} from '../../__fixtures__/fake-datafold.js'
 import {
   BOT_USER,
   reportMarker,
   secondaryRateLimit,
   startFakeGitHub,
   type FakeGitHub
-} from '../__fixtures__/fake-github.js'
-import type { ActionRun } from '../__fixtures__/run-action.js'
-import { SecretSweep } from '../__fixtures__/secret-sweep.js'
+} from '../../__fixtures__/fake-github.js'
+import type { ActionRun } from '../../__fixtures__/run-action.js'
+import { SecretSweep } from '../../__fixtures__/secret-sweep.js'
 
 const API_KEY = 'dfk_faults_0123456789abcdef'
 const TOKEN = 'ghs_faults_fedcba9876543210'

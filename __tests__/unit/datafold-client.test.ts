@@ -7,7 +7,7 @@ import {
   DatafoldRequestError,
   retryAfterMs,
   type DatafoldClientOptions
-} from '../src/datafold/client.js'
+} from '../../src/datafold/client.js'
 
 const HOST = 'https://app.datafold.com'
 const API_KEY = 'dfk_live_9f8e7d6c5b4a3210'

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseSummaryResults, type DiffRecord } from '../src/datafold/schemas.js'
-import type { FinishedDiff } from '../src/metrics.js'
-import type { FetchedDiff, FinishedSummary } from '../src/datafold/fetched.js'
-import { normaliseDiff, percentOf } from '../src/normalise.js'
+import { parseSummaryResults, type DiffRecord } from '../../src/datafold/schemas.js'
+import type { FinishedDiff } from '../../src/metrics.js'
+import type { FetchedDiff, FinishedSummary } from '../../src/datafold/fetched.js'
+import { normaliseDiff, percentOf } from '../../src/normalise.js'
 
 const HOST = 'https://app.datafold.com'
 
