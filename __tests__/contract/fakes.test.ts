@@ -46,11 +46,9 @@ import {
   shapelessScenario,
   startFakeDatafold,
   waitingOnPersonScenario,
-  type DiffScenario,
-  type FakeDatafoldOptions,
-  type Scenarios,
-  type Step
+  type FakeDatafoldOptions
 } from '../../__fixtures__/fake-datafold.js'
+import type { DiffScenario, Scenarios, Step } from '../../__fixtures__/datafold-scenario.js'
 import {
   BOT_USER,
   MAX_COMMENT_LENGTH,
