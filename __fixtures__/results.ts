@@ -1,5 +1,5 @@
 // Hand-built normalised diffs for the pure modules' tests.
-import { METRICS, type DiffResult, type FinishedDiff, type Metrics } from '../src/metrics.js'
+import { METRICS, type ErroredDiff, type FinishedDiff, type Metrics } from '../src/metrics.js'
 
 export function finishedDiff(
   id: number,
@@ -24,13 +24,18 @@ export function finishedDiff(
   }
 }
 
-export function erroredDiff(id: number, reason = `diff ${id} failed: QueryError`): DiffResult {
+export function erroredDiff(
+  id: number,
+  reason = `diff ${id} failed: QueryError`,
+  extra: Partial<ErroredDiff> = {}
+): ErroredDiff {
   return {
     id,
     url: `https://app.datafold.com/datadiffs/${id}/overview`,
     target: { datasetA: null, datasetB: null, kind: null },
     warnings: [],
     status: 'error',
-    reason
+    reason,
+    ...extra
   }
 }

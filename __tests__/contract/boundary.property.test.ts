@@ -113,7 +113,8 @@ const columnStat = fc.record(
   { requiredKeys: ['column_name', 'match', 'values_different'] }
 )
 
-const values = (maxColumns: number) =>
+/** A values block whose column stats come from `stats`. */
+const valuesWith = <Stat>(stats: fc.Arbitrary<Stat[]>) =>
   fc.record({
     total_rows: count,
     rows_with_differences: count,
@@ -121,8 +122,9 @@ const values = (maxColumns: number) =>
     values_with_differences: count,
     compared_columns: count,
     columns_with_differences: count,
-    columns_diff_stats: fc.array(columnStat, { maxLength: maxColumns })
+    columns_diff_stats: stats
   })
+const values = (maxColumns: number) => valuesWith(fc.array(columnStat, { maxLength: maxColumns }))
 
 const schemaBlock = fc.record({
   columns_mismatched: pair,
@@ -374,14 +376,8 @@ describe('summary_results bodies the contract allows', () => {
       minLength: 50,
       maxLength: 150
     })
-    const wideValues = fc.record({
-      total_rows: count,
-      rows_with_differences: count,
-      total_values: count,
-      values_with_differences: count,
-      compared_columns: count,
-      columns_with_differences: count,
-      columns_diff_stats: fc.array(
+    const wideValues = valuesWith(
+      fc.array(
         fc.record({
           column_name: longName,
           match: fc.double({ min: 0, max: 99.9, noNaN: true }),
@@ -389,7 +385,7 @@ describe('summary_results bodies the contract allows', () => {
         }),
         { minLength: 100, maxLength: 300 }
       )
-    })
+    )
     const wide = fc.record({
       body: withExtras(fc.record({ status, pks, values: wideValues })),
       record

@@ -17,6 +17,7 @@ import {
 } from '../../__fixtures__/fake-datafold.js'
 import { BOT_USER, reportMarker, secondaryRateLimit } from '../../__fixtures__/fake-github.js'
 import { commandLines, E2E_SECRETS, Harness } from '../../__fixtures__/harness.js'
+import type { ActionRun } from '../../__fixtures__/run-action.js'
 
 const harness = new Harness(E2E_SECRETS, { timeoutMs: 90_000 })
 const { apiKey: API_KEY } = harness.secrets
@@ -25,6 +26,14 @@ afterEach(async () => {
   // Every scenario, error paths included, ends with the secrets sweep.
   expect((await harness.end()).leaks).toEqual([])
 })
+
+/** The first `::error::` line of a run that ended in error (exit 1) in under `ms`. */
+function errorWithin(run: ActionRun, ms: number): string {
+  expect(run.durationMs).toBeLessThan(ms)
+  expect(run.code).toBe(1)
+  expect(run.outputs.result).toBe('error')
+  return commandLines(run, '::error::')[0] ?? ''
+}
 
 /** A diff whose record answers at once and whose summary follows `summary`. */
 function scenario(id: number, summary: Scenarios[number]['summary']): Scenarios {
@@ -66,10 +75,7 @@ describe('dist/index.js against faults on the wire', () => {
     })
     const { datafold, github } = fakes
     const run = await fakes.run('13', { inputs: { 'wait-timeout': '3s' } })
-    expect(run.durationMs).toBeLessThan(11_000)
-    expect(run.code).toBe(1)
-    expect(run.outputs.result).toBe('error')
-    const failure = commandLines(run, '::error::')[0] ?? ''
+    const failure = errorWithin(run, 11_000)
     expect(failure).toContain('diff 13: gave up after 1 try')
     expect(failure).toContain('after wait-timeout')
     expect(failure).toContain('a timeout after 5 s')
@@ -107,10 +113,7 @@ describe('dist/index.js against faults on the wire', () => {
     })
     const { datafold } = fakes
     const run = await fakes.run('15,16')
-    expect(run.durationMs).toBeLessThan(5_000)
-    expect(run.code).toBe(1)
-    expect(run.outputs.result).toBe('error')
-    const failure = commandLines(run, '::error::')[0] ?? ''
+    const failure = errorWithin(run, 5_000)
     expect(failure).toContain('diff 15: Datafold answered HTTP 429 and asked to wait 3600 s')
     expect(failure).toContain('(Retry-After)')
     expect(failure).toContain('try again later')
@@ -137,14 +140,11 @@ describe('dist/index.js against faults on the wire', () => {
     })
     const { datafold } = fakes
     const run = await fakes.run('17')
-    expect(run.durationMs).toBeLessThan(5_000)
-    expect(run.code).toBe(1)
-    expect(run.outputs.result).toBe('error')
+    const failure = errorWithin(run, 5_000)
     expect(other.requests).toHaveLength(0)
     // A redirect is not retried either.
     expect(datafold.hits(17, 'summary_results')).toBe(1)
     expect(datafold.hits(17, 'record')).toBe(1)
-    const failure = commandLines(run, '::error::')[0] ?? ''
     expect(failure).toContain(
       `Datafold answered with a redirect to ${new URL(other.url).host}; set datafold-host`
     )
@@ -156,13 +156,10 @@ describe('dist/index.js against faults on the wire', () => {
     const { datafold } = fakes
     const run = await fakes.run('18')
     // Backoff 1 + 2 + 4 + 8 s, each stretched by up to half: 15 to 22.5 s.
-    expect(run.durationMs).toBeLessThan(30_000)
+    const failure = errorWithin(run, 30_000)
     expect(run.durationMs).toBeGreaterThanOrEqual(15_000)
-    expect(run.code).toBe(1)
-    expect(run.outputs.result).toBe('error')
     expect(datafold.hits(18, 'summary_results')).toBe(5)
     expect(datafold.hits(18, 'record')).toBe(1)
-    const failure = commandLines(run, '::error::')[0] ?? ''
     expect(failure).toContain(`diff 18: gave up after 5 tries at ${datafold.url}`)
     expect(failure).toContain('the last one ended in HTTP 500')
     expect(failure).toContain('Internal Server Error')
