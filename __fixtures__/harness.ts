@@ -22,7 +22,7 @@ export const E2E_SECRETS = {
 } as const satisfies Secrets
 
 /** The event payload of the pull request the fake GitHub holds (482). */
-export const PR_482 = { pull_request: { number: 482 } }
+const PR_482 = { pull_request: { number: 482 } }
 
 export interface FakesOptions {
   /** Default: the five demo diffs. */
@@ -41,7 +41,7 @@ export interface Fakes<GitHub extends FakeGitHub | null = FakeGitHub> {
   github: GitHub
   /** diff-ids, the api-key and datafold-host; the github-token when there is a fake GitHub. */
   inputs(diffIds: string): Record<string, string>
-  /** Runs the bundle against these fakes: GITHUB_API_URL is the fake GitHub, the event PR 482. */
+  /** Runs the bundle against these fakes: GITHUB_API_URL and PR 482 at the fake GitHub, if any. */
   run(diffIds: string, options?: RunOptions): Promise<ActionRun>
 }
 
@@ -101,7 +101,7 @@ export class Harness {
     return server
   }
 
-  /** Runs the bundle with exactly these options, remembered for the sweep. */
+  /** Runs the bundle with these options (over the harness's defaults), remembered for the sweep. */
   runAction(options: RunActionOptions): Promise<ActionRun> {
     return this.sweep.runAction({ ...this.defaults, ...options })
   }
