@@ -2,14 +2,15 @@
 // shape `GET /api/v1/datadiffs/{id}/summary_results` answers 200 with, and for the diff record of
 // `GET /api/v1/datadiffs/{id}` (`ApiDataDiffWithProgressState`). The numbers are derived from a
 // small description of the diff (rows removed, added, changed per column, schema changes), so a
-// body is always self-consistent, and __tests__/fakes.test.ts validates every body against the
-// OpenAPI contract in shared/datafold-api, so the fakes cannot drift from what Datafold sends.
+// body is always self-consistent, and __tests__/contract/fakes.test.ts validates every body
+// against the OpenAPI contract in shared/datafold-api, so the fakes cannot drift from what
+// Datafold sends.
 //
 // Every `[A, B]` pair is dataset A (`table1`, production) then dataset B (`table2`, the PR build):
 // rows only in B are "added" (`pks.exclusives[1]`), only in A "removed" (`pks.exclusives[0]`).
 //
 // Plain TypeScript, no jest: the demo imports this under `tsx`.
-import type { DiffScenario, Scenarios } from './fake-datafold.js'
+import type { DiffScenario, Scenarios } from './datafold-scenario.js'
 
 export type Pair = [number, number]
 

@@ -1,5 +1,5 @@
 // Hand-built normalised diffs for the pure modules' tests.
-import type { DiffResult, FinishedDiff, Metrics } from '../src/diff.js'
+import type { DiffResult, ErroredDiff, FinishedDiff, Metrics } from '../src/diff.js'
 import { METRIC_SPEC } from '../src/metric-spec.js'
 
 export function finishedDiff(
@@ -25,13 +25,18 @@ export function finishedDiff(
   }
 }
 
-export function erroredDiff(id: number, reason = `diff ${id} failed: QueryError`): DiffResult {
+export function erroredDiff(
+  id: number,
+  reason = `diff ${id} failed: QueryError`,
+  extra: Partial<ErroredDiff> = {}
+): ErroredDiff {
   return {
     id,
     url: `https://app.datafold.com/datadiffs/${id}/overview`,
     target: { datasetA: null, datasetB: null, kind: null },
     warnings: [],
     status: 'error',
-    reason
+    reason,
+    ...extra
   }
 }

@@ -1,6 +1,6 @@
 // Runs the bundled action (dist/index.js) as a child process with the environment a runner
 // gives it, and reads back what it wrote: exit code, stdout/stderr, the outputs file and the
-// job summary. Used by the end-to-end tests and the demo.
+// job summary. Used by the end-to-end harness (harness.ts) and the demo.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -15,24 +15,18 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { diffRecord, sameDbDone } from '../__fixtures__/diffs.js'
-import { finishedScenario, startFakeDatafold } from '../__fixtures__/fake-datafold.js'
-import { commentThread, reportMarker, startFakeGitHub } from '../__fixtures__/fake-github.js'
+import { finishedScenario } from '../__fixtures__/fake-datafold.js'
+import { commentThread, reportMarker, type FakeGitHub } from '../__fixtures__/fake-github.js'
+import { Harness, type Fakes, type RunOptions } from '../__fixtures__/harness.js'
 import { erroredDiff, finishedDiff } from '../__fixtures__/results.js'
-import {
-  BUNDLE,
-  NODE_RUNTIMES,
-  REPO_ROOT,
-  runAction,
-  type ActionRun
-} from '../__fixtures__/run-action.js'
+import { BUNDLE, NODE_RUNTIMES, REPO_ROOT, type ActionRun } from '../__fixtures__/run-action.js'
 import { fetchDiffs } from '../src/datafold/fetch-diffs.js'
 import { DEFAULT_CONCURRENCY } from '../src/datafold/transport.js'
 import type { DatafoldClient } from '../src/datafold/endpoints.js'
 import { renderComment, renderReport } from '../src/report/document.js'
 import { evaluateThresholds } from '../src/thresholds.js'
 
-const API_KEY = 'bench-key-0001'
-const TOKEN = 'ghs_bench_token_0001'
+const harness = new Harness()
 const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results')
 const RSS_PROBE = join(REPO_ROOT, 'bench', 'peak-rss.cjs')
 
@@ -71,10 +65,12 @@ function row(r: Row): void {
 
 /** Runs the bundle with the peak-RSS probe: the run, its peak RSS and V8's young generation (MB). */
 async function measuredRun(
-  options: Parameters<typeof runAction>[0]
+  fakes: Fakes<FakeGitHub | null>,
+  diffIds: string,
+  options: RunOptions = {}
 ): Promise<{ run: ActionRun; rssMb: number; newSpaceMb: number }> {
   const rssFile = join(mkdtempSync(join(tmpdir(), 'bench-rss-')), 'rss')
-  const run = await runAction({
+  const run = await fakes.run(diffIds, {
     ...options,
     nodeArgs: ['--require', RSS_PROBE],
     env: { ...options.env, BENCH_RSS_FILE: rssFile },
@@ -198,30 +194,15 @@ async function oneDiff(latencyMs: number): Promise<void> {
   let createRequests: string[] = []
   let updateRequests: string[] = []
   for (let i = 0; i < 5; i++) {
-    const datafold = await startFakeDatafold({
-      scenarios: diffScenarios([1]),
-      apiKey: API_KEY,
-      latencyMs
-    })
-    const github = await startFakeGitHub({ token: TOKEN, latencyMs })
-    const options = {
-      inputs: {
-        'diff-ids': '1',
-        'api-key': API_KEY,
-        'github-token': TOKEN,
-        'datafold-host': datafold.url
-      },
-      apiUrl: github.url,
-      payload: { pull_request: { number: 482 } }
-    }
-    const { run, rssMb } = await measuredRun(options)
+    const fakes = await harness.start({ scenarios: diffScenarios([1]), latencyMs })
+    const { run, rssMb } = await measuredRun(fakes, '1')
     walls.push(run.durationMs)
     rss.push(rssMb)
-    datafoldRequests = datafold.requests.length
-    createRequests = github.requests.map(describeRequest)
-    await measuredRun(options)
-    updateRequests = github.requests.map(describeRequest).slice(createRequests.length)
-    await Promise.all([datafold.close(), github.close()])
+    datafoldRequests = fakes.datafold.requests.length
+    createRequests = fakes.github.requests.map(describeRequest)
+    await measuredRun(fakes, '1')
+    updateRequests = fakes.github.requests.map(describeRequest).slice(createRequests.length)
+    await harness.end()
   }
   const name = `one diff, ${latencyMs} ms latency`
   record(`one-diff-${latencyMs}ms`, {
@@ -293,24 +274,19 @@ async function manyDiffs(count: number): Promise<void> {
   for (const runtime of runtimes) {
     for (let i = 0; i < runs; i++) {
       const ids = Array.from({ length: count }, (_, k) => k + 1)
-      const datafold = await startFakeDatafold({
+      const fakes = await harness.start({
         scenarios: diffScenarios(ids),
-        apiKey: API_KEY,
-        latencyMs
+        latencyMs,
+        github: false
       })
-      const { run, rssMb, newSpaceMb } = await measuredRun({
+      const { run, rssMb, newSpaceMb } = await measuredRun(fakes, ids.join(','), {
         node: runtime.path,
-        inputs: {
-          'diff-ids': ids.join(','),
-          'api-key': API_KEY,
-          'datafold-host': datafold.url,
-          'comment-mode': 'off'
-        },
+        inputs: { 'comment-mode': 'off' },
         eventName: 'push'
       })
       measured.push({ runtime: runtime.name, wallMs: run.durationMs, rssMb, newSpaceMb })
-      requests = datafold.requests.length
-      await datafold.close()
+      requests = fakes.datafold.requests.length
+      await harness.end()
     }
   }
   const first = measured.filter((m) => m.runtime === runtimes[0]?.name)
@@ -470,29 +446,17 @@ async function commentLookup(): Promise<void> {
   const walls: number[] = []
   let githubRequests: string[] = []
   for (let i = 0; i < 3; i++) {
-    const datafold = await startFakeDatafold({ scenarios: diffScenarios([1]), apiKey: API_KEY })
-    const github = await startFakeGitHub({
-      token: TOKEN,
-      comments: commentThread({
-        total: 1000,
-        marker: reportMarker(),
-        reportAt: 950,
-        humanQuoteAt: 990
-      })
+    const comments = commentThread({
+      total: 1000,
+      marker: reportMarker(),
+      reportAt: 950,
+      humanQuoteAt: 990
     })
-    const { run } = await measuredRun({
-      inputs: {
-        'diff-ids': '1',
-        'api-key': API_KEY,
-        'github-token': TOKEN,
-        'datafold-host': datafold.url
-      },
-      apiUrl: github.url,
-      payload: { pull_request: { number: 482 } }
-    })
+    const fakes = await harness.start({ scenarios: diffScenarios([1]), github: { comments } })
+    const { run } = await measuredRun(fakes, '1')
     walls.push(run.durationMs)
-    githubRequests = github.requests.map(describeRequest)
-    await Promise.all([datafold.close(), github.close()])
+    githubRequests = fakes.github.requests.map(describeRequest)
+    await harness.end()
   }
   const { pages: lists, writes } = countRequests(githubRequests)
   record('comment-lookup', { comments: 1000, wallMs: walls, githubRequests })

@@ -1,10 +1,10 @@
-// The demo's Datafold API: the end-to-end suite's fake, serving its realistic demo diffs.
-import { DEMO_DIFF_IDS, demoScenario } from '../__fixtures__/diffs.js'
-import { startFakeDatafold, type FakeDatafold } from '../__fixtures__/fake-datafold.js'
+// The demo's Datafold API: the end-to-end harness's fake, serving its realistic demo diffs.
+import { DEMO_DIFF_IDS } from '../__fixtures__/diffs.js'
+import { Harness, type Fakes } from '../__fixtures__/harness.js'
 
 export { DEMO_DIFF_IDS }
 /** Not a secret: the key the demo server expects, so the demo also proves the header is sent. */
-export const DEMO_API_KEY = 'demo-key'
+const DEMO_API_KEY = 'demo-key'
 
 /** The thresholds the demo (and the README's screenshots) check the demo diffs against. */
 export const EXAMPLE_THRESHOLDS = {
@@ -14,6 +14,8 @@ export const EXAMPLE_THRESHOLDS = {
   'max-schema-changes': '2'
 }
 
-export function startDemoDatafold(): Promise<FakeDatafold> {
-  return startFakeDatafold({ scenarios: demoScenario(), apiKey: DEMO_API_KEY })
+/** The demo diffs behind DEMO_API_KEY, and no fake GitHub: a preview never writes to a PR. */
+export async function startDemo(): Promise<{ harness: Harness; fakes: Fakes<null> }> {
+  const harness = new Harness({ apiKey: DEMO_API_KEY })
+  return { harness, fakes: await harness.start({ github: false }) }
 }

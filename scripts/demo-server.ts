@@ -1,10 +1,10 @@
 // Keeps the demo Datafold API up for a workflow that runs the action with `uses: ./`; prints
 // `url=...` for $GITHUB_OUTPUT and serves until killed.
-import { startDemoDatafold } from './demo-datafold.js'
+import { startDemo } from './demo-datafold.js'
 
-startDemoDatafold().then(
-  (server) => {
-    console.log(`url=${server.url}`)
+startDemo().then(
+  ({ fakes }) => {
+    console.log(`url=${fakes.datafold.url}`)
   },
   (error: unknown) => {
     console.error(error)

@@ -8,12 +8,7 @@
 import { parseArgs } from 'node:util'
 import { runAction } from '../__fixtures__/run-action.js'
 import { INPUT_NAMES } from '../src/inputs.js'
-import {
-  DEMO_API_KEY,
-  DEMO_DIFF_IDS,
-  EXAMPLE_THRESHOLDS,
-  startDemoDatafold
-} from './demo-datafold.js'
+import { DEMO_DIFF_IDS, EXAMPLE_THRESHOLDS, startDemo } from './demo-datafold.js'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -26,19 +21,20 @@ async function main(): Promise<void> {
     )
   )
   const useRealDatafold = Boolean(process.env.DATAFOLD_API_KEY ?? given['datafold-host'])
-  const demo = useRealDatafold ? null : await startDemoDatafold()
+  const demo = useRealDatafold ? null : await startDemo()
+  const demoUrl = demo?.fakes.datafold.url
   const inputs: Record<string, string> = {
     ...(demo && !given['diff-ids'] ? EXAMPLE_THRESHOLDS : {}),
-    ...(demo ? { 'diff-ids': DEMO_DIFF_IDS.join(','), 'api-key': DEMO_API_KEY } : {}),
+    ...demo?.fakes.inputs(DEMO_DIFF_IDS.join(',')),
     'wait-timeout': '1m',
     ...given,
-    ...(demo ? { 'datafold-host': demo.url } : {}),
+    ...(demoUrl ? { 'datafold-host': demoUrl } : {}),
     // A preview never writes to a pull request.
     'comment-mode': 'off'
   }
   console.log(
-    demo
-      ? `Demo Datafold API at ${demo.url}: diffs ${DEMO_DIFF_IDS.join(', ')} (clean, over thresholds, cross-database, sampled, failed)\n`
+    demoUrl
+      ? `Demo Datafold API at ${demoUrl}: diffs ${DEMO_DIFF_IDS.join(', ')} (clean, over thresholds, cross-database, sampled, failed)\n`
       : `Datafold at ${inputs['datafold-host'] ?? process.env.DATAFOLD_HOST ?? 'https://app.datafold.com'}\n`
   )
   const env: Record<string, string> = {}
@@ -54,7 +50,7 @@ async function main(): Promise<void> {
     keepRunnerTemp: true,
     reachAnyHost: useRealDatafold
   })
-  await demo?.close()
+  await demo?.harness.end()
 
   console.log('\n──────── report (as the PR comment and job summary show it) ────────\n')
   console.log(run.summary)

@@ -13,13 +13,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { marked } from 'marked'
-import { REPO_ROOT, runAction } from '../__fixtures__/run-action.js'
-import {
-  DEMO_API_KEY,
-  DEMO_DIFF_IDS,
-  EXAMPLE_THRESHOLDS,
-  startDemoDatafold
-} from './demo-datafold.js'
+import { REPO_ROOT } from '../__fixtures__/run-action.js'
+import { DEMO_DIFF_IDS, EXAMPLE_THRESHOLDS, startDemo } from './demo-datafold.js'
 
 const CHROMIUM = process.env.CHROMIUM ?? 'chromium'
 const WINDOW_WIDTH = 1040
@@ -40,18 +35,11 @@ const SHOTS: Shot[] = [
 async function main(): Promise<void> {
   mkdirSync(DOCS, { recursive: true })
   const work = mkdtempSync(join(tmpdir(), 'datafold-diff-gate-screenshot-'))
-  const demo = await startDemoDatafold()
+  const { harness, fakes } = await startDemo()
   try {
     for (const shot of SHOTS) {
-      const run = await runAction({
-        inputs: {
-          ...EXAMPLE_THRESHOLDS,
-          'diff-ids': shot.diffIds.join(','),
-          'api-key': DEMO_API_KEY,
-          'datafold-host': demo.url,
-          'wait-timeout': '1m',
-          'comment-mode': 'off'
-        },
+      const run = await fakes.run(shot.diffIds.join(','), {
+        inputs: { ...EXAMPLE_THRESHOLDS, 'wait-timeout': '1m', 'comment-mode': 'off' },
         eventName: 'workflow_dispatch'
       })
       if (run.code !== shot.expectedCode || !run.summary.includes('## ')) {
@@ -68,7 +56,7 @@ async function main(): Promise<void> {
       )
     }
   } finally {
-    await demo.close()
+    await harness.end()
     rmSync(work, { recursive: true, force: true })
   }
 }

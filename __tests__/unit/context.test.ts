@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readGitHubContext } from '../src/github/context.js'
+import { readGitHubContext } from '../../src/github/context.js'
 
 describe('readGitHubContext', () => {
   it('reads the event, repository, server and run from the runner environment', () => {

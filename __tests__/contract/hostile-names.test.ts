@@ -6,14 +6,15 @@
 // issue reference, a link or a second report marker.
 import { describe, expect, it } from '@jest/globals'
 import { marked } from 'marked'
-import { SUMMARY_RESULTS_200, assertContract } from '../__fixtures__/contract.js'
-import { parseSummaryResults, type DiffRecord } from '../src/datafold/schemas.js'
-import { oneLine } from '../src/text.js'
-import type { DiffResult } from '../src/diff.js'
-import type { FinishedSummary } from '../src/datafold/fetched.js'
-import { normaliseDiff } from '../src/normalise.js'
-import { renderComment, renderReport, type ReportOptions } from '../src/report/document.js'
-import { evaluateThresholds, type Thresholds } from '../src/thresholds.js'
+import { sameDbDone, type DiffSpec, type SameDbDoneBody } from '../../__fixtures__/diffs.js'
+import { SUMMARY_RESULTS_200, assertContract } from '../../__fixtures__/contract.js'
+import { parseSummaryResults, type DiffRecord } from '../../src/datafold/schemas.js'
+import { oneLine } from '../../src/text.js'
+import type { DiffResult } from '../../src/diff.js'
+import type { FinishedSummary } from '../../src/datafold/fetched.js'
+import { normaliseDiff } from '../../src/normalise.js'
+import { renderComment, renderReport, type ReportOptions } from '../../src/report/document.js'
+import { evaluateThresholds, type Thresholds } from '../../src/thresholds.js'
 
 const HOST = 'https://app.datafold.com'
 const RUN_URL = 'https://github.com/acme/shop/actions/runs/42'
@@ -116,50 +117,27 @@ const HOSTILE: readonly string[] = [
 ]
 
 /** A body the contract allows, with the hostile name in every string the report shows. */
-function summaryBody(name: string): Record<string, unknown> {
-  return {
-    status: 'done',
-    pks: {
-      total_rows: [1000, 1010],
-      nulls: [0, 2],
-      dupes: [0, 1],
-      exclusives: [5, 15],
-      distincts: [1000, 1008]
-    },
-    dependencies: [],
-    schema: {
-      columns_mismatched: [1, 2],
-      column_type_mismatches: 2,
-      column_reorders: 0,
-      column_counts: [3, 4],
-      column_type_differs: [name],
-      exclusive_columns: [[name], [name, 'added_col']]
-    },
-    materialized_results: {},
-    values: {
-      total_rows: 1000,
-      rows_with_differences: 30,
-      total_values: 3000,
-      values_with_differences: 42,
-      compared_columns: 3,
-      columns_with_differences: 2,
-      columns_diff_stats: [
-        { column_name: name, match: 97.5, values_different: 25 },
-        {
-          column_name: `${name}_2`,
-          match: 98,
-          values_different: 17,
-          values_different_estimate: {
-            value: 17,
-            estimate: 1700,
-            confidence: 0.95,
-            interval: { min: 1500, max: 1900 }
-          }
-        },
-        { column_name: 'amount', match: 100, values_different: 0 }
-      ]
-    }
+function summaryBody(name: string): SameDbDoneBody {
+  const spec: DiffSpec = {
+    pk: ['id'],
+    columns: [name, `${name}_2`, 'amount'],
+    rowsA: 1000,
+    removed: 5,
+    added: 15,
+    dupes: [0, 1],
+    nulls: [0, 2],
+    differences: { [name]: 25, [`${name}_2`]: 17 },
+    changed: 30,
+    schemaChanges: { onlyInA: [name], onlyInB: [name, 'added_col'], typeChanged: [name] },
+    dependencies: []
   }
+  const body = sameDbDone(spec)
+  // One column carries an estimate (compared on a sample) and the others do not.
+  const estimated = sameDbDone({ ...spec, sampled: { rows: 995 } }).values?.columns_diff_stats[1]
+  const stats = body.values?.columns_diff_stats
+  if (!stats || !estimated) throw new Error('the builder compared no values')
+  stats[1] = estimated
+  return body
 }
 
 function diffsFor(name: string): DiffResult[] {

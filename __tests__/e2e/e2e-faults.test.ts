@@ -3,7 +3,8 @@
 // GitHub secondary rate limit, and two runs racing to write the same PR comment. Each test names
 // the longest it may take and checks the run's duration against it.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { diffRecord, sameDbDone } from '../__fixtures__/diffs.js'
+import type { Scenarios } from '../../__fixtures__/datafold-scenario.js'
+import { diffRecord, sameDbDone } from '../../__fixtures__/diffs.js'
 import {
   hang,
   json,
@@ -12,73 +13,26 @@ import {
   resetMidBody,
   serverError,
   startFakeDatafold,
-  truncated,
-  type FakeDatafold,
-  type Scenarios
-} from '../__fixtures__/fake-datafold.js'
-import {
-  BOT_USER,
-  reportMarker,
-  secondaryRateLimit,
-  startFakeGitHub,
-  type FakeGitHub
-} from '../__fixtures__/fake-github.js'
-import type { ActionRun } from '../__fixtures__/run-action.js'
-import { SecretSweep } from '../__fixtures__/secret-sweep.js'
+  truncated
+} from '../../__fixtures__/fake-datafold.js'
+import { BOT_USER, reportMarker, secondaryRateLimit } from '../../__fixtures__/fake-github.js'
+import { commandLines, E2E_SECRETS, Harness } from '../../__fixtures__/harness.js'
+import type { ActionRun } from '../../__fixtures__/run-action.js'
 
-const API_KEY = 'dfk_faults_0123456789abcdef'
-const TOKEN = 'ghs_faults_fedcba9876543210'
-const PR_482 = { pull_request: { number: 482 } }
-const NODE = process.execPath
+const harness = new Harness(E2E_SECRETS, { timeoutMs: 90_000 })
+const { apiKey: API_KEY } = harness.secrets
 
-const sweep = new SecretSweep([API_KEY, TOKEN])
-let servers: { close(): Promise<void> }[] = []
 afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()))
-  servers = []
   // Every scenario, error paths included, ends with the secrets sweep.
-  expect(sweep.take().leaks).toEqual([])
+  expect((await harness.end()).leaks).toEqual([])
 })
 
-async function fakes(
-  scenarios: Scenarios
-): Promise<{ datafold: FakeDatafold; github: FakeGitHub }> {
-  const datafold = await startFakeDatafold({ scenarios, apiKey: API_KEY })
-  const github = await startFakeGitHub({ token: TOKEN })
-  servers.push(datafold, github)
-  sweep.watch(github)
-  return { datafold, github }
-}
-
-function inputs(datafold: FakeDatafold, diffIds: string): Record<string, string> {
-  return {
-    'diff-ids': diffIds,
-    'api-key': API_KEY,
-    'github-token': TOKEN,
-    'datafold-host': datafold.url
-  }
-}
-
-function action(
-  datafold: FakeDatafold,
-  github: FakeGitHub,
-  diffIds: string,
-  extra: Record<string, string> = {},
-  env: Record<string, string> = {}
-): Promise<ActionRun> {
-  return sweep.runAction({
-    node: NODE,
-    inputs: { ...inputs(datafold, diffIds), ...extra },
-    apiUrl: github.url,
-    payload: PR_482,
-    env,
-    timeoutMs: 90_000
-  })
-}
-
-/** The `::error::` workflow commands the run wrote. */
-function errors(run: ActionRun): string[] {
-  return run.stdout.split('\n').filter((line) => line.startsWith('::error::'))
+/** The first `::error::` line of a run that ended in error (exit 1) in under `ms`. */
+function errorWithin(run: ActionRun, ms: number): string {
+  expect(run.durationMs).toBeLessThan(ms)
+  expect(run.code).toBe(1)
+  expect(run.outputs.result).toBe('error')
+  return commandLines(run, '::error::')[0] ?? ''
 }
 
 /** A diff whose record answers at once and whose summary follows `summary`. */
@@ -89,8 +43,9 @@ function scenario(id: number, summary: Scenarios[number]['summary']): Scenarios 
 describe('dist/index.js against faults on the wire', () => {
   it('a connection reset mid-body is retried, then passes (under 10 s)', async () => {
     const done = json(sameDbDone({ id: 11 }))
-    const { datafold, github } = await fakes(scenario(11, [resetMidBody(done), done]))
-    const run = await action(datafold, github, '11')
+    const fakes = await harness.start({ scenarios: scenario(11, [resetMidBody(done), done]) })
+    const { datafold, github } = fakes
+    const run = await fakes.run('11')
     expect(run.durationMs).toBeLessThan(10_000)
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
@@ -104,8 +59,9 @@ describe('dist/index.js against faults on the wire', () => {
 
   it('a body that stops half-way (Content-Length larger than sent) is retried, then passes (under 10 s)', async () => {
     const done = json(sameDbDone({ id: 12 }))
-    const { datafold, github } = await fakes(scenario(12, [truncated(done), done]))
-    const run = await action(datafold, github, '12')
+    const fakes = await harness.start({ scenarios: scenario(12, [truncated(done), done]) })
+    const { datafold } = fakes
+    const run = await fakes.run('12')
     expect(run.durationMs).toBeLessThan(10_000)
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
@@ -114,12 +70,12 @@ describe('dist/index.js against faults on the wire', () => {
   }, 20_000)
 
   it('a host that accepts and never answers: the run still ends within wait-timeout 3s + 8 s (under 11 s)', async () => {
-    const { datafold, github } = await fakes({ 13: { record: [hang()], summary: [hang()] } })
-    const run = await action(datafold, github, '13', { 'wait-timeout': '3s' })
-    expect(run.durationMs).toBeLessThan(11_000)
-    expect(run.code).toBe(1)
-    expect(run.outputs.result).toBe('error')
-    const failure = errors(run)[0] ?? ''
+    const fakes = await harness.start({
+      scenarios: { 13: { record: [hang()], summary: [hang()] } }
+    })
+    const { datafold, github } = fakes
+    const run = await fakes.run('13', { inputs: { 'wait-timeout': '3s' } })
+    const failure = errorWithin(run, 11_000)
     expect(failure).toContain('diff 13: gave up after 1 try')
     expect(failure).toContain('after wait-timeout')
     expect(failure).toContain('a timeout after 5s')
@@ -131,10 +87,11 @@ describe('dist/index.js against faults on the wire', () => {
   }, 30_000)
 
   it('429 without Retry-After backs off, then passes (under 10 s)', async () => {
-    const { datafold, github } = await fakes(
-      scenario(14, [rateLimited(), json(sameDbDone({ id: 14 }))])
-    )
-    const run = await action(datafold, github, '14')
+    const fakes = await harness.start({
+      scenarios: scenario(14, [rateLimited(), json(sameDbDone({ id: 14 }))])
+    })
+    const { datafold } = fakes
+    const run = await fakes.run('14')
     expect(run.durationMs).toBeLessThan(10_000)
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
@@ -148,15 +105,15 @@ describe('dist/index.js against faults on the wire', () => {
   }, 20_000)
 
   it('a Retry-After of an hour is not waited for: that diff fails promptly (under 5 s)', async () => {
-    const { datafold, github } = await fakes({
-      ...scenario(15, [rateLimited('3600')]),
-      16: { record: diffRecord({ id: 16 }), summary: [json(sameDbDone({ id: 16 }))] }
+    const fakes = await harness.start({
+      scenarios: {
+        ...scenario(15, [rateLimited('3600')]),
+        16: { record: diffRecord({ id: 16 }), summary: [json(sameDbDone({ id: 16 }))] }
+      }
     })
-    const run = await action(datafold, github, '15,16')
-    expect(run.durationMs).toBeLessThan(5_000)
-    expect(run.code).toBe(1)
-    expect(run.outputs.result).toBe('error')
-    const failure = errors(run)[0] ?? ''
+    const { datafold } = fakes
+    const run = await fakes.run('15,16')
+    const failure = errorWithin(run, 5_000)
     expect(failure).toContain('diff 15: Datafold answered HTTP 429 and asked to wait 1h')
     expect(failure).toContain('(Retry-After)')
     expect(failure).toContain('try again later')
@@ -170,25 +127,24 @@ describe('dist/index.js against faults on the wire', () => {
   }, 20_000)
 
   it('a 302 to another host is not followed: the other host gets no request, no key (under 5 s)', async () => {
-    const other = await startFakeDatafold({
-      scenarios: scenario(17, [json(sameDbDone({ id: 17 }))])
-    })
-    servers.push(other)
-    const { datafold, github } = await fakes({
-      17: {
-        record: [redirectTo(`${other.url}/api/v1/datadiffs/17`)],
-        summary: [redirectTo(`${other.url}/api/v1/datadiffs/17/summary_results`)]
+    const other = harness.track(
+      await startFakeDatafold({ scenarios: scenario(17, [json(sameDbDone({ id: 17 }))]) })
+    )
+    const fakes = await harness.start({
+      scenarios: {
+        17: {
+          record: [redirectTo(`${other.url}/api/v1/datadiffs/17`)],
+          summary: [redirectTo(`${other.url}/api/v1/datadiffs/17/summary_results`)]
+        }
       }
     })
-    const run = await action(datafold, github, '17')
-    expect(run.durationMs).toBeLessThan(5_000)
-    expect(run.code).toBe(1)
-    expect(run.outputs.result).toBe('error')
+    const { datafold } = fakes
+    const run = await fakes.run('17')
+    const failure = errorWithin(run, 5_000)
     expect(other.requests).toHaveLength(0)
     // A redirect is not retried either.
     expect(datafold.hits(17, 'summary_results')).toBe(1)
     expect(datafold.hits(17, 'record')).toBe(1)
-    const failure = errors(run)[0] ?? ''
     expect(failure).toContain(
       `Datafold answered with a redirect to ${new URL(other.url).host}; set datafold-host`
     )
@@ -196,25 +152,24 @@ describe('dist/index.js against faults on the wire', () => {
   }, 20_000)
 
   it('500 for ever: gives up after 5 tries, naming the status and the tries (under 30 s)', async () => {
-    const { datafold, github } = await fakes(scenario(18, [serverError(500)]))
-    const run = await action(datafold, github, '18')
+    const fakes = await harness.start({ scenarios: scenario(18, [serverError(500)]) })
+    const { datafold } = fakes
+    const run = await fakes.run('18')
     // Backoff 1 + 2 + 4 + 8 s, each stretched by up to half: 15 to 22.5 s.
-    expect(run.durationMs).toBeLessThan(30_000)
+    const failure = errorWithin(run, 30_000)
     expect(run.durationMs).toBeGreaterThanOrEqual(15_000)
-    expect(run.code).toBe(1)
-    expect(run.outputs.result).toBe('error')
     expect(datafold.hits(18, 'summary_results')).toBe(5)
     expect(datafold.hits(18, 'record')).toBe(1)
-    const failure = errors(run)[0] ?? ''
     expect(failure).toContain(`diff 18: gave up after 5 tries at ${datafold.url}`)
     expect(failure).toContain('the last one ended in HTTP 500')
     expect(failure).toContain('Internal Server Error')
   }, 45_000)
 
   it('a GitHub secondary rate limit on the comment write is waited out, then the comment is written (under 10 s)', async () => {
-    const { datafold, github } = await fakes(scenario(19, [json(sameDbDone({ id: 19 }))]))
+    const fakes = await harness.start({ scenarios: scenario(19, [json(sameDbDone({ id: 19 }))]) })
+    const { github } = fakes
     github.failWrites(1, secondaryRateLimit('1'))
-    const run = await action(datafold, github, '19')
+    const run = await fakes.run('19')
     expect(run.durationMs).toBeLessThan(10_000)
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
@@ -231,13 +186,14 @@ describe('dist/index.js against faults on the wire', () => {
 
 describe('dist/index.js, two runs racing on one PR', () => {
   it('both find no comment and both create one: one report comment is left (under 20 s)', async () => {
-    const { datafold, github } = await fakes(scenario(21, [json(sameDbDone({ id: 21 }))]))
+    const fakes = await harness.start({ scenarios: scenario(21, [json(sameDbDone({ id: 21 }))]) })
+    const { github } = fakes
     // Both runs list the thread before either writes.
     github.holdListings(2)
     const started = Date.now()
     const [first, second] = await Promise.all([
-      action(datafold, github, '21', {}, { GITHUB_RUN_ID: '5001', GITHUB_RUN_ATTEMPT: '1' }),
-      action(datafold, github, '21', {}, { GITHUB_RUN_ID: '5002', GITHUB_RUN_ATTEMPT: '1' })
+      fakes.run('21', { env: { GITHUB_RUN_ID: '5001', GITHUB_RUN_ATTEMPT: '1' } }),
+      fakes.run('21', { env: { GITHUB_RUN_ID: '5002', GITHUB_RUN_ATTEMPT: '1' } })
     ])
     expect(Date.now() - started).toBeLessThan(20_000)
     for (const run of [first, second]) {
@@ -268,23 +224,12 @@ describe('dist/index.js, two runs racing on one PR', () => {
   }, 40_000)
 
   it('a run older than the report there does not overwrite it (under 10 s)', async () => {
-    const { datafold, github } = await fakes(scenario(22, [json(sameDbDone({ id: 22 }))]))
-    const newer = await action(
-      datafold,
-      github,
-      '22',
-      {},
-      { GITHUB_RUN_ID: '7002', GITHUB_RUN_ATTEMPT: '1' }
-    )
+    const fakes = await harness.start({ scenarios: scenario(22, [json(sameDbDone({ id: 22 }))]) })
+    const { github } = fakes
+    const newer = await fakes.run('22', { env: { GITHUB_RUN_ID: '7002', GITHUB_RUN_ATTEMPT: '1' } })
     expect(newer.code).toBe(0)
     const before = structuredClone(github.commentsOn(482))
-    const older = await action(
-      datafold,
-      github,
-      '22',
-      {},
-      { GITHUB_RUN_ID: '7001', GITHUB_RUN_ATTEMPT: '3' }
-    )
+    const older = await fakes.run('22', { env: { GITHUB_RUN_ID: '7001', GITHUB_RUN_ATTEMPT: '3' } })
     expect(older.durationMs).toBeLessThan(10_000)
     expect(older.code).toBe(0)
     expect(github.commentsOn(482)).toEqual(before)

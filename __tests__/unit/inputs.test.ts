@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from '../src/inputs.js'
+import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from '../../src/inputs.js'
 
 const empty = Object.fromEntries(INPUT_NAMES.map((name) => [name, ''])) as RawInputs
 const valid: RawInputs = { ...empty, 'diff-ids': '12', 'api-key': 'dfkey-123' }

@@ -3,8 +3,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
-import { INPUT_NAMES, parseInputs, type RawInputs } from '../src/inputs.js'
-import { OUTPUT_NAMES } from '../src/outputs.js'
+import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
+import { OUTPUT_NAMES } from '../../src/outputs.js'
 
 interface ActionYml {
   name: string

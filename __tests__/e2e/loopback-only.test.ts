@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
-import { REPO_ROOT } from '../__fixtures__/run-action.js'
+import { REPO_ROOT } from '../../__fixtures__/run-action.js'
 
 const GUARD = join(REPO_ROOT, '__fixtures__', 'loopback-only.cjs')
 

@@ -2,7 +2,7 @@
 // with no credentials and no network, and prints the report and the outputs.
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { REPO_ROOT } from '../__fixtures__/run-action.js'
+import { REPO_ROOT } from '../../__fixtures__/run-action.js'
 
 function demo(args: string[]) {
   const env = { ...process.env }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { base64Forms, createRedactor, redactUrlCredentials } from '../src/redact.js'
+import { base64Forms, createRedactor, redactUrlCredentials } from '../../src/redact.js'
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64')
 

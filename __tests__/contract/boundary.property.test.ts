@@ -15,18 +15,18 @@
 // fields, so for the contract a same-database body may carry anything in pks, values and schema.
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { SUMMARY_RESULTS_200, validateContract } from '../__fixtures__/contract.js'
+import { SUMMARY_RESULTS_200, validateContract } from '../../__fixtures__/contract.js'
 import {
   parseSummaryResults,
   type DiffRecord,
   type ParsedSummary
-} from '../src/datafold/schemas.js'
-import type { DiffResult } from '../src/diff.js'
-import { METRICS } from '../src/metric-spec.js'
-import type { FinishedSummary } from '../src/datafold/fetched.js'
-import { normaliseDiff } from '../src/normalise.js'
-import { DEFAULT_COMMENT_LENGTH, renderComment, renderReport } from '../src/report/document.js'
-import { evaluateThresholds, type Limit, type Thresholds } from '../src/thresholds.js'
+} from '../../src/datafold/schemas.js'
+import type { DiffResult } from '../../src/diff.js'
+import { METRICS } from '../../src/metric-spec.js'
+import type { FinishedSummary } from '../../src/datafold/fetched.js'
+import { normaliseDiff } from '../../src/normalise.js'
+import { DEFAULT_COMMENT_LENGTH, renderComment, renderReport } from '../../src/report/document.js'
+import { evaluateThresholds, type Limit, type Thresholds } from '../../src/thresholds.js'
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER // 2^53 − 1
 const HOST = 'https://app.datafold.com'
@@ -114,7 +114,8 @@ const columnStat = fc.record(
   { requiredKeys: ['column_name', 'match', 'values_different'] }
 )
 
-const values = (maxColumns: number) =>
+/** A values block whose column stats come from `stats`. */
+const valuesWith = <Stat>(stats: fc.Arbitrary<Stat[]>) =>
   fc.record({
     total_rows: count,
     rows_with_differences: count,
@@ -122,8 +123,9 @@ const values = (maxColumns: number) =>
     values_with_differences: count,
     compared_columns: count,
     columns_with_differences: count,
-    columns_diff_stats: fc.array(columnStat, { maxLength: maxColumns })
+    columns_diff_stats: stats
   })
+const values = (maxColumns: number) => valuesWith(fc.array(columnStat, { maxLength: maxColumns }))
 
 const schemaBlock = fc.record({
   columns_mismatched: pair,
@@ -375,14 +377,8 @@ describe('summary_results bodies the contract allows', () => {
       minLength: 50,
       maxLength: 150
     })
-    const wideValues = fc.record({
-      total_rows: count,
-      rows_with_differences: count,
-      total_values: count,
-      values_with_differences: count,
-      compared_columns: count,
-      columns_with_differences: count,
-      columns_diff_stats: fc.array(
+    const wideValues = valuesWith(
+      fc.array(
         fc.record({
           column_name: longName,
           match: fc.double({ min: 0, max: 99.9, noNaN: true }),
@@ -390,7 +386,7 @@ describe('summary_results bodies the contract allows', () => {
         }),
         { minLength: 100, maxLength: 300 }
       )
-    })
+    )
     const wide = fc.record({
       body: withExtras(fc.record({ status, pks, values: wideValues })),
       record

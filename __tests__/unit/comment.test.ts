@@ -8,16 +8,16 @@ import {
   commentMarker,
   upsertComment,
   type UpsertCommentOptions
-} from '../src/github/comment.js'
-import { CommentPermissionError } from '../src/github/errors.js'
+} from '../../src/github/comment.js'
+import { CommentPermissionError } from '../../src/github/errors.js'
 import {
   isNewerRun,
   readRunStamp,
   runStamp,
   runStampComment,
   type RunStamp
-} from '../src/github/run-stamp.js'
-import { createGitHubClient } from '../src/github/octokit.js'
+} from '../../src/github/run-stamp.js'
+import { createGitHubClient } from '../../src/github/octokit.js'
 
 const TOKEN = 'ghs_SECRET_TOKEN_5f3a'
 const MARKER = commentMarker('default')
@@ -675,7 +675,7 @@ describe('createGitHubClient', () => {
   })
 
   it('loads @actions/github and the plugins lazily (type-only imports at the top)', () => {
-    const source = readFileSync(new URL('../src/github/octokit.ts', import.meta.url), 'utf8')
+    const source = readFileSync(new URL('../../src/github/octokit.ts', import.meta.url), 'utf8')
     const staticImports = source.split('\n').filter((line) => /^import\s/.test(line))
     expect(staticImports.every((line) => line.startsWith('import type '))).toBe(true)
   })

@@ -1,55 +1,41 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseSummaryResults } from '../src/datafold/schemas.js'
+import {
+  crossDbDone,
+  dependenciesOnly,
+  failedSummary,
+  runningSummary,
+  sameDbDone,
+  type DiffSpec
+} from '../../__fixtures__/diffs.js'
+import { parseSummaryResults } from '../../src/datafold/schemas.js'
 
-const pks = {
-  total_rows: [10, 10],
-  nulls: [0, 0],
-  dupes: [0, 0],
-  exclusives: [0, 0],
-  distincts: [10, 10]
-}
-const schema = {
-  columns_mismatched: [0, 0],
-  column_type_mismatches: 0,
-  column_reorders: 0,
-  column_counts: [3, 3],
-  column_type_differs: [],
-  exclusive_columns: []
-}
-const sameDb = {
-  status: 'done',
-  pks,
-  schema,
-  dependencies: [],
-  materialized_results: {},
-  values: null
-}
+/** A small finished diff: 10 rows, one column besides the key. */
+const SMALL: DiffSpec = { pk: ['id'], columns: ['a'], rowsA: 10, dependencies: [] }
+/** Same database, values not compared. */
+const sameDb = sameDbDone({ ...SMALL, compareValues: false })
+const { pks } = sameDb
+const compared = sameDbDone(SMALL)
 
 describe('parseSummaryResults tells the five shapes apart by the fields present', () => {
   it.each([
     [sameDb, 'same-db'],
     [{ ...sameDb, status: 'success', extra_field: { nested: true } }, 'same-db'],
-    [{ status: 'done', pks, values: null }, 'cross-db'],
-    [{ status: 'done' }, 'cross-db'],
-    [{ status: 'success', dependencies: [] }, 'dependencies-only'],
-    [{ status: 'failed', error: { error_type: 'QueryError', error_value: 'boom' } }, 'failed'],
-    [{ status: 'failed', error: { anything: 1 } }, 'failed'],
-    [{ status: 'running' }, 'running'],
-    [{ status: 'pending', progress: 3 }, 'running']
+    [crossDbDone({ ...SMALL, status: 'done', compareValues: false }), 'cross-db'],
+    [crossDbDone({ ...SMALL, status: 'done', omit: ['pks', 'values'] }), 'cross-db'],
+    [dependenciesOnly('orders', 'success'), 'dependencies-only'],
+    [failedSummary({ error_type: 'QueryError', error_value: 'boom' }), 'failed'],
+    [failedSummary({ anything: 1 }), 'failed'],
+    [runningSummary(), 'running'],
+    [{ ...runningSummary('pending'), progress: 3 }, 'running']
   ])('%j → %s', (body, shape) => {
     const parsed = parseSummaryResults(body)
     expect(parsed.ok && parsed.summary.shape).toBe(shape)
   })
 
   it('reads the error of a failed diff', () => {
-    const parsed = parseSummaryResults({
-      status: 'failed',
-      error: {
-        error_type: 'PermissionDenied',
-        error_value: 'no access to PROD',
-        is_retryable: false
-      }
-    })
+    const parsed = parseSummaryResults(
+      failedSummary({ error_type: 'PermissionDenied', error_value: 'no access to PROD' })
+    )
     expect(parsed).toEqual({
       ok: true,
       summary: {
@@ -60,7 +46,7 @@ describe('parseSummaryResults tells the five shapes apart by the fields present'
   })
 
   it('shows some other error object as compact JSON', () => {
-    const parsed = parseSummaryResults({ status: 'failed', error: { code: 7 } })
+    const parsed = parseSummaryResults(failedSummary({ code: 7 }))
     expect(parsed.ok && parsed.summary.shape === 'failed' && parsed.summary.error).toEqual({
       type: null,
       value: '{"code":7}',
@@ -85,14 +71,9 @@ describe('parseSummaryResults refuses bodies that fit no shape, naming the field
     [{ status: 'failed' }, 'error'],
     [
       {
-        ...sameDb,
+        ...compared,
         values: {
-          total_rows: 1,
-          rows_with_differences: 0,
-          total_values: 1,
-          values_with_differences: 0,
-          compared_columns: 1,
-          columns_with_differences: 0,
+          ...compared.values,
           columns_diff_stats: [{ column_name: 'a', match: 140, values_different: 0 }]
         }
       },

@@ -1,7 +1,7 @@
 // The sweep that ends every end-to-end test must itself find a leak, or those tests prove nothing.
 import { describe, expect, it } from '@jest/globals'
-import type { ActionRun } from '../__fixtures__/run-action.js'
-import { findLeaks, SecretSweep } from '../__fixtures__/secret-sweep.js'
+import type { ActionRun } from '../../__fixtures__/run-action.js'
+import { findLeaks, SecretSweep } from '../../__fixtures__/secret-sweep.js'
 
 const KEY = 'dfk_sweep_0123456789'
 const TOKEN = 'ghs_sweep_9876543210'

@@ -3,14 +3,14 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import nock from 'nock'
-import { createLimiter } from '../src/concurrency.js'
-import { createDatafoldClient, type DatafoldClient } from '../src/datafold/endpoints.js'
+import { createLimiter } from '../../src/concurrency.js'
+import { createDatafoldClient, type DatafoldClient } from '../../src/datafold/endpoints.js'
 import {
   defaultPollDelay,
   fetchDiffs,
   type FetchDiffsOptions
-} from '../src/datafold/fetch-diffs.js'
-import { formatDuration } from '../src/format.js'
+} from '../../src/datafold/fetch-diffs.js'
+import { formatDuration } from '../../src/format.js'
 
 const HOST = 'https://app.datafold.com'
 const API_KEY = 'dfk_live_0a1b2c3d4e5f6789'

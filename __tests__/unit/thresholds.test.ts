@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { MetricName } from '../src/metric-spec.js'
+import type { MetricName } from '../../src/metric-spec.js'
 import {
   columnMatcher,
   evaluateThresholds,
@@ -7,8 +7,8 @@ import {
   overallVerdict,
   type Limit,
   type Thresholds
-} from '../src/thresholds.js'
-import { erroredDiff, finishedDiff } from '../__fixtures__/results.js'
+} from '../../src/thresholds.js'
+import { erroredDiff, finishedDiff } from '../../__fixtures__/results.js'
 
 const none: Thresholds = { max: {}, minColumnMatch: null, ignoreColumns: [] }
 const count = (value: number): Limit => ({ kind: 'count', value })

@@ -1,6 +1,6 @@
 // findPullRequest: which pull request a run comments on, for every kind of event.
 import { describe, expect, it } from '@jest/globals'
-import { findPullRequest, type PullRequestTarget } from '../src/github/pull-request.js'
+import { findPullRequest, type PullRequestTarget } from '../../src/github/pull-request.js'
 
 interface Case {
   name: string

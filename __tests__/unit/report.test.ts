@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { marked, type Tokens } from 'marked'
-import { finishedDiff } from '../__fixtures__/results.js'
+import { erroredDiff, finishedDiff } from '../../__fixtures__/results.js'
 import type {
   ColumnStat,
   DiffResult,
@@ -8,14 +8,14 @@ import type {
   FinishedDiff,
   Measure,
   Metrics
-} from '../src/diff.js'
-import { differingColumns } from '../src/report/details.js'
+} from '../../src/diff.js'
+import { differingColumns } from '../../src/report/details.js'
 import {
   renderComment,
   renderReport,
   verdictLine,
   type ReportOptions
-} from '../src/report/document.js'
+} from '../../src/report/document.js'
 import type {
   Breach,
   DiffEvaluation,
@@ -23,8 +23,8 @@ import type {
   Limit,
   Thresholds,
   Verdict
-} from '../src/thresholds.js'
-import { describeBreach } from '../src/verdict.js'
+} from '../../src/thresholds.js'
+import { describeBreach } from '../../src/verdict.js'
 
 // ── Builders ───────────────────────────────────────────────────────────────────────────────────
 
@@ -43,15 +43,7 @@ function errored(
   reason = `diff ${id} failed: QueryError: relation does not exist`,
   extra: Partial<ErroredDiff> = {}
 ): ErroredDiff {
-  return {
-    id,
-    url: `https://app.datafold.com/datadiffs/${id}/overview`,
-    target: { datasetA: null, datasetB: null, kind: null },
-    warnings: [],
-    status: 'error',
-    reason,
-    ...extra
-  }
+  return erroredDiff(id, reason, extra)
 }
 
 const col = (

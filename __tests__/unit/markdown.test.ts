@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { marked } from 'marked'
-import { formatInteger, formatMeasure, formatNumber, formatPercent, plural } from '../src/format.js'
+import {
+  formatInteger,
+  formatMeasure,
+  formatNumber,
+  formatPercent,
+  plural
+} from '../../src/format.js'
 import {
   cell,
   details,
@@ -10,8 +16,8 @@ import {
   safeUrl,
   tableHeader,
   tableRow
-} from '../src/report/markdown.js'
-import { oneLine, truncate } from '../src/text.js'
+} from '../../src/report/markdown.js'
+import { oneLine, truncate } from '../../src/text.js'
 
 const render = (markdown: string): string => marked.parse(markdown, { gfm: true, async: false })
 

@@ -2,14 +2,14 @@
 // every way a request can go wrong. No test really waits: sleep is a recorder.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
-import { createDatafoldClient, datafoldEndpoints } from '../src/datafold/endpoints.js'
-import { DatafoldRequestError } from '../src/datafold/errors.js'
+import { createDatafoldClient, datafoldEndpoints } from '../../src/datafold/endpoints.js'
+import { DatafoldRequestError } from '../../src/datafold/errors.js'
 import {
   createTransport,
   retryAfterMs,
   type DatafoldRequest,
   type TransportOptions
-} from '../src/datafold/transport.js'
+} from '../../src/datafold/transport.js'
 
 const HOST = 'https://app.datafold.com'
 const API_KEY = 'dfk_live_9f8e7d6c5b4a3210'

@@ -2,10 +2,11 @@
 // the runner. Assertions are on what was sent and what was written.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
-import { createGitHubClient } from '../src/github/octokit.js'
-import { INPUT_NAMES, parseInputs, type RawInputs } from '../src/inputs.js'
-import type { GitHubContext } from '../src/github/context.js'
-import { run, type RunIO } from '../src/run.js'
+import { diffRecord, failedSummary, sameDbDone } from '../../__fixtures__/diffs.js'
+import { createGitHubClient } from '../../src/github/octokit.js'
+import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
+import type { GitHubContext } from '../../src/github/context.js'
+import { run, type RunIO } from '../../src/run.js'
 
 const DATAFOLD = 'https://app.datafold.com'
 const GITHUB = 'https://api.github.com'
@@ -82,53 +83,22 @@ function inputs(overrides: Partial<RawInputs> = {}) {
   })
 }
 
+/** A finished diff of 10,000 rows: `removed` of them gone, `changed` with another amount. */
 function doneBody(removed: number, changed: number) {
-  return {
-    status: 'done',
-    pks: {
-      total_rows: [10_000, 10_000 - removed],
-      nulls: [0, 0],
-      dupes: [0, 0],
-      exclusives: [removed, 0],
-      distincts: [10_000, 10_000 - removed]
-    },
-    values: {
-      total_rows: 10_000 - removed,
-      rows_with_differences: changed,
-      total_values: 50_000,
-      values_with_differences: changed,
-      compared_columns: 5,
-      columns_with_differences: changed > 0 ? 1 : 0,
-      columns_diff_stats: [
-        { column_name: 'amount', match: 100 - changed / 100, values_different: changed }
-      ]
-    },
-    schema: {
-      columns_mismatched: [0, 0],
-      column_type_mismatches: 0,
-      column_reorders: 0,
-      column_counts: [5, 5],
-      column_type_differs: [],
-      exclusive_columns: [[], []]
-    },
-    dependencies: [],
-    materialized_results: {}
-  }
+  return sameDbDone({ rowsA: 10_000, removed, differences: { amount: changed } })
 }
 
 function datafoldDiff(id: number, body: object) {
   const scope = nock(DATAFOLD, { reqheaders: { authorization: `Key ${API_KEY}` } })
   scope.get(`/api/v1/datadiffs/${id}/summary_results`).reply(200, body)
-  scope.get(`/api/v1/datadiffs/${id}`).reply(200, {
-    id,
-    kind: 'in_db',
-    status: 'done',
-    data_source1_id: 1,
-    data_source2_id: 1,
-    pk_columns: ['id'],
-    table1: ['analytics', 'prod', `model_${id}`],
-    table2: ['analytics', 'pr_42', `model_${id}`]
-  })
+  scope.get(`/api/v1/datadiffs/${id}`).reply(
+    200,
+    diffRecord({
+      id,
+      table1: ['analytics', 'prod', `model_${id}`],
+      table2: ['analytics', 'pr_42', `model_${id}`]
+    })
+  )
   return scope
 }
 
@@ -230,14 +200,10 @@ describe('run', () => {
     ['true', 'failed'],
     ['false', null]
   ])('a failed diff with fail-on-error %s → %s', async (failOnError, expected) => {
-    datafoldDiff(12, {
-      status: 'failed',
-      error: {
-        error_type: 'QueryError',
-        error_value: 'relation does not exist',
-        is_retryable: false
-      }
-    })
+    datafoldDiff(
+      12,
+      failedSummary({ error_type: 'QueryError', error_value: 'relation does not exist' })
+    )
     const { io, seen } = recordingIO()
     await run(inputs({ 'comment-mode': 'off', 'fail-on-error': failOnError }), io)
     expect(seen.outputs.result).toBe('error')
@@ -288,13 +254,13 @@ describe('run', () => {
   })
 
   it('never writes the API key or the token anywhere, even when Datafold echoes the key', async () => {
-    datafoldDiff(12, {
-      status: 'failed',
-      error: {
+    datafoldDiff(
+      12,
+      failedSummary({
         error_type: 'AuthError',
         error_value: `bad key ${API_KEY} (${Buffer.from(API_KEY).toString('base64')})`
-      }
-    })
+      })
+    )
     const { io, seen } = recordingIO({ eventName: 'push', payload: {} })
     await run(inputs(), io)
     const written = JSON.stringify(seen)

@@ -1,53 +1,39 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseSummaryResults, type DiffRecord } from '../src/datafold/schemas.js'
-import type { FinishedDiff } from '../src/diff.js'
-import type { FetchedDiff, FinishedSummary } from '../src/datafold/fetched.js'
-import { normaliseDiff, percentOf } from '../src/normalise.js'
+import {
+  crossDbDone,
+  dependenciesOnly,
+  sameDbDone,
+  sampledDone,
+  type DiffSpec
+} from '../../__fixtures__/diffs.js'
+import { parseSummaryResults, type DiffRecord } from '../../src/datafold/schemas.js'
+import type { FinishedDiff } from '../../src/diff.js'
+import type { FetchedDiff, FinishedSummary } from '../../src/datafold/fetched.js'
+import { normaliseDiff, percentOf } from '../../src/normalise.js'
 
 const HOST = 'https://app.datafold.com'
 
-const sameDbBody = {
-  status: 'done',
-  pks: {
-    total_rows: [10_000, 10_050],
-    nulls: [0, 3],
-    dupes: [7, 2],
-    exclusives: [40, 90],
-    distincts: [10_000, 10_050]
-  },
-  values: {
-    total_rows: 9_960,
-    rows_with_differences: 249,
-    total_values: 99_600,
-    values_with_differences: 300,
-    compared_columns: 10,
-    columns_with_differences: 2,
-    columns_diff_stats: [
-      { column_name: 'amount', match: 97.5, values_different: 249 },
-      {
-        column_name: 'status',
-        match: 99.9,
-        values_different: 51,
-        values_different_estimate: {
-          value: 51,
-          estimate: 1_200,
-          confidence: 0.95,
-          interval: { min: 1_050, max: 1_380 }
-        }
-      }
-    ]
-  },
-  schema: {
-    columns_mismatched: [1, 2],
-    column_type_mismatches: 1,
-    column_reorders: 0,
-    column_counts: [11, 12],
-    column_type_differs: ['amount'],
-    exclusive_columns: [['legacy_flag'], ['discount', 'channel']]
-  },
-  dependencies: [],
-  materialized_results: {}
+/**
+ * 10,000 rows in A: 40 removed, 90 added, 7 and 2 duplicate keys, 3 null keys in B. Of 10 columns,
+ * amount differs in 249 of the 9,960 rows in both and status in 51. One column dropped, two added,
+ * one retyped.
+ */
+const SPEC: DiffSpec = {
+  pk: ['id'],
+  columns: ['amount', 'status', ...Array.from({ length: 8 }, (_, i) => `other_${String(i + 1)}`)],
+  rowsA: 10_000,
+  removed: 40,
+  added: 90,
+  dupes: [7, 2],
+  nulls: [0, 3],
+  differences: { amount: 249, status: 51 },
+  schemaChanges: {
+    onlyInA: ['legacy_flag'],
+    onlyInB: ['discount', 'channel'],
+    typeChanged: ['amount']
+  }
 }
+const sameDbBody = sameDbDone(SPEC)
 
 function finished(body: unknown, record: DiffRecord | null = null): FinishedDiff {
   const parsed = parseSummaryResults(body)
@@ -83,14 +69,11 @@ describe('normaliseDiff: each metric and its base', () => {
     expect(diff.rowsA).toBe(10_000)
     expect(diff.rowsB).toBe(10_050)
     expect(diff.url).toBe('https://app.datafold.com/datadiffs/12/overview')
-    expect(diff.columns).toEqual([
+    expect(diff.columns).toHaveLength(10)
+    expect(diff.columns.slice(0, 3)).toEqual([
       { name: 'amount', match: 97.5, valuesDifferent: 249, estimate: null },
-      {
-        name: 'status',
-        match: 99.9,
-        valuesDifferent: 51,
-        estimate: { estimate: 1_200, confidence: 0.95, min: 1_050, max: 1_380 }
-      }
+      { name: 'status', match: 100 * (1 - 51 / 9_960), valuesDifferent: 51, estimate: null },
+      { name: 'other_1', match: 100, valuesDifferent: 0, estimate: null }
     ])
     expect(diff.schema).toEqual({
       columnsOnlyInA: ['legacy_flag'],
@@ -99,11 +82,29 @@ describe('normaliseDiff: each metric and its base', () => {
       typeMismatches: 1
     })
   })
+
+  it('keeps the estimate and its interval of a column compared on a sample', () => {
+    const body = sampledDone({ ...SPEC, sampled: { rows: 4_980, confidence: 0.95 } })
+    const stat = body.values?.columns_diff_stats[1]
+    const estimate = stat?.values_different_estimate
+    if (!stat || !estimate) throw new Error('the sampled body has no estimate for status')
+    expect(finished(body).columns[1]).toEqual({
+      name: 'status',
+      match: stat.match,
+      valuesDifferent: stat.values_different,
+      estimate: {
+        estimate: estimate.estimate,
+        confidence: 0.95,
+        min: estimate.interval.min,
+        max: estimate.interval.max
+      }
+    })
+  })
 })
 
 describe('not measured', () => {
   it('leaves value metrics unmeasured when values is null', () => {
-    const diff = finished({ ...sameDbBody, values: null })
+    const diff = finished(sameDbDone({ ...SPEC, compareValues: false }))
     expect(diff.metrics['rows-changed']).toBeNull()
     expect(diff.metrics['values-changed']).toBeNull()
     expect(diff.metrics['columns-changed']).toBeNull()
@@ -112,21 +113,20 @@ describe('not measured', () => {
   })
 
   it('leaves schema changes unmeasured for a cross-database diff', () => {
-    const { status, pks, values } = sameDbBody
-    const diff = finished({ status, pks, values })
+    const diff = finished(crossDbDone(SPEC))
     expect(diff.metrics['schema-changes']).toBeNull()
     expect(diff.schema).toBeNull()
     expect(diff.metrics['rows-added']).toEqual({ value: 90, percent: (90 / 10_050) * 100 })
   })
 
   it('measures nothing for a cross-database diff with null pks and values', () => {
-    const diff = finished({ status: 'success', pks: null, values: null })
+    const diff = finished({ ...crossDbDone({ ...SPEC, compareValues: false }), pks: null })
     expect(Object.values(diff.metrics).every((m) => m === null)).toBe(true)
     expect(diff.rowsA).toBeNull()
   })
 
   it('measures nothing for a dependencies-only answer', () => {
-    const diff = finished({ status: 'done', dependencies: [] })
+    const diff = finished(dependenciesOnly())
     expect(Object.values(diff.metrics).every((m) => m === null)).toBe(true)
   })
 })

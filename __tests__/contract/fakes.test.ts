@@ -14,7 +14,7 @@ import {
   assertContract,
   contractPath,
   validateContract
-} from '../__fixtures__/contract.js'
+} from '../../__fixtures__/contract.js'
 import {
   DEMO_DIFF_IDS,
   DEMO_SPECS,
@@ -30,7 +30,7 @@ import {
   type CrossDbDoneBody,
   type JobStatus,
   type SameDbDoneBody
-} from '../__fixtures__/diffs.js'
+} from '../../__fixtures__/diffs.js'
 import {
   delayed,
   failedScenario,
@@ -46,11 +46,9 @@ import {
   shapelessScenario,
   startFakeDatafold,
   waitingOnPersonScenario,
-  type DiffScenario,
-  type FakeDatafoldOptions,
-  type Scenarios,
-  type Step
-} from '../__fixtures__/fake-datafold.js'
+  type FakeDatafoldOptions
+} from '../../__fixtures__/fake-datafold.js'
+import type { DiffScenario, Scenarios, Step } from '../../__fixtures__/datafold-scenario.js'
 import {
   BOT_USER,
   MAX_COMMENT_LENGTH,
@@ -58,7 +56,7 @@ import {
   reportMarker,
   startFakeGitHub,
   type FakeGitHubOptions
-} from '../__fixtures__/fake-github.js'
+} from '../../__fixtures__/fake-github.js'
 
 const open: { close(): Promise<void> }[] = []
 afterEach(async () => {
@@ -364,7 +362,7 @@ describe('the contract copy', () => {
   // CI has the team's shared copy beside the clone: the repository's copy must not drift from it.
   const shared = resolve(
     dirname(fileURLToPath(import.meta.url)),
-    '../../shared/datafold-api/openapi-datadiffs.json'
+    '../../../shared/datafold-api/openapi-datadiffs.json'
   )
   const itWhenShared = existsSync(shared) ? it : it.skip
   itWhenShared('is the same as shared/datafold-api', () => {
@@ -884,7 +882,7 @@ describe('the fakes run outside jest', () => {
       process.execPath,
       ['--import', 'tsx', '--input-type=module', '--eval', script],
       {
-        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
         encoding: 'utf8',
         timeout: 30_000,
         env: { ...process.env, NODE_OPTIONS: '' }

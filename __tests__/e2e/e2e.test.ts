@@ -6,8 +6,9 @@ import {
   DEMO_DIFF_IDS,
   demoScenario,
   diffRecord,
+  runningSummary,
   sameDbDone
-} from '../__fixtures__/diffs.js'
+} from '../../__fixtures__/diffs.js'
 import {
   failedScenario,
   finishedScenario,
@@ -15,62 +16,21 @@ import {
   rateLimited,
   runningScenario,
   serverError,
-  startFakeDatafold,
-  waitingOnPersonScenario,
-  type FakeDatafold,
-  type Scenarios
-} from '../__fixtures__/fake-datafold.js'
-import {
-  BOT_USER,
-  reportMarker,
-  startFakeGitHub,
-  type FakeGitHub,
-  type SeedComment
-} from '../__fixtures__/fake-github.js'
-import { startFakeProxy } from '../__fixtures__/fake-proxy.js'
-import { missingRuntimes, NODE_RUNTIMES, type ActionRun } from '../__fixtures__/run-action.js'
-import { SecretSweep } from '../__fixtures__/secret-sweep.js'
+  waitingOnPersonScenario
+} from '../../__fixtures__/fake-datafold.js'
+import { BOT_USER, reportMarker } from '../../__fixtures__/fake-github.js'
+import { startFakeProxy } from '../../__fixtures__/fake-proxy.js'
+import { commandLines, Harness } from '../../__fixtures__/harness.js'
+import { missingRuntimes, NODE_RUNTIMES } from '../../__fixtures__/run-action.js'
 
-const API_KEY = 'dfk_e2e_0123456789abcdef'
-const TOKEN = 'ghs_e2e_fedcba9876543210'
+const harness = new Harness()
+const { apiKey: API_KEY, token: TOKEN } = harness.secrets
 const MARKER = '<!-- datafold-diff-gate:default -->'
 
-const sweep = new SecretSweep([API_KEY, TOKEN])
-let servers: { close(): Promise<void> }[] = []
 afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()))
-  servers = []
   // Every scenario, error paths included, ends with the secrets sweep.
-  expect(sweep.take().leaks).toEqual([])
+  expect((await harness.end()).leaks).toEqual([])
 })
-
-async function fakes(
-  scenarios: Scenarios = demoScenario(),
-  github: { readOnly?: boolean; comments?: SeedComment[] } = {}
-): Promise<{ datafold: FakeDatafold; github: FakeGitHub }> {
-  const datafold = await startFakeDatafold({ scenarios, apiKey: API_KEY })
-  const fakeGitHub = await startFakeGitHub({ token: TOKEN, ...github })
-  servers.push(datafold, fakeGitHub)
-  sweep.watch(fakeGitHub)
-  return { datafold, github: fakeGitHub }
-}
-
-/** The inputs every scenario gives, for the fakes at hand. */
-function baseInputs(datafold: FakeDatafold, diffIds: string): Record<string, string> {
-  return {
-    'diff-ids': diffIds,
-    'api-key': API_KEY,
-    'github-token': TOKEN,
-    'datafold-host': datafold.url
-  }
-}
-
-const PR_482 = { pull_request: { number: 482 } }
-
-/** The line of stdout that starts with `prefix` (a workflow command), or ''. */
-function commandLines(run: ActionRun, prefix: string): string[] {
-  return run.stdout.split('\n').filter((line) => line.startsWith(prefix))
-}
 
 beforeAll(() => {
   // Node 24 comes from the npm registry with `npm ci` (postinstall); without it this suite
@@ -80,19 +40,9 @@ beforeAll(() => {
 
 describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   it('passes, and comments on the PR through the GHES /api/v3 prefix', async () => {
-    const { datafold, github } = await fakes()
-    const run = await sweep.runAction({
-      node,
-      inputs: {
-        'diff-ids': '101',
-        'api-key': API_KEY,
-        'github-token': TOKEN,
-        'datafold-host': datafold.url,
-        'max-rows-removed': '0'
-      },
-      apiUrl: github.url,
-      payload: { pull_request: { number: 482 } }
-    })
+    const fakes = await harness.start()
+    const { datafold, github } = fakes
+    const run = await fakes.run('101', { node, inputs: { 'max-rows-removed': '0' } })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
@@ -117,32 +67,17 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   })
 
   it('fails on a breach, and a second run edits the same comment', async () => {
-    const { datafold, github } = await fakes()
-    const inputs = {
-      'diff-ids': '101,102',
-      'api-key': API_KEY,
-      'github-token': TOKEN,
-      'datafold-host': datafold.url,
-      'max-rows-changed': '1%'
-    }
-    const first = await sweep.runAction({
-      node,
-      inputs,
-      apiUrl: github.url,
-      payload: { pull_request: { number: 482 } }
-    })
+    const fakes = await harness.start()
+    const { github } = fakes
+    const breach = { node, inputs: { 'max-rows-changed': '1%' } }
+    const first = await fakes.run('101,102', breach)
     expect(first.code).toBe(1)
     expect(first.outputs.result).toBe('fail')
     // Workflow commands encode % as %25.
     expect(first.stdout).toContain(
       '::error title=Datafold threshold exceeded::diff 102 (analytics.customers): rows-changed 1,205 (2.50%25) > max 1%25'
     )
-    const second = await sweep.runAction({
-      node,
-      inputs,
-      apiUrl: github.url,
-      payload: { pull_request: { number: 482 } }
-    })
+    const second = await fakes.run('101,102', breach)
     expect(second.code).toBe(1)
     expect(github.commentsOn(482)).toHaveLength(1)
     expect(second.outputs['comment-id']).toBe(first.outputs['comment-id'])
@@ -159,23 +94,19 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   })
 
   it('reaches Datafold through the proxy HTTPS_PROXY names, and directly past NO_PROXY', async () => {
-    const { datafold, github } = await fakes()
-    const proxy = await startFakeProxy({ hostname: 'datafold.test', upstream: datafold.url })
-    servers.push(proxy)
-    const inputs = { ...baseInputs(datafold, '101'), 'datafold-host': 'https://datafold.test' }
+    const fakes = await harness.start()
+    const { datafold, github } = fakes
+    const proxy = harness.track(
+      await startFakeProxy({ hostname: 'datafold.test', upstream: datafold.url })
+    )
+    const inputs = { 'datafold-host': 'https://datafold.test' }
     // datafold.test is a reserved name that resolves nowhere: reached only through the proxy.
     const env = {
       HTTPS_PROXY: proxy.url,
       NODE_EXTRA_CA_CERTS: proxy.caFile,
       E2E_ALSO_ALLOWED: 'datafold.test'
     }
-    const proxied = await sweep.runAction({
-      node,
-      inputs,
-      env,
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const proxied = await fakes.run('101', { node, inputs, env })
     expect(proxied.stderr).toBe('')
     expect(proxied.outputs.result).toBe('pass')
     expect(proxy.connects.length).toBeGreaterThan(0)
@@ -185,12 +116,10 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
     expect(github.commentsOn(482)).toHaveLength(1)
 
     const connects = proxy.connects.length
-    const direct = await sweep.runAction({
+    const direct = await fakes.run('101', {
       node,
       inputs,
-      env: { ...env, NO_PROXY: 'example.com,.test' },
-      apiUrl: github.url,
-      payload: PR_482
+      env: { ...env, NO_PROXY: 'example.com,.test' }
     })
     // Straight to datafold.test, which does not resolve: an error at once, nothing via the proxy.
     expect(direct.outputs.result).toBe('error')
@@ -202,8 +131,9 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   }, 30_000)
 
   it('refuses bad inputs before sending any request', async () => {
-    const { datafold, github } = await fakes()
-    const run = await sweep.runAction({
+    const { datafold, github } = await harness.start()
+    // No github-token and no pull request: the run must stop at the inputs.
+    const run = await harness.runAction({
       node,
       inputs: {
         'diff-ids': '101,abc',
@@ -221,18 +151,9 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   })
 
   it('on push without pr-number: no GitHub call, summary and outputs still written', async () => {
-    const { datafold, github } = await fakes({ 7: finishedScenario(sameDbDone({ id: 7 })) })
-    const run = await sweep.runAction({
-      node,
-      eventName: 'push',
-      inputs: {
-        'diff-ids': '7',
-        'api-key': API_KEY,
-        'github-token': TOKEN,
-        'datafold-host': datafold.url
-      },
-      apiUrl: github.url
-    })
+    const fakes = await harness.start({ scenarios: { 7: finishedScenario(sameDbDone({ id: 7 })) } })
+    const { github } = fakes
+    const run = await fakes.run('7', { node, eventName: 'push', payload: {} })
     expect(run.code).toBe(0)
     expect(github.requests).toEqual([])
     expect(run.outputs.result).toBe('pass')
@@ -241,15 +162,13 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   })
 
   it('waits for a running diff, polling after 3 s then 6 s, then passes', async () => {
-    const { datafold, github } = await fakes({
-      201: runningScenario(2, sameDbDone({ id: 201 }), { id: 201 })
+    const fakes = await harness.start({
+      scenarios: {
+        201: runningScenario(2, sameDbDone({ id: 201 }), { id: 201 })
+      }
     })
-    const run = await sweep.runAction({
-      node,
-      inputs: { ...baseInputs(datafold, '201'), 'max-rows-changed': '0' },
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const { datafold, github } = fakes
+    const run = await fakes.run('201', { node, inputs: { 'max-rows-changed': '0' } })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
@@ -264,13 +183,9 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   }, 30_000)
 
   it('a failed diff with fail-on-error true: exit 1, result error', async () => {
-    const { datafold, github } = await fakes({ 301: failedScenario({}, { id: 301 }) })
-    const run = await sweep.runAction({
-      node,
-      inputs: baseInputs(datafold, '301'),
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const fakes = await harness.start({ scenarios: { 301: failedScenario({}, { id: 301 }) } })
+    const { github } = fakes
+    const run = await fakes.run('301', { node })
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
     expect(run.outputs['breach-count']).toBe('0')
@@ -284,13 +199,9 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   })
 
   it('a failed diff with fail-on-error false: exit 0, result still error', async () => {
-    const { datafold, github } = await fakes({ 301: failedScenario({}, { id: 301 }) })
-    const run = await sweep.runAction({
-      node,
-      inputs: { ...baseInputs(datafold, '301'), 'fail-on-error': 'false' },
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const fakes = await harness.start({ scenarios: { 301: failedScenario({}, { id: 301 }) } })
+    const { github } = fakes
+    const run = await fakes.run('301', { node, inputs: { 'fail-on-error': 'false' } })
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('error')
     expect(commandLines(run, '::error')).toEqual([])
@@ -301,18 +212,16 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   })
 
   it('gives up on a diff still running at wait-timeout', async () => {
-    const { datafold, github } = await fakes({
-      401: {
-        record: diffRecord({ id: 401, jobStatus: 'processing' }),
-        summary: [json({ status: 'running' })]
+    const fakes = await harness.start({
+      scenarios: {
+        401: {
+          record: diffRecord({ id: 401, jobStatus: 'processing' }),
+          summary: [json(runningSummary())]
+        }
       }
     })
-    const run = await sweep.runAction({
-      node,
-      inputs: { ...baseInputs(datafold, '401'), 'wait-timeout': '2s' },
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const { datafold } = fakes
+    const run = await fakes.run('401', { node, inputs: { 'wait-timeout': '2s' } })
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
     expect(run.stdout).toContain('diff 401 was still running after 2s (wait-timeout)')
@@ -324,14 +233,10 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   }, 30_000)
 
   it('a wrong API key: the key was rejected at the host, exit 1, result error', async () => {
-    const { datafold, github } = await fakes()
+    const fakes = await harness.start()
+    const { datafold } = fakes
     const wrongKey = 'dfk_wrong_key_99887766'
-    const run = await sweep.runAction({
-      node,
-      inputs: { ...baseInputs(datafold, '101'), 'api-key': wrongKey },
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const run = await fakes.run('101', { node, inputs: { 'api-key': wrongKey } })
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
     const failure = commandLines(run, '::error::')[0] ?? ''
@@ -343,18 +248,16 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   })
 
   it('retries a 429 after its Retry-After, then succeeds', async () => {
-    const { datafold, github } = await fakes({
-      501: {
-        record: diffRecord({ id: 501 }),
-        summary: [rateLimited('1'), json(sameDbDone({ id: 501 }))]
+    const fakes = await harness.start({
+      scenarios: {
+        501: {
+          record: diffRecord({ id: 501 }),
+          summary: [rateLimited('1'), json(sameDbDone({ id: 501 }))]
+        }
       }
     })
-    const run = await sweep.runAction({
-      node,
-      inputs: baseInputs(datafold, '501'),
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const { datafold } = fakes
+    const run = await fakes.run('501', { node })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
@@ -364,18 +267,16 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   }, 30_000)
 
   it('retries a 503, then succeeds', async () => {
-    const { datafold, github } = await fakes({
-      502: {
-        record: diffRecord({ id: 502 }),
-        summary: [serverError(503), json(sameDbDone({ id: 502 }))]
+    const fakes = await harness.start({
+      scenarios: {
+        502: {
+          record: diffRecord({ id: 502 }),
+          summary: [serverError(503), json(sameDbDone({ id: 502 }))]
+        }
       }
     })
-    const run = await sweep.runAction({
-      node,
-      inputs: baseInputs(datafold, '502'),
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const { datafold } = fakes
+    const run = await fakes.run('502', { node })
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
     expect(datafold.hits(502, 'summary_results')).toBe(2)
@@ -383,19 +284,10 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   }, 30_000)
 
   it('with a read-only token: warns about pull-requests: write, the verdict still decides', async () => {
-    const { datafold, github } = await fakes(demoScenario(), { readOnly: true })
-    const pass = await sweep.runAction({
-      node,
-      inputs: baseInputs(datafold, '101'),
-      apiUrl: github.url,
-      payload: PR_482
-    })
-    const fail = await sweep.runAction({
-      node,
-      inputs: { ...baseInputs(datafold, '101,102'), 'max-rows-changed': '1%' },
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const fakes = await harness.start({ github: { readOnly: true } })
+    const { github } = fakes
+    const pass = await fakes.run('101', { node })
+    const fail = await fakes.run('101,102', { node, inputs: { 'max-rows-changed': '1%' } })
     for (const [run, code, result] of [
       [pass, 0, 'pass'],
       [fail, 1, 'fail']
@@ -415,13 +307,9 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   })
 
   it('reports all five demo diffs in one comment', async () => {
-    const { datafold, github } = await fakes()
-    const run = await sweep.runAction({
-      node,
-      inputs: baseInputs(datafold, DEMO_DIFF_IDS.join(',')),
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const fakes = await harness.start()
+    const { github } = fakes
+    const run = await fakes.run(DEMO_DIFF_IDS.join(','), { node })
     // 105 failed in Datafold.
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
@@ -438,18 +326,16 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   })
 
   it('a cross-database diff: schema changes not measured, a threshold on them warns', async () => {
-    const { datafold, github } = await fakes({
-      103: {
-        record: diffRecord({ id: 103, model: 'payments', kind: 'cross_db' }),
-        summary: [json(crossDbDone({ id: 103, added: 3, differences: { amount: 14 } }))]
+    const fakes = await harness.start({
+      scenarios: {
+        103: {
+          record: diffRecord({ id: 103, model: 'payments', kind: 'cross_db' }),
+          summary: [json(crossDbDone({ id: 103, added: 3, differences: { amount: 14 } }))]
+        }
       }
     })
-    const run = await sweep.runAction({
-      node,
-      inputs: { ...baseInputs(datafold, '103'), 'max-schema-changes': '0' },
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const { github } = fakes
+    const run = await fakes.run('103', { node, inputs: { 'max-schema-changes': '0' } })
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
     expect(run.outputs['breach-count']).toBe('0')
@@ -467,15 +353,13 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
     const columns = Array.from({ length: 3_000 }, (_, i) => `column_${String(i)}`)
     const differences = Object.fromEntries(columns.map((c, i) => [c, (i % 97) + 1]))
     const spec = { id: 601, model: 'wide_table', pk: ['id'], columns, rowsA: 1_000_000 }
-    const { datafold, github } = await fakes({
-      601: finishedScenario(sameDbDone({ ...spec, differences }), diffRecord(spec))
+    const fakes = await harness.start({
+      scenarios: {
+        601: finishedScenario(sameDbDone({ ...spec, differences }), diffRecord(spec))
+      }
     })
-    const run = await sweep.runAction({
-      node,
-      inputs: { ...baseInputs(datafold, '601'), 'max-columns-changed': '10' },
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const { github } = fakes
+    const run = await fakes.run('601', { node, inputs: { 'max-columns-changed': '10' } })
     expect(run.stderr).toBe('')
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('fail')
@@ -495,16 +379,14 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
 
   it('never touches a person’s comment that quotes the marker', async () => {
     const personal = `Why is this failing?\n\n> ${MARKER}\n> rows changed over the limit 50%`
-    const { datafold, github } = await fakes(demoScenario(), {
-      comments: [{ body: personal, user: { login: 'priya-eng', type: 'User' } }]
+    const fakes = await harness.start({
+      github: {
+        comments: [{ body: personal, user: { login: 'priya-eng', type: 'User' } }]
+      }
     })
+    const { github } = fakes
     const before = structuredClone(github.commentsOn(482)[0])
-    const run = await sweep.runAction({
-      node,
-      inputs: baseInputs(datafold, '101'),
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const run = await fakes.run('101', { node })
     expect(run.code).toBe(0)
     const comments = github.commentsOn(482)
     expect(comments).toHaveLength(2)
@@ -522,23 +404,21 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   })
 
   it('comment-mode recreate: deletes the old report and posts a new one', async () => {
-    const { datafold, github } = await fakes(demoScenario(), {
-      comments: [
-        { body: 'Looks good to me', user: { login: 'sam-reviewer', type: 'User' } },
-        {
-          body: `${reportMarker()}\n## Datafold data diff\n\nAn older report.`,
-          user: { login: BOT_USER.login, type: 'Bot' }
-        },
-        { body: 'One more thing', user: { login: 'mo-data', type: 'User' } }
-      ]
+    const fakes = await harness.start({
+      github: {
+        comments: [
+          { body: 'Looks good to me', user: { login: 'sam-reviewer', type: 'User' } },
+          {
+            body: `${reportMarker()}\n## Datafold data diff\n\nAn older report.`,
+            user: { login: BOT_USER.login, type: 'Bot' }
+          },
+          { body: 'One more thing', user: { login: 'mo-data', type: 'User' } }
+        ]
+      }
     })
+    const { github } = fakes
     const oldId = github.commentsOn(482)[1]?.id ?? 0
-    const run = await sweep.runAction({
-      node,
-      inputs: { ...baseInputs(datafold, '101'), 'comment-mode': 'recreate' },
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const run = await fakes.run('101', { node, inputs: { 'comment-mode': 'recreate' } })
     expect(run.code).toBe(0)
     const deletes = github.requests.filter((r) => r.method === 'DELETE')
     expect(deletes.map((r) => r.path)).toEqual([
@@ -557,15 +437,13 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
   })
 
   it('a diff waiting on a person fails at once, without waiting for wait-timeout', async () => {
-    const { datafold, github } = await fakes({
-      701: waitingOnPersonScenario('needs_authentication', { id: 701 })
+    const fakes = await harness.start({
+      scenarios: {
+        701: waitingOnPersonScenario('needs_authentication', { id: 701 })
+      }
     })
-    const run = await sweep.runAction({
-      node,
-      inputs: { ...baseInputs(datafold, '701'), 'wait-timeout': '20m' },
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const { datafold } = fakes
+    const run = await fakes.run('701', { node, inputs: { 'wait-timeout': '20m' } })
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
     expect(run.durationMs).toBeLessThan(5_000)
@@ -577,30 +455,23 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
 
   it('keeps the API key and the token out of everything, errors included', async () => {
     const echo = `key ${API_KEY} (base64 ${Buffer.from(API_KEY).toString('base64')}) refused by the warehouse; token ${TOKEN}`
-    const { datafold, github } = await fakes({
-      ...demoScenario(),
-      801: failedScenario({ error_type: 'AuthError', error_value: echo }, { id: 801 })
+    const fakes = await harness.start({
+      scenarios: {
+        ...demoScenario(),
+        801: failedScenario({ error_type: 'AuthError', error_value: echo }, { id: 801 })
+      }
     })
-    const failed = await sweep.runAction({
-      node,
-      inputs: { ...baseInputs(datafold, '101,102,801'), 'max-rows-changed': '1%' },
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const { github } = fakes
+    const failed = await fakes.run('101,102,801', { node, inputs: { 'max-rows-changed': '1%' } })
     expect(failed.code).toBe(1)
     expect(failed.outputs.result).toBe('error')
     expect(failed.stdout).toContain('diff 801 failed in Datafold: AuthError')
     expect(github.commentsOn(482)[0]?.body).toContain('AuthError')
-    expect(sweep.take()).toEqual({ checked: 1, leaks: [] })
+    expect(harness.sweep.take()).toEqual({ checked: 1, leaks: [] })
 
-    const rejected = await sweep.runAction({
-      node,
-      inputs: { ...baseInputs(datafold, '101'), 'api-key': `${API_KEY}_revoked` },
-      apiUrl: github.url,
-      payload: PR_482
-    })
+    const rejected = await fakes.run('101', { node, inputs: { 'api-key': `${API_KEY}_revoked` } })
     expect(rejected.code).toBe(1)
     expect(rejected.stdout).toContain('Datafold rejected the API key')
-    expect(sweep.take()).toEqual({ checked: 1, leaks: [] })
+    expect(harness.sweep.take()).toEqual({ checked: 1, leaks: [] })
   })
 })

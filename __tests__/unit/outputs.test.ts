@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { buildOutputs, OUTPUT_NAMES } from '../src/outputs.js'
-import { evaluateThresholds, type Thresholds } from '../src/thresholds.js'
-import { erroredDiff, finishedDiff } from '../__fixtures__/results.js'
+import { buildOutputs, OUTPUT_NAMES } from '../../src/outputs.js'
+import { evaluateThresholds, type Thresholds } from '../../src/thresholds.js'
+import { erroredDiff, finishedDiff } from '../../__fixtures__/results.js'
 
 const thresholds: Thresholds = {
   max: { 'rows-removed': { kind: 'count', value: 0 } },
