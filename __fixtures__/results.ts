@@ -1,5 +1,5 @@
 // Hand-built normalised diffs for the pure modules' tests.
-import type { DiffResult, ErroredDiff, FinishedDiff, Metrics } from '../src/diff.js'
+import type { ErroredDiff, FinishedDiff, Metrics } from '../src/diff.js'
 import { METRIC_SPEC } from '../src/metric-spec.js'
 
 export function finishedDiff(

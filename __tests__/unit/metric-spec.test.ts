@@ -2,19 +2,19 @@
 // table and the README's thresholds table must all follow it.
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { erroredDiff, finishedDiff } from '../__fixtures__/results.js'
-import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from '../src/inputs.js'
-import type { Measure } from '../src/diff.js'
+import { erroredDiff, finishedDiff } from '../../__fixtures__/results.js'
+import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from '../../src/inputs.js'
+import type { Measure } from '../../src/diff.js'
 import {
   METRIC_SPEC,
   METRICS,
   REPORT_COLUMNS,
   TOTALLED_METRICS,
   type MetricName
-} from '../src/metric-spec.js'
-import { buildOutputs, OUTPUT_NAMES } from '../src/outputs.js'
-import { renderReport } from '../src/report/document.js'
-import { evaluateThresholds, type Thresholds } from '../src/thresholds.js'
+} from '../../src/metric-spec.js'
+import { buildOutputs, OUTPUT_NAMES } from '../../src/outputs.js'
+import { renderReport } from '../../src/report/document.js'
+import { evaluateThresholds, type Thresholds } from '../../src/thresholds.js'
 
 const blank = Object.fromEntries(INPUT_NAMES.map((name) => [name, ''])) as RawInputs
 const raw = (extra: Partial<RawInputs>): RawInputs => ({
