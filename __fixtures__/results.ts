@@ -18,6 +18,7 @@ export function finishedDiff(
     status: 'done',
     rowsA: 10_000,
     rowsB: 10_000,
+    sampled: false,
     metrics: { ...zero, ...metrics },
     columns: [],
     schema: { columnsOnlyInA: [], columnsOnlyInB: [], typeChanged: [], typeMismatches: 0 },

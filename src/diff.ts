@@ -2,10 +2,45 @@
 // read, in the action's own words. Every later step (thresholds, report, outputs) reads this.
 import type { MetricName } from './metric-spec.js'
 
-/** A measured count, and its share of the base it is counted against (null: a count only). */
+/**
+ * A count of the whole table, and its share of the base it is counted against (null: a count
+ * only). For a sampled diff the count is estimated from the sample: `sample` says how.
+ */
 export interface Measure {
+  /** A whole number: a count, or a whole-table estimate. */
   value: number
   percent: number | null
+  /** Null and duplicate keys: each side's count and share, A then B; `value` is the larger count. */
+  sides?: readonly [SideMeasure, SideMeasure]
+  /** Set when `value` is estimated from a sample rather than counted. */
+  sample?: SampleFigure
+}
+
+export interface SideMeasure {
+  value: number
+  percent: number
+}
+
+/** What a sample showed, and how the whole-table figure was had from it. */
+export interface SampleFigure {
+  /** The count within the sample, as Datafold gave it. */
+  value: number
+  /** What the sample held (rows or values): the sample count is a share of this. */
+  base: number
+  /**
+   * `estimate`: Datafold's own estimate for the whole table (per column, summed for values);
+   * `scaled`: the sample's share applied to the table, where Datafold gives no estimate.
+   */
+  method: 'estimate' | 'scaled'
+  /** Datafold's interval for the estimate, where it gives one. */
+  interval: EstimateInterval | null
+}
+
+export interface EstimateInterval {
+  min: number
+  max: number
+  /** A fraction: 0.95. */
+  confidence: number
 }
 
 /** `null` where the block the metric comes from is absent: not measured. */
@@ -20,8 +55,9 @@ export interface SampledEstimate {
 
 export interface ColumnStat {
   name: string
-  /** Percentage of cells that matched, 0 to 100. */
+  /** Percentage of cells that matched, 0 to 100 (of the sample, for a sampled diff). */
   match: number
+  /** Values that differ (in the sample, for a sampled diff). */
   valuesDifferent: number
   estimate: SampledEstimate | null
 }
@@ -53,6 +89,8 @@ export interface FinishedDiff extends DiffBase {
   status: 'done'
   rowsA: number | null
   rowsB: number | null
+  /** Datafold compared values on a sample of the rows: value counts are estimates. */
+  sampled: boolean
   metrics: Metrics
   columns: ColumnStat[]
   schema: SchemaChanges | null

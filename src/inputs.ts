@@ -14,6 +14,7 @@ export const INPUT_NAMES = [
   ...METRIC_SPEC.map((spec) => spec.input),
   'min-column-match',
   'ignore-columns',
+  'sampled-limit',
   'fail-on-breach',
   'fail-on-error',
   'wait-timeout',
@@ -93,7 +94,8 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
     thresholds: {
       max,
       minColumnMatch: field('min-column-match', minColumnMatch),
-      ignoreColumns: field('ignore-columns', list)
+      ignoreColumns: field('ignore-columns', list),
+      sampledLimit: field('sampled-limit', sampledLimit)
     },
     failOnBreach: field('fail-on-breach', boolean(true)),
     failOnError: field('fail-on-error', boolean(true)),
@@ -251,6 +253,11 @@ const duration = z.string().transform((text, ctx) => {
   }
   return ms
 })
+
+const sampledLimit = z
+  .string()
+  .transform((text) => text || 'estimate')
+  .pipe(z.enum(['estimate', 'upper'], { error: 'expected estimate or upper' }))
 
 const commentMode = z
   .string()

@@ -5,13 +5,7 @@
 // Pure data: no imports, so every step may read it.
 
 /** The report table's metric columns, in the table's order. */
-export const REPORT_COLUMNS = [
-  'Added',
-  'Removed',
-  'Changed',
-  'Schema changes',
-  'PK problems'
-] as const
+export const REPORT_COLUMNS = ['Added', 'Removed', 'Changed', 'Schema', 'PKs'] as const
 
 export type ReportColumn = (typeof REPORT_COLUMNS)[number]
 
@@ -29,7 +23,7 @@ export interface MetricSpec<Name extends string = MetricName> {
   totalled: boolean
   report: {
     column: ReportColumn
-    /** Written before the value when the column holds more than one metric: `null: 0`. */
+    /** Names the metric in a column that holds more than one: `3 null`, `values 0.56% > 0.1%`. */
     label?: string
     /** Shown in its column only when it breached or its threshold could not be checked. */
     onlyWhenFlagged?: boolean
@@ -87,19 +81,19 @@ const SPEC = [
     name: 'null-pks',
     words: 'null primary keys',
     input: 'max-null-pks',
-    value: 'the larger of pks.nulls[0], pks.nulls[1]',
+    value: 'pks.nulls, each side: the larger share for a % limit, the larger count for a count',
     base: "that side's pks.total_rows",
     totalled: true,
-    report: { column: 'PK problems', label: 'null' }
+    report: { column: 'PKs', label: 'null' }
   },
   {
     name: 'duplicate-pks',
     words: 'duplicate primary keys',
     input: 'max-duplicate-pks',
-    value: 'the larger of pks.dupes[0], pks.dupes[1]',
+    value: 'pks.dupes, each side: the larger share for a % limit, the larger count for a count',
     base: "that side's pks.total_rows",
     totalled: true,
-    report: { column: 'PK problems', label: 'duplicate' }
+    report: { column: 'PKs', label: 'dup' }
   },
   {
     name: 'schema-changes',
@@ -109,7 +103,7 @@ const SPEC = [
       'columns only in A + only in B (schema.exclusive_columns) + schema.column_type_mismatches',
     base: null,
     totalled: true,
-    report: { column: 'Schema changes' }
+    report: { column: 'Schema' }
   }
 ] as const satisfies readonly MetricSpec<string>[]
 

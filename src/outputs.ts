@@ -12,6 +12,7 @@ export const OUTPUT_NAMES = [
   'breach-count',
   'breaches',
   ...TOTALLED_METRICS,
+  'sampled-diffs',
   'diffs',
   'report-path',
   'comment-id',
@@ -20,42 +21,117 @@ export const OUTPUT_NAMES = [
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]
 
+/** GitHub takes at most 1 MB per output; a list longer than this is cut. */
+export const MAX_OUTPUT_BYTES = 1_000_000
+
 export function buildOutputs(
   evaluation: Evaluation,
   reportPath: string,
   comment: PublishedComment | null
 ): Record<OutputName, string> {
   const totals = Object.fromEntries(
-    TOTALLED_METRICS.map((metric) => [
-      metric,
-      String(
-        evaluation.diffs.reduce(
-          (sum, { diff }) =>
-            sum + (diff.status === 'done' ? (diff.metrics[metric]?.value ?? 0) : 0),
-          0
-        )
-      )
-    ])
+    TOTALLED_METRICS.map((metric) => [metric, totalOf(evaluation, metric).total])
   ) as Record<TotalledMetric, string>
   return {
     result: evaluation.result,
     'breach-count': String(evaluation.breaches.length),
-    breaches: JSON.stringify(
+    breaches: jsonList(
       evaluation.breaches.map((breach) => ({
         diffId: breach.diffId,
         metric: breach.metric,
         value: breach.value,
         percentage: breach.percent,
         limit: breach.limit,
-        ...(breach.column === undefined ? {} : { column: breach.column })
+        ...(breach.column === undefined ? {} : { column: breach.column }),
+        ...(breach.sample === undefined ? {} : { estimatedFromSample: breach.sample })
       }))
     ),
     ...totals,
-    diffs: JSON.stringify(evaluation.diffs.map(diffOutput)),
+    'sampled-diffs': jsonList(
+      evaluation.diffs.flatMap(({ diff }) =>
+        diff.status === 'done' && diff.sampled ? [diff.id] : []
+      )
+    ),
+    diffs: jsonList(evaluation.diffs.map(diffOutput)),
     'report-path': reportPath,
     'comment-id': comment ? String(comment.id) : '',
     'comment-url': comment?.url ?? ''
   }
+}
+
+/**
+ * A metric summed over the diffs that measured it, exactly (BigInt, so past 2^53 too), and the
+ * diffs left out. Empty when no diff measured it: `0` would read as "measured, nothing changed".
+ */
+function totalOf(
+  evaluation: Evaluation,
+  metric: TotalledMetric
+): { total: string; leftOut: number[] } {
+  let sum = 0n
+  let measured = 0
+  const leftOut: number[] = []
+  for (const { diff } of evaluation.diffs) {
+    const measure = diff.status === 'done' ? diff.metrics[metric] : null
+    if (measure === null) {
+      leftOut.push(diff.id)
+    } else {
+      sum += BigInt(Math.round(measure.value))
+      measured += 1
+    }
+  }
+  return { total: measured === 0 ? '' : sum.toString(), leftOut }
+}
+
+/**
+ * A warning for each group of totals that leave out some diffs (not all: an empty total says
+ * that by itself), naming the diffs: `The outputs rows-changed, values-changed total 4 of 5
+ * diffs: diff 105 did not measure them and is left out`.
+ */
+export function totalsWarnings(evaluation: Evaluation): string[] {
+  const count = evaluation.diffs.length
+  const groups = new Map<string, { metrics: string[]; leftOut: number[] }>()
+  for (const metric of TOTALLED_METRICS) {
+    const { leftOut } = totalOf(evaluation, metric)
+    if (leftOut.length === 0 || leftOut.length === count) continue
+    const key = leftOut.join(',')
+    const group = groups.get(key) ?? { metrics: [], leftOut }
+    group.metrics.push(metric)
+    groups.set(key, group)
+  }
+  return [...groups.values()].map(({ metrics, leftOut }) => {
+    const ids =
+      leftOut.slice(0, 20).join(', ') +
+      (leftOut.length > 20 ? ` and ${leftOut.length - 20} more` : '')
+    const them = metrics.length === 1 ? 'it' : 'them'
+    const which =
+      leftOut.length === 1
+        ? `diff ${ids} did not measure ${them} and is`
+        : `diffs ${ids} did not measure ${them} and are`
+    return `The ${metrics.length === 1 ? 'output' : 'outputs'} ${metrics.join(', ')} total ${count - leftOut.length} of ${count} diffs: ${which} left out`
+  })
+}
+
+/**
+ * A JSON array of at most MAX_OUTPUT_BYTES (UTF-8). When the whole list is longer, as many items
+ * as fit are kept, in order, and a last item `{"leftOut": N}` says how many were cut.
+ */
+export function jsonList(items: readonly unknown[], maxBytes = MAX_OUTPUT_BYTES): string {
+  const parts = items.map((item) => JSON.stringify(item))
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8')
+  // Brackets and commas, then each item.
+  let length = 2 + Math.max(0, parts.length - 1)
+  for (const part of parts) length += bytes(part)
+  if (length <= maxBytes) return `[${parts.join(',')}]`
+  // Room for the closing item, whatever the count.
+  let used = 2 + bytes(`,{"leftOut":${items.length}}`)
+  let kept = 0
+  for (const part of parts) {
+    const next = used + bytes(part) + (kept > 0 ? 1 : 0)
+    if (next > maxBytes) break
+    used = next
+    kept += 1
+  }
+  return `[${[...parts.slice(0, kept), JSON.stringify({ leftOut: items.length - kept })].join(',')}]`
 }
 
 // Columns are left out: with hundreds of diffs they would outgrow the outputs limit, and the
@@ -74,6 +150,8 @@ function diffOutput({ diff, verdict, breaches, notMeasured }: Evaluation['diffs'
     ...common,
     rowsA: diff.rowsA,
     rowsB: diff.rowsB,
+    sampled: diff.sampled,
+    // Each metric is the whole-table figure; a sampled one carries the sample's own count too.
     metrics: diff.metrics,
     schema: diff.schema,
     breachCount: breaches.length,

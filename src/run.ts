@@ -12,8 +12,13 @@ import { runStamp, runStampComment, type RunStamp } from './github/run-stamp.js'
 import type { Inputs } from './inputs.js'
 import { normaliseDiff } from './normalise.js'
 import { createRedactor, type Redact } from './redact.js'
-import { buildOutputs, type PublishedComment } from './outputs.js'
-import { renderComment, renderReport, type ReportOptions } from './report/document.js'
+import { buildOutputs, totalsWarnings, type PublishedComment } from './outputs.js'
+import {
+  renderComment,
+  renderJobSummary,
+  renderReport,
+  type ReportOptions
+} from './report/document.js'
 import { evaluateThresholds, type Evaluation } from './thresholds.js'
 import { reasonOf } from './text.js'
 import { describeBreach, failureMessage } from './verdict.js'
@@ -82,18 +87,26 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     `datafold-diff-gate-${inputs.commentKey.replace(/[^A-Za-z0-9._-]/g, '_')}.md`,
     report
   )
+  // The summary first: the comment points to it only when it holds the full report.
+  const summaryIsFull =
+    inputs.jobSummary &&
+    (await writeJobSummary(
+      report,
+      renderJobSummary(evaluation, { ...reportOptions, fullReport: { file: reportPath } }, report),
+      io
+    ))
   const comment = await publishComment(
     inputs,
     evaluation,
-    reportOptions,
+    { ...reportOptions, fullReport: summaryIsFull ? { jobSummary: true } : { file: reportPath } },
     runStamp(io.github, startedAt),
     io,
     redact
   )
-  if (inputs.jobSummary) await writeJobSummary(report, io)
   for (const [name, value] of Object.entries(buildOutputs(evaluation, reportPath, comment))) {
     io.setOutput(name, value)
   }
+  for (const warning of totalsWarnings(evaluation)) io.warning(warning)
   for (const breach of evaluation.breaches) {
     const diff = evaluation.diffs.find((e) => e.diff.id === breach.diffId)?.diff
     if (diff) io.annotate(describeBreach(breach, diff), 'Datafold threshold exceeded')
@@ -105,14 +118,23 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   return evaluation
 }
 
-/** The job summary, if the runner takes one: GitHub Enterprise Server before 3.6 has none, and
- * losing the summary must not cost the outputs or the verdict that follow it. */
-async function writeJobSummary(report: string, io: RunIO): Promise<void> {
+/**
+ * The job summary, if the runner takes one: GitHub Enterprise Server before 3.6 has none, and
+ * losing the summary must not cost the outputs or the verdict that follow it. True when the
+ * summary written is the full report.
+ */
+async function writeJobSummary(report: string, summary: string, io: RunIO): Promise<boolean> {
   try {
-    await io.appendSummary(report)
+    await io.appendSummary(summary)
   } catch (error) {
     io.warning(`Could not write the job summary: ${reasonOf(error)}`)
+    return false
   }
+  if (summary === report) return true
+  io.warning(
+    "The job summary was shortened to fit GitHub's 1 MiB limit; the report file has it all"
+  )
+  return false
 }
 
 function warnAboutGaps(evaluation: Evaluation, io: RunIO): void {

@@ -1,5 +1,5 @@
 // Checks each finished diff against the limits the user set. Pure: no I/O, no @actions imports.
-import type { DiffResult } from './diff.js'
+import type { DiffResult, Measure } from './diff.js'
 import { METRICS, type MetricName } from './metric-spec.js'
 
 /** A limit as the user wrote it: a count (`250`) or a percentage (`1%`). */
@@ -11,7 +11,14 @@ export interface Thresholds {
   minColumnMatch: number | null
   /** Column names or `*` globs left out of the column checks. */
   ignoreColumns: string[]
+  /**
+   * What a count limit is checked against on a sampled diff: the whole-table estimate (the
+   * default), or the upper bound of Datafold's interval where it gives one.
+   */
+  sampledLimit?: SampledLimit
 }
+
+export type SampledLimit = 'estimate' | 'upper'
 
 export interface Breach {
   diffId: number
@@ -22,6 +29,13 @@ export interface Breach {
   /** As the user wrote it: `250`, `1%`, or for column match `min 99.5%`. */
   limit: string
   column?: string
+  /** The column's position in the diff's columns: names may repeat. */
+  columnIndex?: number
+  /**
+   * Set when `value` is estimated from a sample: the whole-table estimate, or the upper bound of
+   * Datafold's interval (`sampled-limit: upper`).
+   */
+  sample?: 'estimate' | 'upper-bound'
 }
 
 export type Verdict = 'pass' | 'fail' | 'error'
@@ -77,26 +91,32 @@ function evaluateDiff(diff: DiffResult, thresholds: Thresholds): DiffEvaluation 
     const measured = diff.metrics[metric]
     if (!measured) {
       notMeasured.push(metric)
-    } else if (exceeds(limit, measured.value, measured.percent)) {
-      breaches.push({ diffId: diff.id, metric, ...measured, limit: formatLimit(limit) })
+      continue
+    }
+    const figure = judged(measured, limit, thresholds.sampledLimit ?? 'estimate')
+    if (exceeds(limit, figure.value, figure.percent)) {
+      breaches.push({ diffId: diff.id, metric, ...figure, limit: formatLimit(limit) })
     }
   }
   const isIgnored = columnMatcher(thresholds.ignoreColumns)
   const ignoredColumns = diff.columns.filter((c) => isIgnored(c.name)).map((c) => c.name)
   const { minColumnMatch } = thresholds
   if (minColumnMatch !== null) {
-    for (const column of diff.columns) {
+    diff.columns.forEach((column, columnIndex) => {
       if (column.match < minColumnMatch && !isIgnored(column.name)) {
         breaches.push({
           diffId: diff.id,
           metric: 'column-match',
-          value: column.valuesDifferent,
+          // A sampled column's own count is of the sample: the breach carries the estimate.
+          value: column.estimate?.estimate ?? column.valuesDifferent,
           percent: column.match,
           limit: `min ${minColumnMatch}%`,
-          column: column.name
+          column: column.name,
+          columnIndex,
+          ...(column.estimate ? { sample: 'estimate' as const } : {})
         })
       }
-    }
+    })
   }
   return {
     diff,
@@ -105,6 +125,29 @@ function evaluateDiff(diff: DiffResult, thresholds: Thresholds): DiffEvaluation 
     notMeasured,
     ignoredColumns
   }
+}
+
+type Figure = Pick<Breach, 'value' | 'percent' | 'sample'>
+
+/**
+ * The figure a limit is checked against. Null and duplicate keys: the side with the larger share
+ * for a percentage limit, the larger count for a count limit. A sampled figure: the whole-table
+ * estimate, or for a count limit with `sampled-limit: upper` the interval's upper bound where
+ * Datafold gives one.
+ */
+function judged(measure: Measure, limit: Limit, sampledLimit: SampledLimit): Figure {
+  if (measure.sides) {
+    const [a, b] = measure.sides
+    const worse =
+      limit.kind === 'percent' ? (b.percent > a.percent ? b : a) : b.value > a.value ? b : a
+    return { value: worse.value, percent: worse.percent }
+  }
+  if (!measure.sample) return { value: measure.value, percent: measure.percent }
+  const upper = measure.sample.interval?.max
+  if (limit.kind === 'count' && sampledLimit === 'upper' && upper !== undefined) {
+    return { value: upper, percent: measure.percent, sample: 'upper-bound' }
+  }
+  return { value: measure.value, percent: measure.percent, sample: 'estimate' }
 }
 
 /**

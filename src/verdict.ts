@@ -35,7 +35,8 @@ export function failureMessage(evaluation: Evaluation, policy: FailurePolicy): s
  * One plain-text line for the failure message and annotations:
  * `diff 123 (analytics.orders): rows-changed 250 (2.50%) > max 1%`,
  * `diff 123 (analytics.orders): column-match amount 97.25% < min 99.5%`,
- * `diff 123 (analytics.orders): schema-changes 3 > max 0`. The name is dataset A's (the
+ * `diff 123 (analytics.orders): schema-changes 3 > max 0`,
+ * `diff 104 (analytics.events): rows-changed ≈9,671 (0.02%) > max 1000, estimated from a sample`. The name is dataset A's (the
  * production table reviewers know), else B's, and left out when Datafold did not tell it.
  */
 export function describeBreach(breach: Breach, diff: DiffResult): string {
@@ -48,9 +49,18 @@ export function describeBreach(breach: Breach, diff: DiffResult): string {
       breach.percent === null ? formatNumber(breach.value) : formatPercent(breach.percent)
     what = `column-match${column} ${match} < ${oneLine(breach.limit)}`
   } else {
-    what = `${breach.metric} ${formatMeasure(breach.value, breach.percent)} > max ${oneLine(breach.limit)}`
+    what = `${breach.metric} ${figure(breach)} > max ${oneLine(breach.limit)}`
   }
-  return `diff ${diff.id}${name}: ${what}`
+  const sampled = breach.sample === undefined ? '' : ', estimated from a sample'
+  return `diff ${diff.id}${name}: ${what}${sampled}`
+}
+
+/** `250 (2.50%)`; from a sample `≈9,671 (0.02%)`, or its upper bound `up to 11,566 (0.02%)`. */
+function figure(breach: Breach): string {
+  const measure = formatMeasure(breach.value, breach.percent)
+  if (breach.sample === 'estimate') return `≈${measure}`
+  if (breach.sample === 'upper-bound') return `up to ${measure}`
+  return measure
 }
 
 function plainName(name: string): string {

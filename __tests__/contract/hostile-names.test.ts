@@ -195,12 +195,15 @@ function render(name: string): { report: string; comment: string; diffs: number 
 
 const html = (markdown: string): string => marked.parse(markdown, { gfm: true, async: false })
 
-/** Every tag name, with how often it occurs (comments counted apart). */
+/**
+ * Every tag name, with how often it occurs (comments counted apart). `<wbr>`, the report's own
+ * break hint after `_` and `.` in a name, is left out: how many there are follows the name.
+ */
 function tagCounts(text: string): Record<string, number> {
   const counts: Record<string, number> = {}
   for (const match of text.matchAll(/<(\/?[a-zA-Z][a-zA-Z0-9-]*)|<!--/g)) {
     const tag = match[1]?.toLowerCase() ?? '<!--'
-    counts[tag] = (counts[tag] ?? 0) + 1
+    if (tag !== 'wbr') counts[tag] = (counts[tag] ?? 0) + 1
   }
   return counts
 }
@@ -287,15 +290,18 @@ describe(`hostile names (${HOSTILE.length} names, each in table paths, column na
           expect(got.map((t) => t.map((r) => r.length))).toEqual(
             want.map((t) => t.map((r) => r.length))
           )
-          // The diffs table: the first cell links the diff, the last is the result.
+          // The diffs table: the first cell opens with the verdict's mark and the diff's link.
           const [diffTable] = got
-          expect(diffTable?.slice(1).map((row) => visibleText(row[0] ?? '').trim())).toEqual([
-            '101',
-            '102'
-          ])
-          expect(diffTable?.slice(1).map((row) => visibleText(row.at(-1) ?? '').trim())).toEqual([
-            '❌ fail',
-            expect.stringMatching(/^⚠️ error /)
+          expect(
+            diffTable?.slice(1).map((row) =>
+              visibleText(row[0] ?? '')
+                .trim()
+                .split(/\s+/)
+                .slice(0, 2)
+            )
+          ).toEqual([
+            ['❌', '101'],
+            ['⚠️', '102']
           ])
           // The markdown rows themselves: no row gains or loses a cell delimiter.
           const rows = markdownTableRows(rendered[which])

@@ -346,7 +346,7 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
       )
     ).toBe(true)
     expect(commandLines(run, '::error')).toEqual([])
-    expect(github.commentsOn(482)[0]?.body).toMatch(/not measured/i)
+    expect(github.commentsOn(482)[0]?.body).toMatch(/did not measure schema-changes/i)
   })
 
   it('thousands of differing columns: the comment fits, the summary has them all', async () => {

@@ -25,7 +25,7 @@ describe('parseInputs defaults', () => {
       apiKey: 'dfkey-123',
       datafoldHost: 'https://app.datafold.com',
       githubToken: '',
-      thresholds: { max: {}, minColumnMatch: null, ignoreColumns: [] },
+      thresholds: { max: {}, minColumnMatch: null, ignoreColumns: [], sampledLimit: 'estimate' },
       failOnBreach: true,
       failOnError: true,
       waitTimeoutMs: 20 * 60 * 1000,

@@ -62,7 +62,19 @@ describe('normaliseDiff: each metric and its base', () => {
     ['duplicate-pks', 7, (7 / 10_000) * 100],
     ['schema-changes', 4, null]
   ] as const)('%s = %d (%s%%)', (metric, value, percent) => {
-    expect(diff.metrics[metric]).toEqual({ value, percent })
+    // Sides and the sample's own figures are pinned below.
+    expect(diff.metrics[metric]).toMatchObject({ value, percent })
+  })
+
+  it('keeps each side of null and duplicate keys, the larger count leading', () => {
+    expect(diff.metrics['null-pks']?.sides).toEqual([
+      { value: 0, percent: 0 },
+      { value: 3, percent: (3 / 10_050) * 100 }
+    ])
+    expect(diff.metrics['duplicate-pks']?.sides).toEqual([
+      { value: 7, percent: (7 / 10_000) * 100 },
+      { value: 2, percent: (2 / 10_050) * 100 }
+    ])
   })
 
   it('keeps rows of A and B, the diff page, columns and schema changes', () => {

@@ -102,6 +102,29 @@ function datafoldDiff(id: number, body: object) {
   return scope
 }
 
+/** The PR's comments answer empty, before and after the one posted, which is kept. */
+function commentOnce(): { body: () => string; scope: nock.Scope } {
+  let posted = ''
+  const scope = nock(GITHUB)
+    .get('/repos/acme/warehouse/issues/42/comments')
+    .query(true)
+    .reply(200, [])
+    .post('/repos/acme/warehouse/issues/42/comments', (body: { body: string }) => {
+      posted = body.body
+      return true
+    })
+    .reply(201, {
+      id: 901,
+      html_url: 'https://github.com/acme/warehouse/pull/42#issuecomment-901',
+      body: '',
+      user: { login: 'github-actions[bot]', type: 'Bot' }
+    })
+    .get('/repos/acme/warehouse/issues/42/comments')
+    .query(true)
+    .reply(200, [])
+  return { body: () => posted, scope }
+}
+
 beforeEach(() => {
   nock.disableNetConnect()
 })
@@ -114,33 +137,15 @@ afterEach(() => {
 describe('run', () => {
   it('passes, creates the comment, writes the summary, the report and every output', async () => {
     datafoldDiff(12, doneBody(0, 0))
-    let posted = ''
-    const gh = nock(GITHUB)
-      .get('/repos/acme/warehouse/issues/42/comments')
-      .query(true)
-      .reply(200, [])
-      .post('/repos/acme/warehouse/issues/42/comments', (body: { body: string }) => {
-        posted = body.body
-        return true
-      })
-      .reply(201, {
-        id: 901,
-        html_url: 'https://github.com/acme/warehouse/pull/42#issuecomment-901',
-        body: '',
-        user: { login: 'github-actions[bot]', type: 'Bot' }
-      })
-      // One more look after creating, for a concurrent run's comment: none.
-      .get('/repos/acme/warehouse/issues/42/comments')
-      .query(true)
-      .reply(200, [])
+    const comment = commentOnce()
     const { io, seen } = recordingIO()
     const evaluation = await run(inputs({ 'max-rows-removed': '0' }), io)
 
     expect(evaluation.result).toBe('pass')
     expect(seen.failed).toBeNull()
-    expect(gh.isDone()).toBe(true)
-    expect(posted.startsWith(MARKER)).toBe(true)
-    expect(posted).toContain('analytics.prod.model_12')
+    expect(comment.scope.isDone()).toBe(true)
+    expect(comment.body().startsWith(MARKER)).toBe(true)
+    expect(comment.body()).toContain('analytics.prod.model_12')
     expect(seen.summary).toContain('analytics.prod.model_12')
     expect(seen.reports['datafold-diff-gate-default.md']).toBe(seen.summary)
     expect(seen.outputs).toMatchObject({
@@ -252,6 +257,56 @@ describe('run', () => {
     expect(seen.summary).not.toBe('')
     expect(seen.failed).toContain('rows-removed')
   })
+
+  /** A diff whose `count` columns all differ, each named `column_00001_with_a_long_name`. */
+  function wideBody(count: number) {
+    const body = doneBody(0, 10)
+    if (!body.values) throw new Error('the done body has a values block')
+    body.values.columns_diff_stats = Array.from({ length: count }, (_, i) => ({
+      column_name: `column_${String(i).padStart(5, '0')}_with_a_long_name`,
+      match: 99,
+      values_different: 10
+    }))
+    return body
+  }
+
+  it('points the shortened comment to the report file when no job summary was written', async () => {
+    datafoldDiff(12, wideBody(3_000))
+    const comment = commentOnce()
+    const { io, seen } = recordingIO()
+    await run(inputs({ 'job-summary': 'false' }), io)
+    expect(seen.summary).toBe('')
+    expect(comment.body()).toContain(
+      "The full report is in the report file (/runner/temp/datafold-diff-gate-default.md, the step's report-path output)."
+    )
+    expect(comment.body()).not.toContain('job summary')
+  })
+
+  it('points the shortened comment to the job summary when it holds the full report', async () => {
+    datafoldDiff(12, wideBody(3_000))
+    const comment = commentOnce()
+    const { io, seen } = recordingIO()
+    await run(inputs(), io)
+    expect(seen.summary).toBe(seen.reports['datafold-diff-gate-default.md'])
+    expect(comment.body()).toContain(
+      'The full report is in the [job summary](https://github.com/acme/warehouse/actions/runs/555).'
+    )
+  })
+
+  it('keeps the job summary under 1 MiB, says so, and then points the comment to the report file', async () => {
+    datafoldDiff(12, wideBody(25_000))
+    const comment = commentOnce()
+    const { io, seen } = recordingIO()
+    await run(inputs(), io)
+    const report = seen.reports['datafold-diff-gate-default.md'] ?? ''
+    expect(Buffer.byteLength(report)).toBeGreaterThan(1024 * 1024)
+    expect(Buffer.byteLength(seen.summary)).toBeLessThan(1024 * 1024)
+    expect(seen.summary).toContain('Shortened to fit the job summary (GitHub takes at most 1 MiB)')
+    expect(seen.warnings).toContain(
+      "The job summary was shortened to fit GitHub's 1 MiB limit; the report file has it all"
+    )
+    expect(comment.body()).toContain('The full report is in the report file (/runner/temp/')
+  }, 30_000)
 
   it('never writes the API key or the token anywhere, even when Datafold echoes the key', async () => {
     datafoldDiff(

@@ -105,7 +105,8 @@ describe('min-column-match and ignore-columns', () => {
         value: 275,
         percent: 97.25,
         limit: 'min 99.5%',
-        column: 'amount'
+        column: 'amount',
+        columnIndex: 0
       }
     ])
     expect(evaluation.diffs[0]?.ignoredColumns).toEqual(['UPDATED_AT', '_dbt_loaded_at'])

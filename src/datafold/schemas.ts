@@ -212,7 +212,8 @@ export const diffRecordSchema = z.object({
   file2: z.string().nullish(),
   pk_columns: z.array(z.string()).nullish(),
   sampling_ratio: z.number().nullish(),
-  sampling_max_rows: z.number().nullish()
+  sampling_max_rows: z.number().nullish(),
+  diff_stats: z.object({ sampled: z.boolean().nullish() }).nullish()
 })
 
 export type DiffRecord = z.infer<typeof diffRecordSchema>

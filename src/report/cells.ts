@@ -1,18 +1,19 @@
 // How one diff's facts are written where the table and the details share them: the verdict's
 // mark, what was compared, a metric with its breach or its unchecked threshold.
-import type { DiffResult } from '../diff.js'
-import { formatMeasure } from '../format.js'
+import type { DiffResult, Measure } from '../diff.js'
+import { formatMeasure, formatNumber, formatShare } from '../format.js'
 import type { MetricName } from '../metric-spec.js'
 import { oneLine } from '../text.js'
-import { formatLimit, type DiffEvaluation, type Thresholds, type Verdict } from '../thresholds.js'
+import {
+  formatLimit,
+  type Breach,
+  type DiffEvaluation,
+  type Thresholds,
+  type Verdict
+} from '../thresholds.js'
 import { cell, escapeMarkdown } from './markdown.js'
 
 export const MARK: Record<Verdict, string> = { pass: '✅', fail: '❌', error: '⚠️' }
-export const RESULT: Record<Verdict, string> = {
-  pass: '✅ pass',
-  fail: '❌ fail',
-  error: '⚠️ error'
-}
 
 /** `analytics.prod.orders → analytics.pr.orders`, `(cross-db)` for a cross-database diff. */
 export function compared(diff: DiffResult, max = 120): string {
@@ -24,7 +25,15 @@ export function compared(diff: DiffResult, max = 120): string {
   return kind === 'cross_db' ? `${text} (cross-db)` : text
 }
 
-/** `250 (2.50%)`, `250 (2.50%) ❌ > 1%`, `not measured`, `not measured ⚠️ max 1% not checked`. */
+/** `≈` before a figure estimated from a sample. */
+export function approx(measure: Measure): string {
+  return measure.sample ? '≈' : ''
+}
+
+/**
+ * For the details: `250 (2.50%)`, `≈9,671 (0.02%)`, `250 (2.50%) ❌ > 1%`, `not measured`,
+ * `not measured ⚠️ max 1% not checked`.
+ */
 export function metricCell(
   evaluation: DiffEvaluation,
   thresholds: Thresholds,
@@ -38,9 +47,30 @@ export function metricCell(
     const threshold = limit ? `max ${escapeMarkdown(formatLimit(limit))}` : 'threshold'
     return `not measured ⚠️ ${threshold} not checked`
   }
-  const text = formatMeasure(measure.value, measure.percent)
-  const breach = evaluation.breaches.find((b) => b.metric === metric)
-  return breach ? `${text} ❌ > ${escapeMarkdown(oneLine(breach.limit))}` : text
+  const text = `${approx(measure)}${formatMeasure(measure.value, measure.percent)}`
+  const breach = breachOf(evaluation, metric)
+  return breach ? `${text} ❌ ${breachLimit(breach)}` : text
+}
+
+export function breachOf(evaluation: DiffEvaluation, metric: MetricName): Breach | undefined {
+  return evaluation.breaches.find((b) => b.metric === metric)
+}
+
+/**
+ * What a breach was judged against, escaped: `> 1%` for a percentage limit; for a count limit
+ * `> 0`, or `up to 11,566 > 10000` when the interval's upper bound was checked.
+ */
+export function breachLimit(breach: Breach): string {
+  const limit = escapeMarkdown(oneLine(breach.limit))
+  return breach.sample === 'upper-bound'
+    ? `up to ${formatNumber(breach.value)} > ${limit}`
+    : `> ${limit}`
+}
+
+/** A share for the table: `2.50%`, `≈0.02%`; empty for a count-only metric. */
+export function shareOf(measure: Pick<Measure, 'value' | 'percent' | 'sample'>): string {
+  if (measure.percent === null) return ''
+  return `${measure.sample ? '≈' : ''}${formatShare(measure.value, measure.percent)}`
 }
 
 /** Needs showing in a shared cell: breached, or set but not measured. */

@@ -1,31 +1,40 @@
 // The per-diff details under the table: each diff's metrics, its columns that differ, its schema
 // changes and its warnings, in a collapsed section.
 import type { ColumnStat, FinishedDiff, SchemaChanges } from '../diff.js'
-import { formatInteger, formatNumber, formatPercent, plural } from '../format.js'
-import { metricsIn } from '../metric-spec.js'
+import { formatInteger, formatNumber, formatPercent, formatShare, plural } from '../format.js'
+import { METRICS, metricsIn } from '../metric-spec.js'
 import { oneLine } from '../text.js'
 import { formatLimit, type Breach, type DiffEvaluation, type Thresholds } from '../thresholds.js'
 import { compared, MARK, metricCell } from './cells.js'
 import { cell, details, escapeMarkdown, nameList, tableHeader, tableRow } from './markdown.js'
 
-/** `columnLimit`: how many differing columns to list, all (Infinity) or none (0, a count only). */
+/**
+ * `columnLimit`: how many differing columns to list, all (Infinity) or none (0, a count only);
+ * `fullReport`: where the full list is when it is cut (`job summary`).
+ */
 export function diffDetails(
   evaluation: DiffEvaluation,
   thresholds: Thresholds,
-  columnLimit: number
+  columnLimit: number,
+  fullReport: string
 ): string {
   const { diff } = evaluation
   const { datasetA, datasetB } = diff.target
   const what = datasetA === null && datasetB === null ? '' : `: ${compared(diff, 200)}`
-  const summary = `${MARK[evaluation.verdict]} diff ${diff.id}${what}`
+  const sampled = diff.status === 'done' && diff.sampled ? ' (sampled)' : ''
+  const summary = `${MARK[evaluation.verdict]} diff ${diff.id}${what}${sampled}`
   const parts: string[] = []
   if (diff.status === 'error') {
     parts.push(`**Error:** ${cell(diff.reason, 2000)}`)
   } else {
     parts.push(metricsLine(evaluation, thresholds))
+    const sampled = sampleLine(diff)
+    if (sampled) parts.push(sampled)
     const unchecked = uncheckedLine(evaluation, thresholds)
     if (unchecked) parts.push(unchecked)
-    parts.push(columnsSection(evaluation, columnLimit))
+    const unmeasured = unmeasuredLine(evaluation)
+    if (unmeasured) parts.push(unmeasured)
+    parts.push(columnsSection(evaluation, columnLimit, fullReport))
     parts.push(schemaSection(diff, columnLimit))
   }
   if (diff.warnings.length > 0) {
@@ -53,6 +62,45 @@ function uncheckedLine(evaluation: DiffEvaluation, thresholds: Thresholds): stri
   } could not be checked.`
 }
 
+/**
+ * What sampling means for this diff's numbers: which are estimates, from what sample, and
+ * Datafold's interval where it gives one.
+ */
+function sampleLine(diff: FinishedDiff): string | null {
+  if (!diff.sampled) return null
+  const parts: string[] = []
+  const rows = diff.metrics['rows-changed']
+  if (rows?.sample) {
+    parts.push(
+      `rows changed ≈${formatNumber(rows.value)} is the sample's ${formatNumber(rows.sample.value)} of ${plural(rows.sample.base, 'row')} (${formatShare(rows.sample.value, rows.percent ?? 0)}) scaled to the table`
+    )
+  }
+  const values = diff.metrics['values-changed']
+  if (values?.sample) {
+    const { interval } = values.sample
+    parts.push(
+      values.sample.method === 'estimate' && interval
+        ? `values changed ≈${formatNumber(values.value)} is the sum of Datafold's estimates per column (${formatInteger(interval.min)}–${formatInteger(interval.max)}, each column at ${formatNumber(interval.confidence * 100)}% confidence), from ${formatNumber(values.sample.value)} in the sample`
+        : `values changed ≈${formatNumber(values.value)} is the sample's ${formatNumber(values.sample.value)} of ${plural(values.sample.base, 'value')} scaled to the table`
+    )
+  }
+  const what =
+    parts.length > 0
+      ? `: ${parts.join('; ')}. Column matches are of the sample.`
+      : '. Column matches are of the sample.'
+  return `**Sampled:** Datafold compared values on a sample of the rows${what}`
+}
+
+/** The table's `n/a`, explained: the metrics Datafold did not measure that have no threshold. */
+function unmeasuredLine(evaluation: DiffEvaluation): string | null {
+  const diff = evaluation.diff as FinishedDiff
+  const missing = METRICS.filter(
+    (metric) => diff.metrics[metric] === null && !evaluation.notMeasured.includes(metric)
+  )
+  if (missing.length === 0) return null
+  return `Not measured (n/a in the table): Datafold's answer for this diff has no figure for ${missing.join(', ')}.`
+}
+
 /** Columns with any difference, lowest match first, then most values different, then by name. */
 export function differingColumns(columns: readonly ColumnStat[]): ColumnStat[] {
   const different = (c: ColumnStat) => c.estimate?.estimate ?? c.valuesDifferent
@@ -66,18 +114,25 @@ export function differingColumns(columns: readonly ColumnStat[]): ColumnStat[] {
     )
 }
 
-function columnsSection(evaluation: DiffEvaluation, columnLimit: number): string {
+function columnsSection(
+  evaluation: DiffEvaluation,
+  columnLimit: number,
+  fullReport: string
+): string {
   const diff = evaluation.diff as FinishedDiff
   if (diff.metrics['rows-changed'] === null && diff.columns.length === 0) {
     return 'Values: not measured (Datafold did not compare values for this diff).'
   }
   const ignored = new Set(evaluation.ignoredColumns)
   // Looked up once per diff: a find per row is quadratic, minutes for 100,000 breached columns.
-  const matchBreaches = new Map<string, Breach>()
+  // By position, not by name: two columns may share a name.
+  const matchBreaches = new Map<ColumnStat, Breach>()
   for (const breach of evaluation.breaches) {
-    if (breach.metric === 'column-match' && breach.column !== undefined) {
-      if (!matchBreaches.has(breach.column)) matchBreaches.set(breach.column, breach)
-    }
+    const column =
+      breach.metric === 'column-match' && breach.columnIndex !== undefined
+        ? diff.columns[breach.columnIndex]
+        : undefined
+    if (column) matchBreaches.set(column, breach)
   }
   const differing = differingColumns(diff.columns)
   const lines: string[] = []
@@ -94,7 +149,7 @@ function columnsSection(evaluation: DiffEvaluation, columnLimit: number): string
       lines.push(
         [
           tableHeader(['Column', 'Match', 'Values different'], [1]),
-          ...shown.map((c) => columnRow(c, matchBreaches.get(c.name), ignored.has(c.name)))
+          ...shown.map((c) => columnRow(c, matchBreaches.get(c), ignored.has(c.name)))
         ].join('\n')
       )
     }
@@ -102,8 +157,8 @@ function columnsSection(evaluation: DiffEvaluation, columnLimit: number): string
     if (rest > 0) {
       lines.push(
         shown.length > 0
-          ? `… and ${plural(rest, 'more column')}: the full list is in the job summary.`
-          : 'The list of columns is in the job summary.'
+          ? `… and ${plural(rest, 'more column')}: the full list is in the ${fullReport}.`
+          : `The list of columns is in the ${fullReport}.`
       )
     }
   }

@@ -1,13 +1,14 @@
-// The report: a markdown document for the job summary and, shortened to fit its budget, the PR
-// comment. Pure: no I/O, no clock, no @actions imports; anything like the run's URL is passed in.
+// The report: a markdown document for the job summary and the report file, and, shortened to fit
+// their budgets, the PR comment and the job summary. Pure: no I/O, no clock, no @actions imports;
+// anything like the run's URL is passed in.
 import { formatNumber, plural } from '../format.js'
 import { oneLine } from '../text.js'
 import type { DiffEvaluation, Evaluation, Thresholds, Verdict } from '../thresholds.js'
 import { MARK } from './cells.js'
 import { diffDetails } from './details.js'
 import { footer } from './footer.js'
-import { cell, link } from './markdown.js'
-import { diffRow, diffTable } from './table.js'
+import { cell, escapeMarkdown, link } from './markdown.js'
+import { diffTable } from './table.js'
 
 export interface ReportOptions {
   /** The report's heading, as the user wrote it. */
@@ -16,35 +17,58 @@ export interface ReportOptions {
   thresholds: Thresholds
   /** The workflow run, built by the caller from GITHUB_SERVER_URL; null when unknown. */
   runUrl: string | null
+  /**
+   * Where a shortened report points for the full one: the job summary (the default), or the
+   * report file when no job summary was written or it had to be shortened too.
+   */
+  fullReport?: { jobSummary: true } | { file: string }
 }
 
 /** GitHub refuses comments over 65,536 characters; this leaves room for the marker and slack. */
 export const DEFAULT_COMMENT_LENGTH = 60_000
 
+/** GitHub refuses a step's job summary over 1 MiB; this leaves room for slack. */
+const DEFAULT_SUMMARY_BYTES = 1024 * 1024 - 4 * 1024
+
 const DEFAULT_TITLE = 'Datafold data diff'
 
-/** How much the report shows; the comment steps down these until it fits. */
+/** How much the report shows; a shortened report steps down these until it fits. */
 interface Shape {
   /** Columns listed per diff: all, the first N, or none (a count only). */
   columnLimit: number
   details: boolean
   /** A line after the verdict saying what was left out; null in the full report. */
   note: string | null
+  /** Where the full report is, for the details' "the full list is in …". */
+  fullReport: string
 }
 
-const FULL: Shape = { columnLimit: Infinity, details: true, note: null }
-const COMMENT_COLUMN_LIMIT = 10
+const COLUMN_LIMIT = 10
 
 /** The full report, for the job summary and the report file. */
 export function renderReport(evaluation: Evaluation, options: ReportOptions): string {
-  return renderDocument(evaluation, options, FULL, evaluation.diffs, 0)
+  const full: Shape = { columnLimit: Infinity, details: true, note: null, fullReport: '' }
+  return renderDocument(evaluation, options, full, evaluation.diffs, 0)
+}
+
+/** What a shortened report is fitted into: a PR comment in characters, a summary in bytes. */
+interface Target {
+  /** `a PR comment` */
+  what: string
+  measure: (text: string) => number
+}
+
+const COMMENT: Target = { what: 'a PR comment', measure: (text) => text.length }
+const SUMMARY: Target = {
+  what: 'the job summary (GitHub takes at most 1 MiB)',
+  measure: (text) => Buffer.byteLength(text, 'utf8')
 }
 
 /**
  * The PR comment: `header` (the hidden marker lines), then the report, at most `maxLength`
  * characters in all. When the full report is longer, the per-column detail goes first, then the
  * per-diff details, then whole table rows (failed and errored diffs are kept longest), and a line
- * says so and points to the job summary. The verdict and the table's header always stay; nothing
+ * says so and points to the full report. The verdict and the table's header always stay; nothing
  * is cut inside a tag or a row. Length is `String.length` (UTF-16 units), never less than GitHub's
  * count of characters. Only a `header` longer than `maxLength` by itself can make the result longer.
  */
@@ -55,34 +79,72 @@ export function renderComment(
   maxLength = DEFAULT_COMMENT_LENGTH
 ): string {
   const prefix = header === '' ? '' : header.endsWith('\n') ? header : `${header}\n`
-  const budget = maxLength - prefix.length
-  const summary = jobSummary(options.runUrl)
+  return prefix + fitReport(evaluation, options, COMMENT, maxLength - prefix.length)
+}
+
+/**
+ * The job summary: `report` (renderReport's) when it is at most `maxBytes` (UTF-8), else the
+ * report shortened the way the comment is, saying so and pointing to `options.fullReport`.
+ */
+export function renderJobSummary(
+  evaluation: Evaluation,
+  options: ReportOptions,
+  report: string,
+  maxBytes = DEFAULT_SUMMARY_BYTES
+): string {
+  if (SUMMARY.measure(report) <= maxBytes) return report
+  return fitReport(evaluation, options, SUMMARY, maxBytes)
+}
+
+function fitReport(
+  evaluation: Evaluation,
+  options: ReportOptions,
+  target: Target,
+  budget: number
+): string {
+  const place = fullReportPlace(options)
+  const note = (what: string) =>
+    `Shortened to fit ${target.what}: ${what}. The full report is in the ${place.link}.`
   const shapes: Shape[] = [
-    FULL,
+    { columnLimit: Infinity, details: true, note: null, fullReport: place.words },
     {
-      columnLimit: COMMENT_COLUMN_LIMIT,
+      columnLimit: COLUMN_LIMIT,
       details: true,
-      note: `Shortened to fit a PR comment: each diff lists its ${COMMENT_COLUMN_LIMIT} most different columns only. The full report is in the ${summary}.`
+      note: note(`each diff lists its ${COLUMN_LIMIT} most different columns only`),
+      fullReport: place.words
     },
     {
       columnLimit: 0,
       details: true,
-      note: `Shortened to fit a PR comment: the per-column detail is left out. The full report is in the ${summary}.`
+      note: note('the per-column detail is left out'),
+      fullReport: place.words
     },
     {
       columnLimit: 0,
       details: false,
-      note: `Shortened to fit a PR comment: the per-diff details are left out. The full report is in the ${summary}.`
+      note: note('the per-diff details are left out'),
+      fullReport: place.words
     }
   ]
   for (const shape of shapes) {
-    const body = renderWithin(
-      documentBlocks(evaluation, options, shape, evaluation.diffs, 0),
-      budget
-    )
-    if (body !== null) return prefix + body
+    const blocks = documentBlocks(evaluation, options, shape, evaluation.diffs, 0)
+    const body = renderWithin(blocks, budget, target.measure)
+    if (body !== null) return body
   }
-  return prefix + fitRows(evaluation, options, budget, summary)
+  const rowsNote = (left: number) =>
+    note(`${plural(left, 'diff is', 'diffs are')} left out of the table`)
+  return fitRows(evaluation, options, budget, target, rowsNote, place.words)
+}
+
+/** `{ link: '[job summary](url)', words: 'job summary' }`, or the report file's path. */
+function fullReportPlace(options: ReportOptions): { link: string; words: string } {
+  if (options.fullReport && 'file' in options.fullReport) {
+    const file = `report file (${escapeMarkdown(options.fullReport.file)}, the step's report-path output)`
+    return { link: file, words: 'report file' }
+  }
+  const summary =
+    options.runUrl === null ? "workflow run's job summary" : link('job summary', options.runUrl)
+  return { link: summary, words: 'job summary' }
 }
 
 /** Keeps as many whole table rows as fit, failed and errored diffs first, in their order. */
@@ -90,56 +152,46 @@ function fitRows(
   evaluation: Evaluation,
   options: ReportOptions,
   budget: number,
-  summary: string
+  target: Target,
+  note: (leftOut: number) => string,
+  fullReport: string
 ): string {
   const total = evaluation.diffs.length
-  const shape = (kept: number): Shape => ({
-    columnLimit: 0,
-    details: false,
-    note: `Shortened to fit a PR comment: ${plural(total - kept, 'diff is', 'diffs are')} left out of the table. The full report is in the ${summary}.`
-  })
-  const render = (kept: Set<DiffEvaluation>): string =>
-    renderDocument(
-      evaluation,
-      options,
-      shape(kept.size),
-      evaluation.diffs.filter((d) => kept.has(d)),
-      total - kept.size
-    )
+  const render = (kept: Set<DiffEvaluation>): string => {
+    const shape = { columnLimit: 0, details: false, note: note(total - kept.size), fullReport }
+    const rows = evaluation.diffs.filter((d) => kept.has(d))
+    return renderDocument(evaluation, options, shape, rows, total - kept.size)
+  }
 
   const priority: Record<Verdict, number> = { error: 0, fail: 1, pass: 2 }
   const order = evaluation.diffs
     .map((d, i) => ({ d, i }))
     .sort((a, b) => priority[a.d.verdict] - priority[b.d.verdict] || a.i - b.i)
     .map(({ d }) => d)
-  const kept = new Set<DiffEvaluation>()
-  // The counts in the notes change length as rows are added: keep some slack, then check.
-  let length = render(kept).length + 64
-  for (const d of order) {
-    const rowLength = diffRow(d, options.thresholds).length + 1
-    if (length + rowLength > budget) break
-    kept.add(d)
-    length += rowLength
+  const first = (count: number) => render(new Set(order.slice(0, count)))
+  // The most rows that fit, by halving: a few renders, however many diffs.
+  let fits = 0
+  let tooMany = order.length + 1
+  while (tooMany - fits > 1) {
+    const middle = Math.floor((fits + tooMany) / 2)
+    if (target.measure(first(middle)) <= budget) fits = middle
+    else tooMany = middle
   }
-  let body = render(kept)
-  while (body.length > budget && kept.size > 0) {
-    const last = order.filter((d) => kept.has(d)).pop()
-    if (last) kept.delete(last)
-    body = render(kept)
-  }
-  return body.length <= budget ? body : cutAtLine(body, budget)
+  const body = first(fits)
+  return target.measure(body) <= budget ? body : cutAtLine(body, budget, target.measure)
 }
 
 /** The longest run of whole lines that fits, for a budget too small even for the verdict. */
-function cutAtLine(text: string, budget: number): string {
-  if (budget <= 0) return ''
-  const cut = text.slice(0, budget + 1)
-  const end = cut.lastIndexOf('\n')
-  return end < 0 ? '' : cut.slice(0, end).trimEnd()
-}
-
-function jobSummary(runUrl: string | null): string {
-  return runUrl === null ? "workflow run's job summary" : link('job summary', runUrl)
+function cutAtLine(text: string, budget: number, measure: (text: string) => number): string {
+  const lines = text.split('\n')
+  let length = -1
+  let kept = 0
+  for (const line of lines) {
+    length += measure(line) + 1
+    if (length > budget) break
+    kept += 1
+  }
+  return lines.slice(0, kept).join('\n').trimEnd()
 }
 
 function renderDocument(
@@ -158,14 +210,18 @@ function joinBlocks(blocks: readonly string[]): string {
 
 /**
  * The document as `renderDocument` writes it, or null as soon as it is known to be longer than
- * `budget`. A large report can be many times the comment's budget: this stops rendering it after
- * the first blocks that overflow instead of writing all of it only to measure it.
+ * `budget`. A large report can be many times the budget: this stops rendering it after the first
+ * blocks that overflow instead of writing all of it only to measure it.
  */
-function renderWithin(blocks: Iterable<string>, budget: number): string | null {
+function renderWithin(
+  blocks: Iterable<string>,
+  budget: number,
+  measure: (text: string) => number
+): string | null {
   const done: string[] = []
   let length = 1 // the final newline
   for (const block of blocks) {
-    length += (done.length > 0 ? 2 : 0) + block.length
+    length += (done.length > 0 ? 2 : 0) + measure(block)
     if (length > budget) return null
     done.push(block)
   }
@@ -191,7 +247,9 @@ function* documentBlocks(
   }
   if (leftOut > 0) yield leftOutLine(evaluation, rows)
   if (shape.details) {
-    for (const d of evaluation.diffs) yield diffDetails(d, options.thresholds, shape.columnLimit)
+    for (const d of evaluation.diffs) {
+      yield diffDetails(d, options.thresholds, shape.columnLimit, shape.fullReport)
+    }
   }
   yield footer(options.thresholds, options.runUrl)
 }

@@ -13,6 +13,11 @@ export function footer(thresholds: Thresholds, runUrl: string | null): string {
   if (thresholds.minColumnMatch !== null) {
     limits.push(`column match ≥ ${escapeMarkdown(`${formatNumber(thresholds.minColumnMatch)}%`)}`)
   }
+  if (thresholds.sampledLimit === 'upper') {
+    limits.push(
+      "count limits on sampled diffs checked against the upper bound of Datafold's interval"
+    )
+  }
   const lines = [
     '---',
     limits.length > 0 ? `**Thresholds:** ${limits.join(' · ')}` : '**Thresholds:** none set.'

@@ -1,82 +1,188 @@
 // The report's main table: one row per diff, its metrics in the columns the metric spec names.
-import type { FinishedDiff, Metrics } from '../diff.js'
+// Built to fit a PR's conversation column (760 px): each row opens with the verdict's mark, the
+// diff's link and what was compared, written compactly, with the rows on a small line under it;
+// metric cells never wrap, so they stay narrow: zeros stay short, a share or a limit goes on a
+// small line under its count, and everything long (an error, why a metric was not measured) is
+// left to the details. The name is the one cell that wraps, at `_` and `.`.
+import type { FinishedDiff, Measure } from '../diff.js'
 import { formatNumber } from '../format.js'
-import { metricsIn, REPORT_COLUMNS, type ReportColumn } from '../metric-spec.js'
-import type { DiffEvaluation, Thresholds } from '../thresholds.js'
-import { compared, flagged, metricCell, RESULT } from './cells.js'
-import { cell, link, tableHeader, tableRow } from './markdown.js'
+import { metricsIn, REPORT_COLUMNS, type MetricSpec, type ReportColumn } from '../metric-spec.js'
+import type { Breach, DiffEvaluation, Thresholds } from '../thresholds.js'
+import { approx, breachLimit, breachOf, flagged, MARK, shareOf } from './cells.js'
+import { escapeMarkdown, link, tableHeader, tableRow } from './markdown.js'
+import { sharedDifference, sharedDifferenceLine, shownName, splitNames } from './names.js'
 
-interface ColumnStyle {
-  alignRight: boolean
-  /** With no metric flagged: `not measured` when none was measured, `none` when all are 0. */
-  summarised: boolean
-}
+const TABLE_HEADERS = ['Diff', ...REPORT_COLUMNS] as const
 
-const STYLES: Record<ReportColumn, ColumnStyle> = {
-  Added: { alignRight: true, summarised: false },
-  Removed: { alignRight: true, summarised: false },
-  Changed: { alignRight: true, summarised: false },
-  'Schema changes': { alignRight: true, summarised: false },
-  'PK problems': { alignRight: false, summarised: true }
-}
+/** Every column but the first holds numbers: right-aligned. */
+const ALIGN_RIGHT = REPORT_COLUMNS.map((_, i) => i + 1)
 
-const HEADERS = ['Diff', 'Compared', 'Rows A → B', ...REPORT_COLUMNS, 'Result']
-const ALIGN_RIGHT = [
-  HEADERS.indexOf('Rows A → B'),
-  ...REPORT_COLUMNS.filter((column) => STYLES[column].alignRight).map((column) =>
-    HEADERS.indexOf(column)
-  )
-]
-
-/** The table's header and the rows given. */
+/** The table's header and the rows given, after the line saying what was compared if shared. */
 export function diffTable(rows: readonly DiffEvaluation[], thresholds: Thresholds): string {
-  return [tableHeader(HEADERS, ALIGN_RIGHT), ...rows.map((d) => diffRow(d, thresholds))].join('\n')
+  // What differs between the compared names, when every row shares it.
+  const difference = sharedDifference(rows.map((d) => splitNames(d.diff.target)))
+  const table = [
+    tableHeader(TABLE_HEADERS, ALIGN_RIGHT),
+    ...rows.map((d) => diffRow(d, thresholds, difference !== null))
+  ].join('\n')
+  return difference === null ? table : `${sharedDifferenceLine(difference)}\n\n${table}`
 }
 
-export function diffRow(evaluation: DiffEvaluation, thresholds: Thresholds): string {
+function diffRow(
+  evaluation: DiffEvaluation,
+  thresholds: Thresholds,
+  differenceShown: boolean
+): string {
   const { diff } = evaluation
-  const cells = [link(String(diff.id), diff.url), compared(diff)]
+  const { name, difference } = shownName(splitNames(diff.target), differenceShown)
+  const kinds = [
+    diff.target.kind === 'cross_db' ? ' <sub>cross-db</sub>' : '',
+    diff.status === 'done' && diff.sampled ? ' <sub>sampled</sub>' : ''
+  ].join('')
+  const under = [difference, diff.status === 'done' ? rowsOf(diff) : null].filter(
+    (text) => text !== null
+  )
+  const first = `${MARK[evaluation.verdict]} ${link(String(diff.id), diff.url)} ${name}${kinds}`
+  const cells = [under.length === 0 ? first : `${first}<br>${sub(under.join(' · '))}`]
   if (diff.status === 'error') {
-    // The row already names the diff; the whole reason is in its details below.
-    const reason = diff.reason.replace(new RegExp(`^diff ${String(diff.id)}:? `), '')
-    cells.push('—', ...REPORT_COLUMNS.map(() => '—'), `${RESULT.error}<br>${cell(reason, 80)}`)
+    // The error's text is in the diff's details: in a cell it would make the tallest row.
+    cells.push(...REPORT_COLUMNS.map(() => '—'))
   } else {
     cells.push(
-      rowsCell(diff),
-      ...REPORT_COLUMNS.map((column) => columnCell(evaluation, diff.metrics, thresholds, column)),
-      RESULT[evaluation.verdict]
+      ...REPORT_COLUMNS.map((column) => nowrap(columnCell(evaluation, thresholds, column)))
     )
   }
   return tableRow(cells)
 }
 
-function rowsCell(diff: FinishedDiff): string {
-  if (diff.rowsA === null && diff.rowsB === null) return 'not measured'
+/** `48,173 rows (A 48,210)`: B's rows, and A's when they differ; null when neither is known. */
+function rowsOf(diff: FinishedDiff): string | null {
+  const { rowsA, rowsB } = diff
+  if (rowsA === null && rowsB === null) return null
   const rows = (n: number | null) => (n === null ? '?' : formatNumber(n))
-  return `${rows(diff.rowsA)} → ${rows(diff.rowsB)}`
+  return rowsA === rowsB ? `${rows(rowsB)} rows` : `${rows(rowsB)} rows (A ${rows(rowsA)})`
 }
 
+/** A metric cell's lines never wrap: its column is as wide as its widest line, no more. */
+function nowrap(markdown: string): string {
+  return markdown.replace(/ /g, '&nbsp;')
+}
+
+const sub = (text: string): string => `<sub>${text}</sub>`
+
 /**
- * The column's metrics, one per line, each after its label if it has one; a metric shown only
- * when flagged is left out otherwise. `Changed` is rows changed, and values and columns changed
- * too when they breach or could not be checked.
+ * The column's metrics. The first, unlabelled metric is its count, with its share (or its breach
+ * and limit) on a small line under it; labelled metrics follow on lines of their own.
  */
 function columnCell(
   evaluation: DiffEvaluation,
-  metrics: Metrics,
   thresholds: Thresholds,
   column: ReportColumn
 ): string {
+  const diff = evaluation.diff as FinishedDiff
   const specs = metricsIn(column)
-  if (STYLES[column].summarised && !specs.some((spec) => flagged(evaluation, spec.name))) {
-    if (specs.every((spec) => metrics[spec.name] === null)) return 'not measured'
-    if (specs.every((spec) => metrics[spec.name]?.value === 0)) return 'none'
+  if (specs.every((spec) => diff.metrics[spec.name] === null)) {
+    return notMeasured(specs.some((spec) => evaluation.notMeasured.includes(spec.name)))
   }
-  return specs
-    .filter((spec) => spec.report.onlyWhenFlagged !== true || flagged(evaluation, spec.name))
-    .map((spec) => {
-      const text = metricCell(evaluation, thresholds, spec.name)
-      return spec.report.label === undefined ? text : `${spec.report.label}: ${text}`
-    })
-    .join('<br>')
+  const lines: string[] = []
+  const limits: string[] = []
+  for (const spec of specs) {
+    const measure = diff.metrics[spec.name]
+    if (spec.report.label === undefined) {
+      lines.push(...countLines(evaluation, thresholds, spec, measure))
+    } else if (spec.report.onlyWhenFlagged === true) {
+      if (flagged(evaluation, spec.name)) {
+        lines.push(
+          sub(`${spec.report.label} ${flaggedFigure(evaluation, thresholds, spec, measure)}`)
+        )
+      }
+    } else if (flagged(evaluation, spec.name) || (measure !== null && measure.value !== 0)) {
+      lines.push(labelledLine(evaluation, spec, measure))
+      const breach = breachOf(evaluation, spec.name)
+      if (breach && measure) limits.push(limitText(thresholds, spec, measure, breach))
+    }
+  }
+  if (limits.length > 0) lines.push(sub(limits.join(' · ')))
+  return lines.length === 0 ? '0' : lines.join('<br>')
+}
+
+function notMeasured(unchecked: boolean): string {
+  return unchecked ? 'n/a ⚠️' : 'n/a'
+}
+
+/** `0`; `1,205` over `2.50%`; `**1,205** ❌` over `2.50% > 1%`. */
+function countLines(
+  evaluation: DiffEvaluation,
+  thresholds: Thresholds,
+  spec: MetricSpec,
+  measure: Measure | null
+): string[] {
+  if (measure === null) return [notMeasured(evaluation.notMeasured.includes(spec.name))]
+  const breach = breachOf(evaluation, spec.name)
+  if (breach) {
+    // The count itself, even when an interval's upper bound was judged: the limit line says so.
+    return [
+      `**${approx(measure)}${formatNumber(measure.value)}** ❌`,
+      sub(limitText(thresholds, spec, measure, breach))
+    ]
+  }
+  if (measure.value === 0) return ['0']
+  const share = shareOf(measure)
+  const count = `${approx(measure)}${formatNumber(measure.value)}`
+  return share === '' ? [count] : [count, sub(share)]
+}
+
+/**
+ * A breach's limit, short: `2.50% > 1%` for a percentage limit (the share judged), `max 0` for a
+ * count limit, `up to 11,566 > 10000` when the interval's upper bound was judged.
+ */
+function limitText(
+  thresholds: Thresholds,
+  spec: MetricSpec,
+  measure: Measure,
+  breach: Breach
+): string {
+  const limit = breachLimit(breach)
+  if (thresholds.max[spec.name]?.kind === 'percent') {
+    return `${shareOf({ ...breach, sample: measure.sample })} ${limit}`
+  }
+  return breach.sample === 'upper-bound' ? limit : limit.replace(/^> /, 'max ')
+}
+
+/**
+ * For a shared cell: `values 0.56% > 0.1% ❌`, `columns 3 > 2 ❌`, `values up to 14,915 > 12000 ❌`
+ * (the interval's upper bound was checked), `values n/a ⚠️`.
+ */
+function flaggedFigure(
+  evaluation: DiffEvaluation,
+  thresholds: Thresholds,
+  spec: MetricSpec,
+  measure: Measure | null
+): string {
+  const breach = breachOf(evaluation, spec.name)
+  if (measure === null || !breach) return notMeasured(true)
+  if (breach.sample === 'upper-bound') return `${breachLimit(breach)} ❌`
+  const figure =
+    thresholds.max[spec.name]?.kind === 'percent'
+      ? shareOf({ ...breach, sample: measure.sample })
+      : `${approx(measure)}${formatNumber(breach.value)}`
+  return `${figure} ${breachLimit(breach)} ❌`
+}
+
+/**
+ * `3 null`, `**12** dup ❌`, `null n/a ⚠️`: one line each, the limits on a line after them. A
+ * breach shows the side that was judged (the larger share for a percentage limit).
+ */
+function labelledLine(
+  evaluation: DiffEvaluation,
+  spec: MetricSpec,
+  measure: Measure | null
+): string {
+  const label = escapeMarkdown(spec.report.label ?? '')
+  if (measure === null) {
+    return `${label} ${notMeasured(evaluation.notMeasured.includes(spec.name))}`
+  }
+  const breach = breachOf(evaluation, spec.name)
+  if (!breach) return `${approx(measure)}${formatNumber(measure.value)} ${label}`
+  return `**${approx(measure)}${formatNumber(breach.value)}** ${label} ❌`
 }
