@@ -159,10 +159,17 @@ describe('run', () => {
         body: '',
         user: { login: 'github-actions[bot]', type: 'Bot' }
       })
-      // One more look after creating, for a concurrent run's comment: none.
+      // One more look after creating, for a concurrent run's comment: only this run's.
       .get('/repos/acme/warehouse/issues/42/comments')
       .query(true)
-      .reply(200, [])
+      .reply(200, () => [
+        {
+          id: 901,
+          html_url: 'https://github.com/acme/warehouse/pull/42#issuecomment-901',
+          body: posted,
+          user: { login: 'github-actions[bot]', type: 'Bot' }
+        }
+      ])
     const { io, seen } = recordingIO()
     const evaluation = await run(inputs({ 'max-rows-removed': '0' }), io)
 
