@@ -4,10 +4,12 @@
 // update and delete a comment, and `GET /user`, which a GITHUB_TOKEN may not call.
 //
 // Comments written through the API are authored by `github-actions[bot]`, as with a
-// GITHUB_TOKEN. `readOnly` (settable at any time) makes every write answer 403 "Resource not
-// accessible by integration", as for a fork's pull request. `failWrites` answers the next writes
-// with a fault (a secondary rate limit by default); `holdListings` lines concurrent runs up. Plain
-// node:http and TypeScript, no jest: the demo runs this under `tsx`.
+// GITHUB_TOKEN, or by the account `postsAs` names (a personal token's). `readOnly` (settable at
+// any time) makes every write answer 403 "Resource not accessible by integration", as for a fork's
+// pull request. `failWrites` answers the next writes with a fault (a secondary rate limit by
+// default); `holdListings` lines concurrent runs up; `slowAnswers` and `neverAnswer` delay or
+// withhold answers; `pageLinksTo` points the page links at another host. Plain node:http and
+// TypeScript, no jest: the demo runs this under `tsx`.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -60,6 +62,11 @@ export interface FakeGitHubOptions {
   token?: string
   readOnly?: boolean
   latencyMs?: number
+  /**
+   * The account the token posts as (default `github-actions[bot]`, a GITHUB_TOKEN's). `GET /user`
+   * names a User (a personal token), and answers 403 for a Bot (an installation token).
+   */
+  postsAs?: { login: string; type: 'Bot' | 'User' }
 }
 
 export interface RecordedGitHubRequest {
@@ -83,13 +90,26 @@ export interface FakeGitHub {
   /** The comments on one issue (default: the server's repository and pull request). */
   commentsOn(issueNumber?: number, repository?: string): FakeComment[]
   readOnly: boolean
-  /** The next `count` writes (POST, PATCH, DELETE) get `fault` instead of being carried out. */
-  failWrites(count: number, fault?: GitHubFault): void
+  /**
+   * The next `count` writes (POST, PATCH, DELETE; only `method` when given) get `fault` instead of
+   * being carried out.
+   */
+  failWrites(count: number, fault?: GitHubFault, method?: 'POST' | 'PATCH' | 'DELETE'): void
   /**
    * Holds the next `count` comment listings until all `count` have arrived, then answers them
-   * together: runs started at once all see the thread as it was before any of them wrote.
+   * together: runs started at once all see the thread as it was before any of them wrote. With
+   * `rounds`, so many groups of `count` in turn (a second round: their looks after writing).
    */
-  holdListings(count: number): void
+  holdListings(count: number, rounds?: number): void
+  /** Requests that `match` are carried out at once and answered `ms` later. */
+  slowAnswers(match: (request: RecordedGitHubRequest) => boolean, ms: number): void
+  /**
+   * Requests that `match` (every request by default) are accepted and never answered, nor carried
+   * out; with `headersFirst`, a 200 and its headers are sent, and then no body.
+   */
+  neverAnswer(match?: (request: RecordedGitHubRequest) => boolean, headersFirst?: boolean): void
+  /** Page links (`Link` headers) name this origin instead of the server's own; null: its own. */
+  pageLinksTo(origin: string | null): void
   close(): Promise<void>
 }
 
@@ -98,6 +118,32 @@ export interface GitHubFault {
   status: number
   body: { message: string; documentation_url?: string }
   headers?: Record<string, string>
+}
+
+/** GitHub's primary rate limit, spent for the next hour: 403, `x-ratelimit-remaining: 0`. */
+export function primaryRateLimit(): GitHubFault {
+  return {
+    status: 403,
+    body: {
+      message: 'API rate limit exceeded for installation ID 4242.',
+      documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`
+    },
+    headers: {
+      'X-RateLimit-Remaining': '0',
+      'X-RateLimit-Reset': String(Math.floor(Date.now() / 1000) + 3600)
+    }
+  }
+}
+
+/** What GitHub answers a new comment on a locked conversation. */
+export function lockedConversation(): GitHubFault {
+  return {
+    status: 403,
+    body: {
+      message: 'Unable to create comment because issue is locked.',
+      documentation_url: 'https://docs.github.com/articles/locking-conversations/'
+    }
+  }
 }
 
 /** GitHub's secondary rate limit: 403, `retry-after`, a message naming it. */
@@ -148,8 +194,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   let base = ''
   let closed = false
   const timers = new Set<NodeJS.Timeout>()
-  const faults: GitHubFault[] = []
+  const faults: { fault: GitHubFault; method: string | undefined }[] = []
+  const slow: { match: (request: RecordedGitHubRequest) => boolean; ms: number }[] = []
+  const silent: { match: (request: RecordedGitHubRequest) => boolean; headersFirst: boolean }[] = []
+  const unanswered = new Set<ServerResponse>()
+  let linkOrigin: string | null = null
+  const poster = options.postsAs ?? { login: BOT_USER.login, type: 'Bot' }
   let listingsToHold = 0
+  let roundsToHold = 0
   let heldListings: (() => void)[] = []
 
   const userFor = (login: string, type: 'Bot' | 'User'): GitHubUser => {
@@ -201,11 +253,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     body: unknown
   ): Answer => {
     if (!pathname.startsWith(`${API_PREFIX}/`)) return notFound()
-    const fault = method === 'GET' ? undefined : faults.shift()
+    const faultAt =
+      method === 'GET' ? -1 : faults.findIndex((f) => f.method === undefined || f.method === method)
+    const fault = faults.splice(faultAt, faultAt < 0 ? 0 : 1)[0]?.fault
     if (fault) return { status: fault.status, body: fault.body, headers: fault.headers ?? {} }
     const path = pathname.slice(API_PREFIX.length)
     if (path === '/user') {
-      return method === 'GET' ? notAccessible('users/users#get-the-authenticated-user') : notFound()
+      if (method !== 'GET') return notFound()
+      return poster.type === 'User'
+        ? { status: 200, body: userFor(poster.login, 'User') }
+        : notAccessible('users/users#get-the-authenticated-user')
     }
     const list = LIST_PATH.exec(path)
     if (list) {
@@ -216,7 +273,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         if (fake.readOnly) return notAccessible('issues/comments#create-an-issue-comment')
         const text = bodyText(body)
         if (typeof text !== 'string') return text
-        const comment = makeComment(repository, issue, text, BOT_USER, now())
+        const author =
+          poster.login === BOT_USER.login ? BOT_USER : userFor(poster.login, poster.type)
+        const comment = makeComment(repository, issue, text, author, now())
         comments.push(comment)
         return { status: 201, body: wire(comment), headers: { Location: comment.url } }
       }
@@ -263,7 +322,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const params = new URLSearchParams(query)
       params.set('per_page', String(perPage))
       params.set('page', String(p))
-      return `<${base}${pathname}?${params.toString()}>; rel="${rel}"`
+      return `<${linkOrigin ?? base}${pathname}?${params.toString()}>; rel="${rel}"`
     }
     const links: string[] = []
     if (page > 1) links.push(link(Math.min(page - 1, last), 'prev'))
@@ -281,7 +340,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const url = new URL(target, 'http://127.0.0.1')
       const text = Buffer.concat(chunks).toString('utf8')
       const body = parseBody(text)
-      requests.push({ method, path: target, headers: req.headers, body, time: Date.now() })
+      const recorded = { method, path: target, headers: req.headers, body, time: Date.now() }
+      requests.push(recorded)
+      const withheld = silent.find((s) => s.match(recorded))
+      if (withheld) {
+        unanswered.add(res)
+        if (withheld.headersFirst) {
+          res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' })
+          res.flushHeaders()
+        }
+        return
+      }
       const respond = (): void => {
         const answer =
           options.token !== undefined && !hasToken(req.headers.authorization, options.token)
@@ -290,7 +359,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
                 body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' }
               }
             : route(method, url.pathname, url.searchParams, body)
-        const latency = options.latencyMs ?? 0
+        const latency =
+          (options.latencyMs ?? 0) +
+          slow.filter((s) => s.match(recorded)).reduce((sum, s) => sum + s.ms, 0)
         if (latency <= 0) {
           reply(res, answer)
           return
@@ -310,7 +381,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (heldListings.length < listingsToHold) return
       const release = heldListings
       heldListings = []
-      listingsToHold = 0
+      if (--roundsToHold <= 0) listingsToHold = 0
       for (const held of release) held()
     })
   })
@@ -347,17 +418,28 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     commentsOn: (issue = issueNumber, repository = `${owner}/${repo}`) =>
       comments.filter((c) => c.repository === repository && c.issue_number === issue),
     readOnly: options.readOnly ?? false,
-    failWrites: (count, fault = secondaryRateLimit()) => {
-      for (let i = 0; i < count; i++) faults.push(fault)
+    failWrites: (count, fault = secondaryRateLimit(), method) => {
+      for (let i = 0; i < count; i++) faults.push({ fault, method })
     },
-    holdListings: (count) => {
+    slowAnswers: (match, ms) => {
+      slow.push({ match, ms })
+    },
+    neverAnswer: (match = () => true, headersFirst = false) => {
+      silent.push({ match, headersFirst })
+    },
+    pageLinksTo: (origin) => {
+      linkOrigin = origin
+    },
+    holdListings: (count, rounds = 1) => {
       listingsToHold = Math.max(0, Math.trunc(count))
+      roundsToHold = Math.max(1, Math.trunc(rounds))
       heldListings = []
     },
     close: async () => {
       if (closed) return
       closed = true
       for (const timer of timers) clearTimeout(timer)
+      for (const res of unanswered) res.destroy()
       const done = new Promise<void>((resolve) => {
         server.close(() => {
           resolve()
@@ -368,6 +450,25 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
   }
   return fake
+}
+
+/** Fake GitHubs started for one test, closed together when it ends (from `afterEach`). */
+export function fakeGitHubPool(): {
+  start: (options?: FakeGitHubOptions) => Promise<FakeGitHub>
+  closeAll: () => Promise<void>
+} {
+  let started: FakeGitHub[] = []
+  return {
+    start: async (options) => {
+      const github = await startFakeGitHub(options)
+      started.push(github)
+      return github
+    },
+    closeAll: async () => {
+      await Promise.all(started.map((github) => github.close()))
+      started = []
+    }
+  }
 }
 
 /**

@@ -188,8 +188,8 @@ describe('dist/index.js, two runs racing on one PR', () => {
   it('both find no comment and both create one: one report comment is left (under 20 s)', async () => {
     const fakes = await harness.start({ scenarios: scenario(21, [json(sameDbDone({ id: 21 }))]) })
     const { github } = fakes
-    // Both runs list the thread before either writes.
-    github.holdListings(2)
+    // Both runs list the thread before either writes, and look again once both have written.
+    github.holdListings(2, 2)
     const started = Date.now()
     const [first, second] = await Promise.all([
       fakes.run('21', { env: { GITHUB_RUN_ID: '5001', GITHUB_RUN_ATTEMPT: '1' } }),
@@ -213,7 +213,7 @@ describe('dist/index.js, two runs racing on one PR', () => {
     const survivor = comments[0]
     expect(survivor?.user.login).toBe(BOT_USER.login)
     expect(survivor?.body.startsWith(`${reportMarker()}\n`)).toBe(true)
-    // The oldest comment survives, carrying the newer run's report.
+    // The newer run's report survives.
     expect(survivor?.body).toContain('<!-- datafold-diff-gate:run {"runId":5002,"attempt":1,')
     expect(first.outputs['comment-id']).toBe(String(survivor?.id))
     expect(second.outputs['comment-id']).toBe(String(survivor?.id))

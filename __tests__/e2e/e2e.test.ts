@@ -82,14 +82,16 @@ describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
     expect(github.commentsOn(482)).toHaveLength(1)
     expect(second.outputs['comment-id']).toBe(first.outputs['comment-id'])
     // A GITHUB_TOKEN is known by its prefix, so no `GET /user`: the first run lists, creates and
-    // looks once more for a racing run's comment; the second lists one page and edits.
+    // looks once more for a racing run's comment; the second lists one page, edits, and looks once
+    // more too.
     const comments = '/api/v3/repos/acme/analytics-dbt/issues/482/comments'
     expect(github.requests.map((r) => `${r.method} ${r.path.split('?')[0] ?? ''}`)).toEqual([
       `GET ${comments}`,
       `POST ${comments}`,
       `GET ${comments}`,
       `GET ${comments}`,
-      `PATCH /api/v3/repos/acme/analytics-dbt/issues/comments/${second.outputs['comment-id'] ?? ''}`
+      `PATCH /api/v3/repos/acme/analytics-dbt/issues/comments/${second.outputs['comment-id'] ?? ''}`,
+      `GET ${comments}`
     ])
   })
 

@@ -11,7 +11,7 @@ import {
 } from '../../src/github/comment.js'
 import { CommentPermissionError } from '../../src/github/errors.js'
 import {
-  isNewerRun,
+  compareRuns,
   readRunStamp,
   runStamp,
   runStampComment,
@@ -93,10 +93,10 @@ function fakeGitHub(host: Host) {
     scope.post(p(COMMENTS)).reply(answer(201, comment(id, BOT, BODY)))
     if (relist) listing(relist)
   }
-  const updated = (id: number) =>
+  const updated = (id: number, user: { login: string; type: string } = BOT) =>
     scope
       .patch(p(`/repos/acme/warehouse/issues/comments/${id}`))
-      .reply(answer(200, comment(id, BOT, BODY)))
+      .reply(answer(200, comment(id, user, BODY)))
   const deleted = (id: number) =>
     scope.delete(p(`/repos/acme/warehouse/issues/comments/${id}`)).reply(answer(204))
   return { scope, calls, logs, p, answer, client, actionsToken, listing, created, updated, deleted }
@@ -151,30 +151,36 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
       `<${base}?per_page=100&page=${page + 1}>; rel="next", <${base}?per_page=100&page=3>; rel="last"`
     const people = (from: number) =>
       Array.from({ length: 100 }, (_, i) => comment(from + i, PERSON, `comment ${from + i}`))
+    const threePages = (report: object) =>
+      gh.scope
+        .get(gh.p(COMMENTS))
+        .query({ per_page: '100' })
+        .reply(gh.answer(200, people(1), { link: link(1) }))
+        .get(gh.p('/repositories/7/issues/42/comments'))
+        .query({ per_page: '100', page: '2' })
+        .reply(gh.answer(200, people(101), { link: link(2) }))
+        .get(gh.p('/repositories/7/issues/42/comments'))
+        .query({ per_page: '100', page: '3' })
+        .reply(gh.answer(200, [comment(201, PERSON, 'one more'), report]))
     gh.actionsToken()
-    gh.scope
-      .get(gh.p(COMMENTS))
-      .query({ per_page: '100' })
-      .reply(gh.answer(200, people(1), { link: link(1) }))
-      .get(gh.p('/repositories/7/issues/42/comments'))
-      .query({ per_page: '100', page: '2' })
-      .reply(gh.answer(200, people(101), { link: link(2) }))
-      .get(gh.p('/repositories/7/issues/42/comments'))
-      .query({ per_page: '100', page: '3' })
-      .reply(
-        gh.answer(200, [comment(201, PERSON, 'one more'), comment(777, BOT, `${MARKER}\nold`)])
-      )
+    threePages(comment(777, BOT, `${MARKER}\nold`))
     gh.updated(777)
+    // The look after writing reads every page again.
+    threePages(comment(777, BOT, BODY))
 
     const posted = await upsertComment(await gh.client(), options())
 
     expect(posted).toMatchObject({ id: 777, action: 'updated' })
-    expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
-      `GET ${gh.p('/user')}`,
+    const pages = [
       `GET ${gh.p(COMMENTS)}?per_page=100`,
       `GET ${gh.p('/repositories/7/issues/42/comments')}?per_page=100&page=2`,
-      `GET ${gh.p('/repositories/7/issues/42/comments')}?per_page=100&page=3`,
-      `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/777')}`
+      `GET ${gh.p('/repositories/7/issues/42/comments')}?per_page=100&page=3`
+    ]
+    expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      `GET ${gh.p('/user')}`,
+      ...pages,
+      `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/777')}`,
+      ...pages
     ])
     expect(gh.calls[4]?.body).toEqual({ body: BODY })
   })
@@ -197,33 +203,38 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
 
   it('with a personal token, only that account’s comments are candidates', async () => {
     const gh = fakeGitHub(host)
-    gh.scope.get(gh.p('/user')).reply(gh.answer(200, { login: 'release-bot', type: 'User' }))
-    gh.listing([
+    const releaseBot = { login: 'release-bot', type: 'User' }
+    gh.scope.get(gh.p('/user')).reply(gh.answer(200, releaseBot))
+    const others = [
       comment(10, BOT, `${MARKER}\nwritten by a GITHUB_TOKEN run`),
-      comment(11, { login: 'release-bot', type: 'User' }, `${MARKER}\nours`),
       comment(12, PERSON, `${MARKER}\npasted`),
-      comment(13, { login: 'release-bot', type: 'User' }, 'ours, without the marker')
-    ])
-    gh.updated(11)
+      comment(13, releaseBot, 'ours, without the marker')
+    ]
+    gh.listing([...others, comment(11, releaseBot, `${MARKER}\nours`)])
+    gh.updated(11, releaseBot)
+    gh.listing([...others, comment(11, releaseBot, BODY)])
 
     const posted = await upsertComment(await gh.client(), options())
 
     expect(posted).toMatchObject({ id: 11, action: 'updated' })
     expect(gh.calls.map((c) => `${c.method} ${c.path}`).slice(2)).toEqual([
-      `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/11')}`
+      `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/11')}`,
+      `GET ${gh.p(COMMENTS)}?per_page=100`
     ])
   })
 
   it('update: edits the newest candidate, then deletes the older one a racing run left', async () => {
     const gh = fakeGitHub(host)
     gh.actionsToken()
-    gh.listing([
+    const thread = (newest: string) => [
       comment(30, BOT, `${MARKER}\nfirst run`),
       comment(31, PERSON, 'a review'),
-      comment(35, BOT, `${MARKER}\nsecond run`),
+      comment(35, BOT, newest),
       comment(36, BOT, `${commentMarker('other-key')}\nanother gate`)
-    ])
+    ]
+    gh.listing(thread(`${MARKER}\nsecond run`))
     gh.updated(35)
+    gh.listing(thread(BODY))
     gh.deleted(30)
 
     const posted = await upsertComment(await gh.client(), options())
@@ -231,33 +242,35 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
     expect(posted).toMatchObject({ id: 35, action: 'updated' })
     expect(gh.calls.map((c) => `${c.method} ${c.path}`).slice(2)).toEqual([
       `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/35')}`,
+      `GET ${gh.p(COMMENTS)}?per_page=100`,
       `DELETE ${gh.p('/repos/acme/warehouse/issues/comments/30')}`
     ])
     expect(gh.calls[2]?.body).toEqual({ body: BODY })
   })
 
-  it('recreate: deletes every candidate first, then creates the comment', async () => {
+  it('recreate: creates the comment first, then deletes every earlier report', async () => {
     const gh = fakeGitHub(host)
     gh.actionsToken()
-    gh.listing([
+    const earlier = [
       comment(40, BOT, `${MARKER}\nolder`),
       comment(41, PERSON, `${MARKER}\npasted by a person`),
       comment(44, BOT, `${MARKER}\nnewer`)
-    ])
-    gh.deleted(44)
+    ]
+    gh.listing(earlier)
+    gh.created(950, [...earlier, comment(950, BOT, BODY)])
     gh.deleted(40)
-    gh.created(950)
+    gh.deleted(44)
 
     const posted = await upsertComment(await gh.client(), options({ mode: 'recreate' }))
 
     expect(posted).toMatchObject({ id: 950, action: 'created' })
     expect(gh.calls.map((c) => `${c.method} ${c.path}`).slice(2)).toEqual([
-      `DELETE ${gh.p('/repos/acme/warehouse/issues/comments/44')}`,
-      `DELETE ${gh.p('/repos/acme/warehouse/issues/comments/40')}`,
       `POST ${gh.p(COMMENTS)}`,
-      `GET ${gh.p(COMMENTS)}?per_page=100`
+      `GET ${gh.p(COMMENTS)}?per_page=100`,
+      `DELETE ${gh.p('/repos/acme/warehouse/issues/comments/40')}`,
+      `DELETE ${gh.p('/repos/acme/warehouse/issues/comments/44')}`
     ])
-    expect(gh.calls[4]?.body).toEqual({ body: BODY })
+    expect(gh.calls[2]?.body).toEqual({ body: BODY })
   })
 
   it('turns a 403 on create into a CommentPermissionError naming the permission', async () => {
@@ -401,15 +414,15 @@ describe('upsertComment, further cases', () => {
     const gh = fakeGitHub(host)
     gh.actionsToken()
     gh.listing([comment(90, BOT, `${MARKER}\nold`)])
+    gh.created(991, [comment(90, BOT, `${MARKER}\nold`), comment(991, BOT, BODY)])
     gh.scope
       .delete('/repos/acme/warehouse/issues/comments/90')
       .reply(gh.answer(404, { message: 'Not Found' }))
-    gh.created(991)
 
     const posted = await upsertComment(await gh.client(), options({ mode: 'recreate' }))
 
     expect(posted).toMatchObject({ id: 991, action: 'created' })
-    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'DELETE', 'POST', 'GET'])
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'POST', 'GET', 'DELETE'])
   })
 
   it('ignores comments of deleted accounts and puts the marker on a body that lacks it', async () => {
@@ -426,17 +439,19 @@ describe('upsertComment, further cases', () => {
     })
   })
 
-  it('with a GITHUB_TOKEN known by its prefix: one page and one write to update, no GET /user', async () => {
+  it('with a GITHUB_TOKEN known by its prefix: one page, one write and one look after, no GET /user', async () => {
     const gh = fakeGitHub(host)
     gh.listing([comment(1, PERSON, `${MARKER}\npasted`), comment(777, BOT, `${MARKER}\nold`)])
     gh.updated(777)
+    gh.listing([comment(1, PERSON, `${MARKER}\npasted`), comment(777, BOT, BODY)])
 
     const posted = await upsertComment(await gh.client(), options({ author: authorOfToken(TOKEN) }))
 
     expect(posted).toMatchObject({ id: 777, action: 'updated' })
     expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
       `GET ${gh.p(COMMENTS)}?per_page=100`,
-      `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/777')}`
+      `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/777')}`,
+      `GET ${gh.p(COMMENTS)}?per_page=100`
     ])
   })
 
@@ -481,7 +496,9 @@ describe('run stamps', () => {
     expect(readRunStamp(`${MARKER}\n## an older report`)).toBeNull()
     expect(readRunStamp('<!-- datafold-diff-gate:run {"runId":12 -->')).toBeNull()
     expect(readRunStamp(null)).toBeNull()
-    expect(readRunStamp('<!-- datafold-diff-gate:run {"runId":"x","at":"soon"} -->')).toEqual({
+    expect(
+      readRunStamp(`${MARKER}\n<!-- datafold-diff-gate:run {"runId":"x","at":"soon"} -->`)
+    ).toEqual({
       runId: null,
       attempt: null,
       at: ''
@@ -505,7 +522,9 @@ describe('run stamps', () => {
     )
   })
 
-  it('orders runs by run id, then attempt, else by start time; unknown is never newer', () => {
+  it('orders runs by run id, then attempt, then start time; unknown comes first', () => {
+    const isNewerRun = (theirs: RunStamp | null, ours: RunStamp | null) =>
+      compareRuns(theirs, ours) > 0
     expect(isNewerRun(stamp(11, 1), stamp(10, 5))).toBe(true)
     expect(isNewerRun(stamp(10, 5), stamp(11, 1))).toBe(false)
     expect(isNewerRun(stamp(10, 2), stamp(10, 1))).toBe(true)
@@ -514,9 +533,11 @@ describe('run stamps', () => {
     const late = '2026-11-20T09:05:00.000Z'
     expect(isNewerRun(stamp(null, null, late), stamp(null, null, early))).toBe(true)
     expect(isNewerRun(stamp(null, null, early), stamp(null, null, late))).toBe(false)
-    expect(isNewerRun(stamp(null, null, late), stamp(10, 1, early))).toBe(true)
+    // A total order, so that racing runs rank reports alike: a run id known beats one unknown.
+    expect(isNewerRun(stamp(null, null, late), stamp(10, 1, early))).toBe(false)
+    expect(isNewerRun(stamp(10, 1, late), stamp(10, 1, early))).toBe(true)
     expect(isNewerRun(null, stamp(10, 1))).toBe(false)
-    expect(isNewerRun(stamp(10, 1), null)).toBe(false)
+    expect(isNewerRun(stamp(10, 1), null)).toBe(true)
     expect(isNewerRun(stamp(null, null, ''), stamp(null, null, early))).toBe(false)
   })
 })
@@ -558,56 +579,57 @@ describe('upsertComment: older runs and racing runs', () => {
     expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET'])
   })
 
-  it('edits a report from an older run, or one without a stamp, with no extra listing', async () => {
+  it('edits a report from an older run, or one without a stamp, then looks once more', async () => {
     for (const existing of [stamped(499), `${MARKER}\nan older version's report`]) {
       const gh = fakeGitHub(host)
       gh.actionsToken()
       gh.listing([comment(62, BOT, existing)])
       gh.updated(62)
+      gh.listing([comment(62, BOT, OURS)])
 
       const posted = await upsertComment(await gh.client(), options({ body: OURS }))
 
       expect(posted).toMatchObject({ id: 62, action: 'updated' })
-      expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'PATCH'])
+      expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'PATCH', 'GET'])
       expect(gh.calls[2]?.body).toEqual({ body: OURS })
     }
   })
 
-  it('after a create, keeps the oldest of two reports and puts its body there', async () => {
+  it('after a create, the newest run’s report stays: an older racer’s is deleted', async () => {
     const gh = fakeGitHub(host)
     gh.actionsToken()
     gh.listing([])
     gh.created(71, null)
     // A racing run (an older one) created 70 meanwhile.
     gh.listing([comment(70, BOT, stamped(499)), comment(71, BOT, OURS)])
-    gh.updated(70)
-    gh.deleted(71)
+    gh.deleted(70)
 
     const posted = await upsertComment(await gh.client(), options({ body: OURS }))
 
-    expect(posted).toMatchObject({ id: 70, action: 'updated' })
+    expect(posted).toMatchObject({ id: 71, action: 'created' })
     expect(gh.calls.map((c) => `${c.method} ${c.path}`).slice(2)).toEqual([
       `POST ${COMMENTS}`,
       `GET ${COMMENTS}?per_page=100`,
-      'PATCH /repos/acme/warehouse/issues/comments/70',
-      'DELETE /repos/acme/warehouse/issues/comments/71'
+      'DELETE /repos/acme/warehouse/issues/comments/70'
     ])
-    expect(gh.calls[4]?.body).toEqual({ body: OURS })
   })
 
-  it('after a create, keeps its own comment when it is the oldest, deleting the racer’s', async () => {
+  it('after a create, a newer racer’s report stays, even when written after; this run’s goes', async () => {
     const gh = fakeGitHub(host)
     gh.actionsToken()
     gh.listing([])
     gh.created(80, null)
     gh.listing([comment(80, BOT, OURS), comment(81, BOT, stamped(501))])
-    gh.deleted(81)
+    gh.deleted(80)
 
     const posted = await upsertComment(await gh.client(), options({ body: OURS }))
 
-    // Both racers agree on 80; the newer run (501) edits it with its own body.
-    expect(posted).toMatchObject({ id: 80, action: 'created' })
-    expect(gh.calls.map((c) => c.method).slice(2)).toEqual(['POST', 'GET', 'DELETE'])
+    expect(posted).toMatchObject({ id: 81, action: 'kept' })
+    expect(gh.calls.map((c) => `${c.method} ${c.path}`).slice(2)).toEqual([
+      `POST ${COMMENTS}`,
+      `GET ${COMMENTS}?per_page=100`,
+      'DELETE /repos/acme/warehouse/issues/comments/80'
+    ])
   })
 
   it('after a create, does not edit the oldest report when a newer run wrote it', async () => {
@@ -675,8 +697,13 @@ describe('createGitHubClient', () => {
   })
 
   it('loads @actions/github and the plugins lazily (type-only imports at the top)', () => {
-    const source = readFileSync(new URL('../../src/github/octokit.ts', import.meta.url), 'utf8')
-    const staticImports = source.split('\n').filter((line) => /^import\s/.test(line))
+    const source = ['octokit.ts', 'request-guard.ts']
+      .map((file) => readFileSync(new URL(`../../src/github/${file}`, import.meta.url), 'utf8'))
+      .join('\n')
+    const staticImports = source
+      .split('\n')
+      .filter((line) => /^import\s.*from '@(actions|octokit)\//.test(line))
+    expect(staticImports).not.toEqual([])
     expect(staticImports.every((line) => line.startsWith('import type '))).toBe(true)
   })
 })

@@ -119,9 +119,17 @@ function commentOnce(): { body: () => string; scope: nock.Scope } {
       body: '',
       user: { login: 'github-actions[bot]', type: 'Bot' }
     })
+    // One more look after creating, for a concurrent run's comment: only this run's.
     .get('/repos/acme/warehouse/issues/42/comments')
     .query(true)
-    .reply(200, [])
+    .reply(200, () => [
+      {
+        id: 901,
+        html_url: 'https://github.com/acme/warehouse/pull/42#issuecomment-901',
+        body: posted,
+        user: { login: 'github-actions[bot]', type: 'Bot' }
+      }
+    ])
   return { body: () => posted, scope }
 }
 

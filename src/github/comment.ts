@@ -1,15 +1,21 @@
-// The one report comment on a pull request: found again by a hidden marker and by who wrote it,
-// then edited in place or replaced. Only comments the action's own account wrote are touched, so a
-// person who quotes the marker never sees their comment edited or deleted.
+// The one report comment on a pull request. A comment is the report only when its body starts with
+// the report's marker (the action always writes it first) and the account the action posts as wrote
+// it: a comment that quotes the marker anywhere else, or that anyone else wrote, is never edited,
+// deleted, nor read. When runs race, the newest run's report is the one left (see `settle`).
 import type { WritingMode } from './comment-modes.js'
-import { commentWrite, CommentPermissionError, githubMessage, statusOf } from './errors.js'
+import {
+  createComment,
+  deleteComment,
+  listComments,
+  updateComment,
+  type IssueComment,
+  type Thread
+} from './comment-requests.js'
+import { githubMessage, statusOf } from './errors.js'
 import type { GitHubClient } from './octokit.js'
-import { describeRun, isNewerRun, readRunStamp } from './run-stamp.js'
+import { compareRuns, describeRun, readRunStamp } from './run-stamp.js'
 
-export interface UpsertCommentOptions {
-  owner: string
-  repo: string
-  issueNumber: number
+export interface UpsertCommentOptions extends Thread {
   marker: string
   /** The whole comment, the marker included (the caller puts it at the top). */
   body: string
@@ -22,7 +28,7 @@ export interface UpsertCommentOptions {
 export interface PostedComment {
   id: number
   url: string
-  /** `kept`: a newer run's report is there already, and was left as it is. */
+  /** `kept`: a newer run's report is there, and was left as it is. */
   action: 'created' | 'updated' | 'kept'
 }
 
@@ -48,109 +54,131 @@ export function authorOfToken(token: string): Author | null {
   return token.startsWith('ghs_') ? ACTIONS_BOT : null
 }
 
-interface IssueComment {
-  id: number
-  body?: string | null
-  html_url: string
-  user: { login: string; type: string } | null
+interface Written {
+  comment: IssueComment
+  action: 'created' | 'updated'
 }
 
 export async function upsertComment(
   github: GitHubClient,
   options: UpsertCommentOptions
 ): Promise<PostedComment> {
-  const { owner, repo, issueNumber, marker, mode } = options
+  const { issueNumber, marker, mode } = options
   const log = options.log ?? (() => undefined)
-  // Without the marker the next run could not find this comment again and would add another.
-  const body = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`
+  // The marker first: that is how the next run knows this comment for the report.
+  const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`
 
   const author = options.author ?? (await postingAs(github))
-  const listCandidates = async (): Promise<{ all: number; candidates: IssueComment[] }> => {
-    const comments: IssueComment[] = await github.paginate(github.rest.issues.listComments, {
-      owner,
-      repo,
-      issue_number: issueNumber,
-      per_page: 100
-    })
-    const candidates = comments
-      .filter((comment) => (comment.body ?? '').includes(marker) && isBy(comment, author))
-      .sort((a, b) => b.id - a.id)
-    return { all: comments.length, candidates }
-  }
-  const { all, candidates } = await listCandidates()
+  const comments = await listComments(github, options)
+  const reports = reportsIn(comments, marker, author)
   log(
-    `Found ${candidates.length} earlier report comment(s) by ${author.login} on #${issueNumber} ` +
-      `among ${all} comment(s)`
+    `Found ${reports.length} earlier report comment(s) by ${author.login} on #${issueNumber} ` +
+      `among ${comments.length} comment(s)`
   )
 
   // A run that started later has written its report already: ours is older news.
-  const ours = readRunStamp(body)
-  const newer = candidates.find((candidate) => isNewerRun(readRunStamp(candidate.body), ours))
-  if (newer) {
-    log(keptMessage(newer))
-    return { id: newer.id, url: newer.html_url, action: 'kept' }
+  const newest = reports.reduce<IssueComment | null>(newer, null)
+  if (newest && compareRuns(readRunStamp(newest.body), readRunStamp(body)) > 0) {
+    log(keptMessage(newest))
+    return posted(newest, 'kept')
   }
 
-  const [newest, ...older] = candidates
-  if (mode === 'update' && newest) {
-    const updated = await update(github, options, newest.id, body, log)
-    for (const duplicate of older) await remove(github, options, duplicate.id, log)
-    if (updated) return { ...updated, action: 'updated' }
-  } else {
-    for (const candidate of candidates) await remove(github, options, candidate.id, log)
-  }
-
-  const created = await commentWrite(`POST a comment on #${issueNumber}`, () =>
-    github.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body })
-  )
-  const posted: PostedComment = {
-    id: created.data.id,
-    url: created.data.html_url,
-    action: 'created'
-  }
-  // Two runs that found no report at the same moment both created one. One more look settles
-  // it: every racer keeps the oldest report (the lowest id) and deletes the others.
-  let again: IssueComment[]
-  try {
-    again = (await listCandidates()).candidates
-  } catch (error) {
-    log(`Could not check for a report written by a concurrent run: ${githubMessage(error)}`)
-    return posted
-  }
-  return settleRace(github, options, posted, again, body, log)
+  // `recreate` posts first and deletes the old report after (in `settle`): a post GitHub refuses
+  // leaves the old report in place.
+  const updated =
+    mode === 'update' && newest ? await updateComment(github, options, newest.id, body, log) : null
+  const written: Written = updated
+    ? { comment: updated, action: 'updated' }
+    : { comment: await createComment(github, options, body), action: 'created' }
+  return settle(github, options, written, body, author, log)
 }
 
-/** Keeps one report of several written at once: the oldest, with the newest run's body. */
-async function settleRace(
+/**
+ * Looks again after writing, and leaves the newest run's report: by run (see `compareRuns`), then
+ * the comment written last. A report is deleted only when what it holds is not newer than this
+ * run's, so an older run never removes a newer one; a newer run removes this one. This run's
+ * comment, when an older run overwrote it meanwhile, is written again.
+ */
+async function settle(
   github: GitHubClient,
   options: UpsertCommentOptions,
-  posted: PostedComment,
-  candidates: IssueComment[],
+  written: Written,
   body: string,
+  assumed: Author,
   log: (message: string) => void
 ): Promise<PostedComment> {
-  const oldestFirst = [...candidates].sort((a, b) => a.id - b.id)
-  const survivor = oldestFirst[0]
-  if (!survivor || oldestFirst.length === 1) return posted
-  log(
-    `Found ${oldestFirst.length} report comments after writing ${posted.id} (a concurrent run?); ` +
-      `keeping the oldest, ${survivor.id}`
+  const ours: IssueComment = { ...written.comment, body }
+  let reports: IssueComment[]
+  try {
+    // As the account the write was made as, which GitHub has just named.
+    const author = written.comment.user ?? assumed
+    reports = reportsIn(await listComments(github, options), options.marker, author)
+  } catch (error) {
+    log(
+      `Could not check for a report written by a concurrent run: ${githubMessage(error)}; ` +
+        `keeping comment ${ours.id}`
+    )
+    return posted(ours, written.action)
+  }
+  const there = reports.find((report) => report.id === ours.id)
+  const gone = (): Error =>
+    new Error(
+      `report comment ${ours.id} on #${options.issueNumber} was deleted while this run wrote it`
+    )
+  if (!there && !reports.some((report) => compareReports(report, ours) > 0)) throw gone()
+  // This run's comment counts with what it holds now when a newer run wrote there since, else
+  // with this run's report (written again below if an older run overwrote it).
+  const mine = there && compareReports(there, ours) > 0 ? there : ours
+  const view = [...reports.filter((report) => report.id !== ours.id), ...(there ? [mine] : [])]
+  const winner = view.reduce(newer, mine)
+  const obsolete = view.filter(
+    (report) => report.id !== winner.id && compareReports(report, ours) <= 0
   )
-  let result = posted
-  if (survivor.id !== posted.id) {
-    if (isNewerRun(readRunStamp(survivor.body), readRunStamp(body))) {
-      log(keptMessage(survivor))
-      result = { id: survivor.id, url: survivor.html_url, action: 'kept' }
-    } else {
-      const updated = await update(github, options, survivor.id, body, log)
-      // Gone meanwhile: ours stays instead.
-      if (updated) result = { ...updated, action: 'updated' }
+  if (obsolete.length > 0) {
+    log(
+      `Found ${view.length} report comments after writing ${ours.id}: keeping ${winner.id}, ` +
+        "the newest run's, and deleting the ones no newer than this run's"
+    )
+  }
+
+  let result = posted(winner, 'kept')
+  if (winner !== ours) {
+    log(keptMessage(winner))
+  } else {
+    if (there && compareRuns(readRunStamp(there.body), readRunStamp(body)) < 0) {
+      log(
+        `Report comment ${ours.id} was overwritten by an older run ` +
+          `(${describeRun(readRunStamp(there.body))}); writing this run's report again`
+      )
+      if (!(await updateComment(github, options, ours.id, body, log))) throw gone()
     }
+    result = posted(ours, written.action)
   }
-  for (const other of oldestFirst) {
-    if (other.id !== result.id) await remove(github, options, other.id, log)
-  }
+  for (const report of obsolete) await deleteComment(github, options, report.id, log)
   return result
+}
+
+/** The comments that are this report: the marker first, by the account the action posts as. */
+function reportsIn(comments: IssueComment[], marker: string, author: Author): IssueComment[] {
+  return comments.filter((comment) => {
+    const user = comment.user
+    if (!user || user.login !== author.login) return false
+    if (author.type !== null && user.type !== author.type) return false
+    return (comment.body ?? '').startsWith(marker)
+  })
+}
+
+/** Orders reports, oldest first: by the run that wrote each, then by the comment written last. */
+function compareReports(a: IssueComment, b: IssueComment): number {
+  return compareRuns(readRunStamp(a.body), readRunStamp(b.body)) || a.id - b.id
+}
+
+function newer(a: IssueComment | null, b: IssueComment): IssueComment {
+  return a && compareReports(a, b) >= 0 ? a : b
+}
+
+function posted(comment: IssueComment, action: PostedComment['action']): PostedComment {
+  return { id: comment.id, url: comment.html_url, action }
 }
 
 function keptMessage(comment: IssueComment): string {
@@ -169,55 +197,6 @@ async function postingAs(github: GitHubClient): Promise<Author> {
   } catch (error) {
     const status = statusOf(error)
     if (status === 403 || status === 404) return ACTIONS_BOT
-    throw error
-  }
-}
-
-function isBy(comment: IssueComment, author: Author): boolean {
-  const user = comment.user
-  if (!user || user.login !== author.login) return false
-  return author.type === null || user.type === author.type
-}
-
-/** Edits the comment; null when it is gone (a concurrent `recreate` run deleted it meanwhile). */
-async function update(
-  github: GitHubClient,
-  options: UpsertCommentOptions,
-  commentId: number,
-  body: string,
-  log: (message: string) => void
-): Promise<{ id: number; url: string } | null> {
-  const { owner, repo } = options
-  try {
-    const { data } = await commentWrite(`PATCH comment ${commentId}`, () =>
-      github.rest.issues.updateComment({ owner, repo, comment_id: commentId, body })
-    )
-    return { id: data.id, url: data.html_url }
-  } catch (error) {
-    if (!(error instanceof CommentPermissionError && error.status === 404)) throw error
-    log(`Comment ${commentId} is gone (deleted by a concurrent run?); creating a new one`)
-    return null
-  }
-}
-
-async function remove(
-  github: GitHubClient,
-  options: UpsertCommentOptions,
-  commentId: number,
-  log: (message: string) => void
-): Promise<void> {
-  const { owner, repo } = options
-  try {
-    await commentWrite(`DELETE comment ${commentId}`, () =>
-      github.rest.issues.deleteComment({ owner, repo, comment_id: commentId })
-    )
-    log(`Deleted earlier report comment ${commentId}`)
-  } catch (error) {
-    // Already deleted by a run racing this one: the goal is reached either way.
-    if (error instanceof CommentPermissionError && error.status === 404) {
-      log(`Earlier report comment ${commentId} was already deleted`)
-      return
-    }
     throw error
   }
 }

@@ -2,8 +2,9 @@
 // missing permission, and the permission error the caller reports as a warning.
 import { reasonOf } from '../text.js'
 
-/** The token cannot write comments here: a read-only GITHUB_TOKEN (fork PRs, Dependabot) or a
- * `permissions:` block without `pull-requests: write`. The caller reports it as a warning. */
+/** GitHub refuses this token's comment writes: a read-only GITHUB_TOKEN (fork PRs, Dependabot), a
+ * `permissions:` block without `pull-requests: write`, or a locked conversation. The caller
+ * reports it as a warning. */
 export class CommentPermissionError extends Error {
   readonly status: number
 
@@ -20,6 +21,14 @@ export async function commentWrite<T>(what: string, request: () => Promise<T>): 
     return await request()
   } catch (error) {
     const status = statusOf(error)
+    if (status === 403 && isLockedConversation(error)) {
+      throw new CommentPermissionError(
+        `Could not write the PR comment: the conversation is locked (GitHub answered 403 to ${what}: ` +
+          `${githubMessage(error)}). Unlock the conversation to get the report as a comment again.`,
+        status,
+        { cause: error }
+      )
+    }
     if ((status === 403 || status === 404) && !isRateLimit(error)) {
       throw new CommentPermissionError(
         `Could not write the PR comment: GitHub answered ${status} to ${what} ` +
@@ -49,6 +58,17 @@ export function isRateLimit(error: unknown): boolean {
     headers['x-ratelimit-remaining'] === '0' ||
     /rate limit/i.test(githubMessage(error))
   )
+}
+
+/** A 403 that GitHub explains as a locked conversation ("Unable to create comment because issue is
+ * locked.", with a link to the docs on locking conversations), not as a missing permission. */
+function isLockedConversation(error: unknown): boolean {
+  const data = responseOf(error)?.data
+  const link =
+    typeof data === 'object' && data !== null && 'documentation_url' in data
+      ? String(data.documentation_url)
+      : ''
+  return /\bis locked\b/i.test(githubMessage(error)) || /locking-conversations/i.test(link)
 }
 
 /** GitHub's own `message` field, else the error's message. */

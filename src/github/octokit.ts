@@ -2,6 +2,8 @@
 // loaded on first use, so a run that writes no comment never pays for loading them. ("eager" keeps
 // them in dist/index.js, which ncc minifies, rather than in chunks of their own, which it does not.)
 import type { getOctokit } from '@actions/github'
+import { formatDuration } from '../format.js'
+import { GITHUB_BOUND_MS, REQUEST_TIMEOUT_MS, requestGuard } from './request-guard.js'
 
 export type GitHubClient = ReturnType<typeof getOctokit>
 
@@ -11,6 +13,11 @@ export interface GitHubClientOptions {
   /** Replaces @actions/github's proxy-aware undici fetch; tests pass the global fetch so nock sees calls. */
   fetch?: typeof fetch
   log?: (message: string) => void
+  /** How long one request may take (default 30 s). */
+  requestTimeoutMs?: number
+  /** How long the whole GitHub part may take, from the client's creation (default 2 min). */
+  boundMs?: number
+  now?: () => number
 }
 
 /** How often a request that hit a rate limit is tried again, and the longest wait worth taking. */
@@ -30,6 +37,9 @@ export async function createGitHubClient(
     import(/* webpackMode: "eager" */ '@octokit/plugin-throttling')
   ])
   const log = options.log ?? (() => undefined)
+  const now = options.now ?? Date.now
+  const boundMs = options.boundMs ?? GITHUB_BOUND_MS
+  const deadline = now() + boundMs
 
   const onLimit =
     (kind: string) =>
@@ -46,6 +56,13 @@ export async function createGitHubClient(
       }
       if (retryAfter >= MAX_RATE_LIMIT_WAIT_SECONDS) {
         log(`${what}: the wait (${retryAfter}s) is a minute or more, not retrying`)
+        return false
+      }
+      if (now() + retryAfter * 1000 >= deadline) {
+        log(
+          `${what}: the wait (${retryAfter}s) would end past the ${formatDuration(boundMs)} ` +
+            'the GitHub part may take, not retrying'
+        )
         return false
       }
       log(`${what}: retry ${retryCount + 1} of ${MAX_RATE_LIMIT_RETRIES} in ${retryAfter}s`)
@@ -68,6 +85,13 @@ export async function createGitHubClient(
         onSecondaryRateLimit: onLimit('secondary rate limit')
       }
     },
+    // First, so that its hook runs inside the retries and the throttling: once per try.
+    requestGuard({
+      apiUrl: options.baseUrl,
+      requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+      deadline,
+      now
+    }),
     retry,
     throttling
   )

@@ -1,6 +1,6 @@
 // Which run wrote a report: a second hidden line under the comment's marker,
 // `<!-- datafold-diff-gate:run {"runId":123,"attempt":1,"at":"2026-11-20T09:00:00.000Z"} -->`.
-// A run never overwrites the report of a newer run (one that started later).
+// The newest run's report is the one a pull request keeps (see comment.ts).
 import type { GitHubContext } from './context.js'
 
 export interface RunStamp {
@@ -13,7 +13,7 @@ export interface RunStamp {
 }
 
 const STAMP_PREFIX = '<!-- datafold-diff-gate:run '
-const STAMP_PATTERN = /<!-- datafold-diff-gate:run (\{[^\n]*?\}) -->/
+const STAMP_PATTERN = /^<!-- datafold-diff-gate:run (\{.*\}) -->$/
 
 /** This run's stamp, from the runner's context and when the run started. */
 export function runStamp(github: GitHubContext, startedAt: number): RunStamp {
@@ -30,9 +30,14 @@ export function runStampComment(stamp: RunStamp): string {
   return `${STAMP_PREFIX}${JSON.stringify(stamp)} -->`
 }
 
-/** The stamp in a comment body; null when there is none or it does not read. */
+/**
+ * The stamp of a report: read from the line right after the marker (the comment's first line), and
+ * nowhere else, so a stamp quoted further down (in a reply, in an error text) is never taken for it.
+ * Null when there is none or it does not read.
+ */
 export function readRunStamp(body: string | null | undefined): RunStamp | null {
-  const match = STAMP_PATTERN.exec(body ?? '')
+  const secondLine = ((body ?? '').split('\n', 2)[1] ?? '').replace(/\r$/, '')
+  const match = STAMP_PATTERN.exec(secondLine)
   if (!match?.[1]) return null
   let value: unknown
   try {
@@ -52,18 +57,18 @@ export function readRunStamp(body: string | null | undefined): RunStamp | null {
 }
 
 /**
- * Whether `theirs` comes from a later run than `ours`: by run id, then attempt, when both carry
- * a run id (run ids grow with time in a repository), else by start time. Unknown is never newer,
- * so a report without a stamp (older versions of the action) is updated as before.
+ * Orders runs, oldest first: by run id, then attempt, then start time (run ids grow with time in a
+ * repository). What is unknown comes first, and a report without a stamp (older versions of the
+ * action) before any stamped one, so every run ranks any two reports the same way.
  */
-export function isNewerRun(theirs: RunStamp | null, ours: RunStamp | null): boolean {
-  if (!theirs || !ours) return false
-  if (theirs.runId !== null && ours.runId !== null) {
-    if (theirs.runId !== ours.runId) return theirs.runId > ours.runId
-    return (theirs.attempt ?? 0) > (ours.attempt ?? 0)
-  }
-  if (theirs.at === '' || ours.at === '') return false
-  return Date.parse(theirs.at) > Date.parse(ours.at)
+export function compareRuns(a: RunStamp | null, b: RunStamp | null): number {
+  if (!a || !b) return (a ? 1 : 0) - (b ? 1 : 0)
+  const time = (stamp: RunStamp): number => (stamp.at === '' ? -1 : Date.parse(stamp.at))
+  return (
+    Math.sign((a.runId ?? -1) - (b.runId ?? -1)) ||
+    Math.sign((a.attempt ?? -1) - (b.attempt ?? -1)) ||
+    Math.sign(time(a) - time(b))
+  )
 }
 
 /** The run a stamp names, for a log line: `run 123 attempt 2`. */
