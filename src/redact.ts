@@ -19,18 +19,33 @@ export function createRedactor(secrets: string[]): Redact {
   const usable = [...new Set(secrets)].filter((secret) => secret.length >= SHORTEST_SECRET)
   if (usable.length === 0) return (text) => text
   const byLength = (a: string, b: string): number => b.length - a.length
-  const base64 = usable
-    .flatMap(base64Forms)
-    .filter((form) => form.length >= SHORTEST_BASE64)
-    .sort(byLength)
-  const alternatives = [
-    ...usable.sort(byLength).map((secret) => Array.from(secret).map(written).join(JOINER)),
-    ...base64.map(escapeRegExp),
-    ...usable.filter((secret) => secret.length > RECOGNISABLE_PIECE).map(cutPiece)
-  ]
-  const pattern = new RegExp(alternatives.join('|'), 'g')
-  return (text) => text.replace(pattern, '***')
+  const plain = [
+    ...usable,
+    ...usable.flatMap(base64Forms).filter((form) => form.length >= SHORTEST_BASE64)
+  ].sort(byLength)
+  const cut = usable.filter((secret) => secret.length > RECOGNISABLE_PIECE).map(cutPiece)
+  const escapedOrCut = new RegExp(
+    [...usable.map((secret) => Array.from(secret).map(written).join(JOINER)), ...cut].join('|'),
+    'g'
+  )
+  const cutAtTheEnd = cut.length === 0 ? null : new RegExp(cut.join('|'), 'g')
+  const longest = usable.reduce((most, secret) => Math.max(most, secret.length), 0)
+  return (text) => {
+    const out = plain.reduce(
+      (done, form) => (done.includes(form) ? done.replaceAll(form, '***') : done),
+      text
+    )
+    // Most text (a large JSON answer, say) holds no escape and no cut: then only its last
+    // characters can hold a piece of a secret, and the whole of it need not be searched.
+    if (ESCAPE_OR_CUT.test(out)) return out.replace(escapedOrCut, '***')
+    if (cutAtTheEnd === null || out.length === 0) return out
+    const tail = out.slice(-longest)
+    return `${out.slice(0, out.length - tail.length)}${tail.replace(cutAtTheEnd, '***')}`
+  }
 }
+
+/** What an escaped or cut secret needs at least one of. */
+const ESCAPE_OR_CUT = /[&\\%…]|\u200d|\.\.\./
 
 /** Markdown escaping may put an invisible joiner after a character (`@`, `#1`, `gh-1`). */
 const JOINER = '(?:\\u200d|&#0*8205;|&#[xX]0*200[dD];)?'

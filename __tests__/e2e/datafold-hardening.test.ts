@@ -157,8 +157,8 @@ describe('every Datafold wait is bounded', () => {
       42: finishedScenario(sameDbDone({ id: 42 })),
       43: { record: diffRecord({ id: 43 }), summary: [endless(100 * MB)] }
     })
-    // Neither body ever completes: reading on would end only at the wait-timeout.
-    const run = await action(datafold, github, '41,42,43', { 'wait-timeout': '10m' })
+    // Neither body ever completes: reading on would end only at the 20 s wait-timeout.
+    const run = await action(datafold, github, '41,42,43', { 'wait-timeout': '20s' })
 
     expect(run.code).toBe(1)
     const diffs = JSON.parse(run.outputs.diffs ?? '[]') as { id: number; result: string }[]

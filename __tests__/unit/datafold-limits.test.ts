@@ -294,4 +294,19 @@ describe('answers are scrubbed of the secrets before they are read', () => {
     expect(error.message).toContain(`HTTP 502: ${'y'.repeat(195)}***`)
     expect(error.message).not.toContain('dfk_9f')
   })
+
+  it('in a header an error quotes', async () => {
+    const error = await failure(
+      client({
+        redact,
+        fetch: () =>
+          Promise.resolve(
+            new Response('<html>', { status: 200, headers: { 'content-type': `text/${API_KEY}` } })
+          )
+      }).getDiff(12)
+    )
+    expect(error.message).toBe(
+      'diff 12: Datafold answered 200 with a body that is not JSON (text/***): <html>'
+    )
+  })
 })

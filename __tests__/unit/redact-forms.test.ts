@@ -101,6 +101,13 @@ describe('an input refused for carrying credentials', () => {
     expect(message).not.toContain('dfk_inhost')
   })
 
+  it('a secret pasted into another input is not echoed', () => {
+    const withToken = { ...raw, 'api-key': 'dfk_x_1234', 'github-token': 'ghs_pasted_9876' }
+    expect(() => parseInputs({ ...withToken, 'diff-ids': 'ghs_pasted_9876' })).toThrow(
+      'diff-ids: diff IDs are positive whole numbers separated by commas, spaces or newlines (got "***")'
+    )
+  })
+
   it('so is a DATAFOLD_HOST from the environment', () => {
     const message = refusal('', { DATAFOLD_HOST: 'dfk_inhost_5f4e3d@eu.datafold.com' })
     expect(message).toContain('(got "***@eu.datafold.com")')

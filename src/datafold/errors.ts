@@ -58,7 +58,7 @@ export interface RequestSubject {
   /** Named in every message: `diff 12`. */
   subject: string
   diffId: number | null
-  /** For outside text that is not a body: a network error's. */
+  /** For outside text that is not a body: a network error's, a header's. */
   redact: Redact
 }
 
@@ -68,7 +68,9 @@ export function requestFailures({ host, subject, diffId, redact }: RequestSubjec
     status: number | null,
     reason: string,
     message = `${subject}: ${reason}`
-  ): DatafoldRequestError => new DatafoldRequestError(message, { status, diffId, reason })
+  ): DatafoldRequestError =>
+    // Headers are outside text too (a content type, a redirect's target).
+    new DatafoldRequestError(redact(message), { status, diffId, reason: redact(reason) })
   const tries = (count: number): string => `${count} ${count === 1 ? 'try' : 'tries'}`
 
   return {
