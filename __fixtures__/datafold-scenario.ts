@@ -49,7 +49,19 @@ export interface RedirectStep extends StepBase {
   status?: 301 | 302 | 303 | 307 | 308
 }
 
-export type Step = JsonStep | StatusStep | HangStep | RawStep | RedirectStep
+/**
+ * A 200 JSON answer whose body never ends: `{"status":"done","pad":"xxx…` streamed as fast as the
+ * client reads it, up to ENDLESS_LIMIT, and then held open without another byte (so that a client
+ * that buffers it all cannot take the machine down with it). With `contentLength`, that length is
+ * declared and no body is sent at all.
+ */
+export interface EndlessStep {
+  endless: true
+  contentLength?: number
+  delayMs?: number
+}
+
+export type Step = JsonStep | StatusStep | HangStep | RawStep | RedirectStep | EndlessStep
 
 export interface DiffScenario {
   /** The diff record: a plain object answers 200 every time; Steps script it. Absent: 404. */

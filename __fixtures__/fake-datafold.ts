@@ -4,7 +4,9 @@
 //
 // Each request to an endpoint of a diff takes the next Step of that endpoint's script; the last
 // Step repeats. A Step can answer JSON, a 429 or 5xx problem+json, a proxy's HTML page, a
-// redirect, or never answer at all. Plain node:http and TypeScript, no jest: the demo runs this
+// redirect, a body that never ends, or never answer at all. With `echoKey`, the fake repeats the
+// API key a request carried wherever an answer says ECHOED_KEY, as some services quote a rejected
+// credential in their errors. Plain node:http and TypeScript, no jest: the demo runs this
 // under `tsx`.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -18,6 +20,7 @@ import {
 } from './diffs.js'
 import type {
   DiffScenario,
+  EndlessStep,
   HangStep,
   JsonStep,
   RawStep,
@@ -34,7 +37,15 @@ export interface FakeDatafoldOptions {
   apiKey?: string
   /** Added to every answer, in milliseconds. */
   latencyMs?: number
+  /**
+   * Every answer says the API key the request carried wherever it holds ECHOED_KEY, and the 401
+   * for a wrong key quotes it.
+   */
+  echoKey?: boolean
 }
+
+/** Where an answer repeats the API key the request carried, with `echoKey`. */
+export const ECHOED_KEY = '{{api-key}}'
 
 export type DatafoldEndpoint = 'summary_results' | 'record'
 
@@ -48,6 +59,8 @@ export interface RecordedRequest {
   /** The diff id and endpoint, when the path names one. */
   diffId: string | null
   endpoint: DatafoldEndpoint | null
+  /** Bytes of answer body written so far (an endless body stops growing once the client hangs up). */
+  sent: number
 }
 
 export interface FakeDatafold {
@@ -103,14 +116,24 @@ export async function startFakeDatafold(options: FakeDatafoldOptions = {}): Prom
       : recordMatch
         ? 'record'
         : null
-    requests.push({
+    const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
       path: target,
       headers: req.headers,
       time: Date.now(),
       diffId: rawId,
-      endpoint
-    })
+      endpoint,
+      sent: 0
+    }
+    requests.push(recorded)
+    const given = /^\S+\s+(.+)$/.exec(req.headers.authorization?.trim() ?? '')?.[1] ?? ''
+    const out: Answering = {
+      echo: (text) => (options.echoKey ? text.replaceAll(ECHOED_KEY, given) : text),
+      sent: (bytes) => {
+        recorded.sent += bytes
+      },
+      total: () => recorded.sent
+    }
     // Drain the request body (there should be none) so the socket can be reused.
     req.resume()
     pending.add(res)
@@ -119,21 +142,27 @@ export async function startFakeDatafold(options: FakeDatafoldOptions = {}): Prom
     const answer = (step: Step): void => {
       const delay = (options.latencyMs ?? 0) + (step.delayMs ?? 0)
       if (delay <= 0) {
-        send(res, step)
+        send(res, step, out)
         return
       }
       const timer = setTimeout(() => {
         timers.delete(timer)
-        send(res, step)
+        send(res, step, out)
       }, delay)
       timers.add(timer)
     }
 
     if (options.apiKey !== undefined && !hasKey(req.headers.authorization, options.apiKey)) {
       answer(
-        problem(401, 'Unauthorized', 'Invalid or missing API key', target, {
-          'WWW-Authenticate': 'Key'
-        })
+        problem(
+          401,
+          'Unauthorized',
+          options.echoKey ? `Invalid API key ${ECHOED_KEY}` : 'Invalid or missing API key',
+          target,
+          {
+            'WWW-Authenticate': 'Key'
+          }
+        )
       )
       return
     }
@@ -208,31 +237,70 @@ function hasKey(header: string | undefined, apiKey: string): boolean {
   return match?.[1]?.toLowerCase() === 'key' && match[2] === apiKey
 }
 
-function send(res: ServerResponse, step: Step): void {
+/** How an answer is written: the key echoed where asked, the body bytes counted. */
+interface Answering {
+  echo(text: string): string
+  sent(bytes: number): void
+  total(): number
+}
+
+function send(res: ServerResponse, step: Step, out: Answering): void {
   if (res.destroyed || res.writableEnded) return
   if ('hang' in step) return // accepted, never answered; close() destroys it
+  if ('endless' in step) {
+    sendEndless(res, step, out)
+    return
+  }
   const headers: Record<string, string> = { ...('headers' in step ? step.headers : {}) }
   if ('retryAfter' in step && step.retryAfter !== undefined)
     headers['Retry-After'] = step.retryAfter
   if ('redirect' in step) {
-    finish(res, step, step.status ?? 302, { ...headers, Location: step.redirect }, '')
+    finish(res, step, step.status ?? 302, { ...headers, Location: step.redirect }, '', out)
     return
   }
   if ('raw' in step) {
     const type = step.contentType ?? 'text/html; charset=utf-8'
-    finish(res, step, step.status ?? 200, { 'Content-Type': type, ...headers }, step.raw)
+    finish(res, step, step.status ?? 200, { 'Content-Type': type, ...headers }, step.raw, out)
     return
   }
   if ('body' in step) {
     const type = 'application/json'
     const text = JSON.stringify(step.body)
-    finish(res, step, step.status ?? 200, { 'Content-Type': type, ...headers }, text)
+    finish(res, step, step.status ?? 200, { 'Content-Type': type, ...headers }, text, out)
     return
   }
   const status = step.status
   const body = problemBody(status, reason(status), step.detail ?? reason(status), null)
   const type = 'application/problem+json'
-  finish(res, step, status, { 'Content-Type': type, ...headers }, JSON.stringify(body))
+  finish(res, step, status, { 'Content-Type': type, ...headers }, JSON.stringify(body), out)
+}
+
+const ENDLESS_CHUNK = Buffer.alloc(1024 * 1024, 'x')
+/** Four times the action's own limit (64 MB). */
+export const ENDLESS_LIMIT = 256 * 1024 * 1024
+
+/** Writes the endless body chunk by chunk, each once the last has drained, until the client goes. */
+function sendEndless(res: ServerResponse, step: EndlessStep, out: Answering): void {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' }
+  if (step.contentLength !== undefined) {
+    headers['Content-Length'] = String(step.contentLength)
+    res.writeHead(200, headers)
+    res.flushHeaders()
+    return // the declared body never comes; close() destroys the response
+  }
+  res.writeHead(200, headers)
+  const more = (): void => {
+    while (!res.destroyed && out.total() < ENDLESS_LIMIT) {
+      out.sent(ENDLESS_CHUNK.length)
+      if (!res.write(ENDLESS_CHUNK)) {
+        res.once('drain', more)
+        return
+      }
+    }
+  }
+  out.sent(26)
+  res.write('{"status":"done","pad":"')
+  more()
 }
 
 /** Sends the answer, or half of it and then a reset or a close when the Step says so. */
@@ -241,15 +309,19 @@ function finish(
   step: StepBase,
   status: number,
   headers: Record<string, string>,
-  payload: string
+  text: string,
+  out: Answering
 ): void {
+  const payload = out.echo(text)
   if (step.reset === undefined && step.truncate !== true) {
     res.writeHead(status, headers)
     res.end(payload)
+    out.sent(Buffer.byteLength(payload))
     return
   }
   const bytes = Buffer.from(payload, 'utf8')
   res.writeHead(status, { ...headers, 'Content-Length': String(bytes.length) })
+  out.sent(Math.floor(bytes.length / 2))
   res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => {
     const socket = res.socket
     if (!socket || socket.destroyed) return
@@ -333,6 +405,16 @@ export function serverError(status = 503): StatusStep {
 /** Accept and never answer. */
 export function hang(): HangStep {
   return { hang: true }
+}
+
+/** A 200 whose JSON body never ends; with `contentLength`, declared that long and never sent. */
+export function endless(contentLength?: number): EndlessStep {
+  return contentLength === undefined ? { endless: true } : { endless: true, contentLength }
+}
+
+/** A diff whose host accepts both requests and never answers either. */
+export function hangingScenario(): DiffScenario {
+  return { record: [hang()], summary: [hang()] }
 }
 
 /** A load balancer's HTML error page instead of JSON. */

@@ -1,7 +1,9 @@
 // Ends every end-to-end test: nothing the action wrote (stdout, stderr, every file in
 // RUNNER_TEMP: outputs, job summary, report) and no request it sent to GitHub (paths and bodies)
-// may hold a secret, in plain text or base64. `::add-mask::` lines are how a secret is
-// registered with the runner, which consumes them, so they are left out of the search.
+// may hold a secret: in plain text, in base64, escaped (as markdown, HTML, JSON or a URL escape
+// it, which GitHub and browsers show as the secret), or its first RECOGNISABLE characters (what
+// a cut through it leaves). `::add-mask::` lines are how a secret is registered with the runner,
+// which consumes them, so they are left out of the search.
 import { base64Forms } from '../src/redact.js'
 import type { FakeGitHub } from './fake-github.js'
 import { runAction, type ActionRun, type RunActionOptions } from './run-action.js'
@@ -63,16 +65,41 @@ export class SecretSweep {
   }
 }
 
-/** Each secret, as is and in base64, found in any place: `where: form of secret N`. */
+/** The first characters of a secret that still give it away. */
+export const RECOGNISABLE = 6
+
+/**
+ * Each secret found in any place, in the first of these forms that matches: plain text, base64,
+ * escaped, the start of it. `where: form of secret N`.
+ */
 export function findLeaks(places: Place[], secrets: string[]): string[] {
-  return places.flatMap(({ where, text }) =>
-    secrets.flatMap((secret, s) =>
-      [
-        { form: 'plain text', values: [secret] },
-        { form: 'base64', values: base64Forms(secret) }
-      ]
-        .filter(({ values }) => values.some((value) => text.includes(value)))
-        .map(({ form }) => `${where}: ${form} of secret ${String(s + 1)}`)
-    )
-  )
+  return places.flatMap(({ where, text }) => {
+    const shown = unescaped(text)
+    return secrets.flatMap((secret, s) => {
+      const found = [
+        { form: 'plain text', seen: text.includes(secret) },
+        { form: 'base64', seen: base64Forms(secret).some((value) => text.includes(value)) },
+        { form: 'an escaped form', seen: shown.includes(secret) },
+        {
+          form: `the first ${String(RECOGNISABLE)} characters`,
+          seen: secret.length > RECOGNISABLE && shown.includes(secret.slice(0, RECOGNISABLE))
+        }
+      ].find(({ seen }) => seen)
+      return found ? [`${where}: ${found.form} of secret ${String(s + 1)}`] : []
+    })
+  })
+}
+
+/** Text as a reader sees it: entities, backslash, `\u` and percent escapes decoded, joiners gone. */
+export function unescaped(text: string): string {
+  const char = (code: number): string => (code <= 0x10ffff ? String.fromCodePoint(code) : '')
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+  return text
+    .replace(/\u200d|&#0*8205;|&#x0*200d;/gi, '')
+    .replace(/&#x([0-9a-f]{1,6});/gi, (_, hex: string) => char(parseInt(hex, 16)))
+    .replace(/&#([0-9]{1,7});/g, (_, decimal: string) => char(Number(decimal)))
+    .replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => named[name] ?? '')
+    .replace(/\\u([0-9a-f]{4})/gi, (_, hex: string) => char(parseInt(hex, 16)))
+    .replace(/%([0-9a-f]{2})/gi, (_, hex: string) => char(parseInt(hex, 16)))
+    .replace(/\\([!-/:-@[-`{-~])/g, '$1')
 }

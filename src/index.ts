@@ -55,7 +55,8 @@ async function main(): Promise<void> {
           core.info(message)
         }
       }),
-    github: readGitHubContext(process.env)
+    github: readGitHubContext(process.env),
+    step: process.env.GITHUB_ACTION
   })
 }
 

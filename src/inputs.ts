@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { COMMENT_MODES, type CommentMode } from './github/comment-modes.js'
 import { METRIC_SPEC, type MetricName } from './metric-spec.js'
-import { redactUrlCredentials } from './redact.js'
+import { createRedactor, redactCredentials } from './redact.js'
 import type { Limit, Thresholds } from './thresholds.js'
 
 export const INPUT_NAMES = [
@@ -64,6 +64,10 @@ export class InputError extends Error {
  */
 export function parseInputs(raw: RawInputs, env: Record<string, string | undefined> = {}): Inputs {
   const problems: string[] = []
+  // A secret pasted into the wrong input is not echoed either.
+  const redact = createRedactor(
+    [raw['api-key'], env.DATAFOLD_API_KEY ?? '', raw['github-token']].map((s) => s.trim())
+  )
   const field = <T>(name: InputName, parse: z.ZodType<T>, value = raw[name].trim()): T => {
     const result = parse.safeParse(value)
     if (result.success) return result.data
@@ -71,7 +75,7 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
     problems.push(
       name === 'api-key'
         ? `${name}: ${reason}`
-        : `${name}: ${reason} (got "${redactUrlCredentials(value)}")`
+        : `${name}: ${reason} (got "${redact(redactCredentials(value))}")`
     )
     return undefined as T
   }

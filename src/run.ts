@@ -36,6 +36,8 @@ export interface RunIO {
   fetch: typeof globalThis.fetch
   createGitHubClient(token: string): Promise<GitHubClient>
   github: GitHubContext
+  /** The step's id in its job (GITHUB_ACTION), so that two steps never share a report file. */
+  step?: string
   sleep?: (ms: number) => Promise<void>
   now?: () => number
 }
@@ -54,6 +56,8 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   const client = createDatafoldClient({
     host: datafoldHost,
     apiKey: inputs.apiKey,
+    // Datafold's answers are scrubbed of every secret as they arrive, before they are read.
+    redact,
     userAgent: USER_AGENT,
     fetch: io.fetch,
     // The whole fetch obeys wait-timeout: a host that never answers must not hold the run longer.
@@ -83,10 +87,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     runUrl: runUrl(io.github)
   }
   const report = renderReport(evaluation, reportOptions)
-  const reportPath = await io.writeReport(
-    `datafold-diff-gate-${inputs.commentKey.replace(/[^A-Za-z0-9._-]/g, '_')}.md`,
-    report
-  )
+  const reportPath = await writeReportFile(reportFileName(io.step, inputs.commentKey), report, io)
   // The summary first: the comment points to it only when it holds the full report.
   const summaryIsFull =
     inputs.jobSummary &&
@@ -116,6 +117,25 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   if (failure) io.setFailed(failure)
   else io.info(`Result: ${evaluation.result}`)
   return evaluation
+}
+
+/** `datafold-diff-gate-{step}-{comment-key}.md`: one file per step, however many share a job. */
+function reportFileName(step: string | undefined, commentKey: string): string {
+  const parts = ['datafold-diff-gate', step ?? '', commentKey].filter((part) => part !== '')
+  return `${parts.map((part) => part.replace(/[^A-Za-z0-9._-]/g, '_')).join('-')}.md`
+}
+
+/** The report file's path, or '' when it cannot be written (RUNNER_TEMP missing or read-only):
+ * the comment, summary, outputs and verdict matter more than the file. */
+async function writeReportFile(fileName: string, report: string, io: RunIO): Promise<string> {
+  try {
+    return await io.writeReport(fileName, report)
+  } catch (error) {
+    io.warning(
+      `Could not write the report file ${fileName}: ${reasonOf(error)}; report-path is empty`
+    )
+    return ''
+  }
 }
 
 /**

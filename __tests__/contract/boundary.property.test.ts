@@ -772,23 +772,20 @@ describe('a 20 MB summary_results body', () => {
     }
   })
 
-  it('is parsed in well under a few seconds, and evaluated and rendered to a comment that fits', () => {
+  // How fast is the benchmark's business (bench/): this test pins what comes out, not how soon.
+  it('is parsed, evaluated and rendered to a comment that fits', () => {
     expect(text.length).toBeGreaterThanOrEqual(20_000_000)
-    let start = performance.now()
     const body: unknown = JSON.parse(text)
     const parsed = parseSummaryResults(body)
-    const parseMs = performance.now() - start
-    expect(parseMs).toBeLessThan(3_000)
     if (!parsed.ok) {
       // Refusing is fine too, with a one-line reason.
       expectRefused(parsed)
       return
     }
-    start = performance.now()
     const summary = parsed.summary as FinishedSummary
     const diff = normaliseDiff({ id: 1, summary, error: null, record: null, warnings: [] }, HOST)
     // Every column below 99% match breaches: 99,000 breaches to show.
-    const { report, comment } = renderAndCheck(
+    renderAndCheck(
       [diff],
       {
         max: { 'rows-changed': { kind: 'percent', value: 1 } },
@@ -798,11 +795,5 @@ describe('a 20 MB summary_results body', () => {
       'Datafold',
       null
     )
-    const renderMs = performance.now() - start
-    console.log(
-      `20 MB body (${(text.length / 1e6).toFixed(1)} MB, 100,000 columns): JSON.parse + parseSummaryResults ${parseMs.toFixed(0)} ms; ` +
-        `normalise + evaluate + renderReport (${(report.length / 1e6).toFixed(1)} MB) + renderComment (${comment.length} chars) ${renderMs.toFixed(0)} ms`
-    )
-    expect(renderMs).toBeLessThan(15_000)
   })
 })

@@ -1,7 +1,7 @@
 // Faults on the wire, against the bundle (dist/index.js) under this machine's Node: resets, bodies
 // cut short, hosts that never answer, rate limits, redirects to another host, a lasting 500, a
-// GitHub secondary rate limit, and two runs racing to write the same PR comment. Each test names
-// the longest it may take and checks the run's duration against it.
+// GitHub secondary rate limit, and two runs racing to write the same PR comment. How long a run
+// takes is the benchmark's business; each test's own timeout guards against a hang.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Scenarios } from '../../__fixtures__/datafold-scenario.js'
 import { diffRecord, sameDbDone } from '../../__fixtures__/diffs.js'
@@ -27,9 +27,8 @@ afterEach(async () => {
   expect((await harness.end()).leaks).toEqual([])
 })
 
-/** The first `::error::` line of a run that ended in error (exit 1) in under `ms`. */
-function errorWithin(run: ActionRun, ms: number): string {
-  expect(run.durationMs).toBeLessThan(ms)
+/** The first `::error::` line of a run that ended in error (exit 1). */
+function failedWith(run: ActionRun): string {
   expect(run.code).toBe(1)
   expect(run.outputs.result).toBe('error')
   return commandLines(run, '::error::')[0] ?? ''
@@ -41,12 +40,11 @@ function scenario(id: number, summary: Scenarios[number]['summary']): Scenarios 
 }
 
 describe('dist/index.js against faults on the wire', () => {
-  it('a connection reset mid-body is retried, then passes (under 10 s)', async () => {
+  it('a connection reset mid-body is retried, then passes', async () => {
     const done = json(sameDbDone({ id: 11 }))
     const fakes = await harness.start({ scenarios: scenario(11, [resetMidBody(done), done]) })
     const { datafold, github } = fakes
     const run = await fakes.run('11')
-    expect(run.durationMs).toBeLessThan(10_000)
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
@@ -57,25 +55,26 @@ describe('dist/index.js against faults on the wire', () => {
     expect(github.commentsOn(482)).toHaveLength(1)
   }, 20_000)
 
-  it('a body that stops half-way (Content-Length larger than sent) is retried, then passes (under 10 s)', async () => {
+  it('a body that stops half-way (Content-Length larger than sent) is retried, then passes', async () => {
     const done = json(sameDbDone({ id: 12 }))
     const fakes = await harness.start({ scenarios: scenario(12, [truncated(done), done]) })
     const { datafold } = fakes
     const run = await fakes.run('12')
-    expect(run.durationMs).toBeLessThan(10_000)
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
     expect(datafold.hits(12, 'summary_results')).toBe(2)
     expect(run.stdout).toMatch(/\(try 1 of 5\): a network error/)
   }, 20_000)
 
-  it('a host that accepts and never answers: the run still ends within wait-timeout 3s + 8 s (under 11 s)', async () => {
+  it('a host that accepts and never answers: each request ends with the grace after wait-timeout', async () => {
     const fakes = await harness.start({
       scenarios: { 13: { record: [hang()], summary: [hang()] } }
     })
     const { datafold, github } = fakes
     const run = await fakes.run('13', { inputs: { 'wait-timeout': '3s' } })
-    const failure = errorWithin(run, 11_000)
+    // A hang guard, ten times the 5 s this takes.
+    expect(run.durationMs).toBeLessThan(50_000)
+    const failure = failedWith(run)
     expect(failure).toContain('diff 13: gave up after 1 try')
     expect(failure).toContain('after wait-timeout')
     expect(failure).toContain('a timeout after 5s')
@@ -84,27 +83,25 @@ describe('dist/index.js against faults on the wire', () => {
     expect(datafold.hits(13, 'record')).toBe(1)
     // The report still gets written.
     expect(github.commentsOn(482)).toHaveLength(1)
-  }, 30_000)
+  }, 90_000)
 
-  it('429 without Retry-After backs off, then passes (under 10 s)', async () => {
+  it('429 without Retry-After backs off, then passes', async () => {
     const fakes = await harness.start({
       scenarios: scenario(14, [rateLimited(), json(sameDbDone({ id: 14 }))])
     })
     const { datafold } = fakes
     const run = await fakes.run('14')
-    expect(run.durationMs).toBeLessThan(10_000)
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
     expect(datafold.hits(14, 'summary_results')).toBe(2)
     const tries = datafold.requests.filter((r) => r.endpoint === 'summary_results')
-    // Backoff: 1 s, stretched by up to half again.
+    // Backoff: 1 s, stretched by up to half again (the log line says by how much).
     const gap = (tries[1]?.time ?? 0) - (tries[0]?.time ?? 0)
     expect(gap).toBeGreaterThanOrEqual(950)
-    expect(gap).toBeLessThan(2_000)
     expect(run.stdout).toMatch(/diff 14: HTTP 429; retrying in 1(\.\d)?s/)
   }, 20_000)
 
-  it('a Retry-After of an hour is not waited for: that diff fails promptly (under 5 s)', async () => {
+  it('a Retry-After of an hour is not waited for: that diff fails without another try', async () => {
     const fakes = await harness.start({
       scenarios: {
         ...scenario(15, [rateLimited('3600')]),
@@ -113,7 +110,8 @@ describe('dist/index.js against faults on the wire', () => {
     })
     const { datafold } = fakes
     const run = await fakes.run('15,16')
-    const failure = errorWithin(run, 5_000)
+    expect(run.stdout).not.toContain('retrying in')
+    const failure = failedWith(run)
     expect(failure).toContain('diff 15: Datafold answered HTTP 429 and asked to wait 1h')
     expect(failure).toContain('(Retry-After)')
     expect(failure).toContain('try again later')
@@ -126,7 +124,7 @@ describe('dist/index.js against faults on the wire', () => {
     ])
   }, 20_000)
 
-  it('a 302 to another host is not followed: the other host gets no request, no key (under 5 s)', async () => {
+  it('a 302 to another host is not followed: the other host gets no request, no key', async () => {
     const other = harness.track(
       await startFakeDatafold({ scenarios: scenario(17, [json(sameDbDone({ id: 17 }))]) })
     )
@@ -140,7 +138,7 @@ describe('dist/index.js against faults on the wire', () => {
     })
     const { datafold } = fakes
     const run = await fakes.run('17')
-    const failure = errorWithin(run, 5_000)
+    const failure = failedWith(run)
     expect(other.requests).toHaveLength(0)
     // A redirect is not retried either.
     expect(datafold.hits(17, 'summary_results')).toBe(1)
@@ -151,12 +149,12 @@ describe('dist/index.js against faults on the wire', () => {
     expect(run.everything.replace(/^::add-mask::.*$/gm, '')).not.toContain(API_KEY)
   }, 20_000)
 
-  it('500 for ever: gives up after 5 tries, naming the status and the tries (under 30 s)', async () => {
+  it('500 for ever: gives up after 5 tries, naming the status and the tries', async () => {
     const fakes = await harness.start({ scenarios: scenario(18, [serverError(500)]) })
     const { datafold } = fakes
     const run = await fakes.run('18')
     // Backoff 1 + 2 + 4 + 8 s, each stretched by up to half: 15 to 22.5 s.
-    const failure = errorWithin(run, 30_000)
+    const failure = failedWith(run)
     expect(run.durationMs).toBeGreaterThanOrEqual(15_000)
     expect(datafold.hits(18, 'summary_results')).toBe(5)
     expect(datafold.hits(18, 'record')).toBe(1)
@@ -165,12 +163,11 @@ describe('dist/index.js against faults on the wire', () => {
     expect(failure).toContain('Internal Server Error')
   }, 45_000)
 
-  it('a GitHub secondary rate limit on the comment write is waited out, then the comment is written (under 10 s)', async () => {
+  it('a GitHub secondary rate limit on the comment write is waited out, then the comment is written', async () => {
     const fakes = await harness.start({ scenarios: scenario(19, [json(sameDbDone({ id: 19 }))]) })
     const { github } = fakes
     github.failWrites(1, secondaryRateLimit('1'))
     const run = await fakes.run('19')
-    expect(run.durationMs).toBeLessThan(10_000)
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
     const posts = github.requests.filter((r) => r.method === 'POST')
@@ -185,17 +182,15 @@ describe('dist/index.js against faults on the wire', () => {
 })
 
 describe('dist/index.js, two runs racing on one PR', () => {
-  it('both find no comment and both create one: one report comment is left (under 20 s)', async () => {
+  it('both find no comment and both create one: one report comment is left', async () => {
     const fakes = await harness.start({ scenarios: scenario(21, [json(sameDbDone({ id: 21 }))]) })
     const { github } = fakes
     // Both runs list the thread before either writes, and look again once both have written.
     github.holdListings(2, 2)
-    const started = Date.now()
     const [first, second] = await Promise.all([
       fakes.run('21', { env: { GITHUB_RUN_ID: '5001', GITHUB_RUN_ATTEMPT: '1' } }),
       fakes.run('21', { env: { GITHUB_RUN_ID: '5002', GITHUB_RUN_ATTEMPT: '1' } })
     ])
-    expect(Date.now() - started).toBeLessThan(20_000)
     for (const run of [first, second]) {
       expect(run.stderr).toBe('')
       expect(run.code).toBe(0)
@@ -223,14 +218,13 @@ describe('dist/index.js, two runs racing on one PR', () => {
     expect(count('DELETE')).toBeLessThanOrEqual(2)
   }, 40_000)
 
-  it('a run older than the report there does not overwrite it (under 10 s)', async () => {
+  it('a run older than the report there does not overwrite it', async () => {
     const fakes = await harness.start({ scenarios: scenario(22, [json(sameDbDone({ id: 22 }))]) })
     const { github } = fakes
     const newer = await fakes.run('22', { env: { GITHUB_RUN_ID: '7002', GITHUB_RUN_ATTEMPT: '1' } })
     expect(newer.code).toBe(0)
     const before = structuredClone(github.commentsOn(482))
     const older = await fakes.run('22', { env: { GITHUB_RUN_ID: '7001', GITHUB_RUN_ATTEMPT: '3' } })
-    expect(older.durationMs).toBeLessThan(10_000)
     expect(older.code).toBe(0)
     expect(github.commentsOn(482)).toEqual(before)
     expect(github.requests.filter((r) => r.method !== 'GET')).toHaveLength(1)

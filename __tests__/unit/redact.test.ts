@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { base64Forms, createRedactor, redactUrlCredentials } from '../../src/redact.js'
+import { base64Forms, createRedactor, redactCredentials } from '../../src/redact.js'
 
 const b64 = (text: string): string => Buffer.from(text).toString('base64')
 
@@ -48,13 +48,13 @@ describe('base64Forms', () => {
   )
 })
 
-describe('redactUrlCredentials', () => {
+describe('redactCredentials', () => {
   it.each([
     ['https://user:secret@x.example/api', 'https://***@x.example/api'],
     ['see //token@host', 'see //***@host'],
     ['https://x.example/a@b', 'https://x.example/a@b'],
     ['no url here', 'no url here']
   ])('%j → %j', (text, expected) => {
-    expect(redactUrlCredentials(text)).toBe(expected)
+    expect(redactCredentials(text)).toBe(expected)
   })
 })

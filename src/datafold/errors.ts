@@ -1,6 +1,7 @@
 // How a Datafold request that went wrong is told: DatafoldRequestError, and every message about a
-// failed request, each one line a user can act on. Text taken from an answer is redacted before
-// any excerpt is cut, so no piece of the API key survives a cut through it.
+// failed request, each one line a user can act on. Answers' bodies arrive here already scrubbed of
+// the secrets (the transport does it as it reads them); any other outside text, such as a network
+// error's, is scrubbed here before an excerpt is cut, so no piece of a secret survives a cut.
 import { formatDuration } from '../format.js'
 import type { Redact } from '../redact.js'
 import { excerpt, reasonOf } from '../text.js'
@@ -57,6 +58,7 @@ export interface RequestSubject {
   /** Named in every message: `diff 12`. */
   subject: string
   diffId: number | null
+  /** For outside text that is not a body: a network error's, a header's. */
   redact: Redact
 }
 
@@ -67,12 +69,13 @@ export function requestFailures({ host, subject, diffId, redact }: RequestSubjec
     reason: string,
     message = `${subject}: ${reason}`
   ): DatafoldRequestError =>
+    // Headers are outside text too (a content type, a redirect's target).
     new DatafoldRequestError(redact(message), { status, diffId, reason: redact(reason) })
   const tries = (count: number): string => `${count} ${count === 1 ? 'try' : 'tries'}`
 
   return {
     /** The last try failed this way: `HTTP 503: Service Unavailable`. */
-    problem: (status: number, body: string): string => `HTTP ${status}${bodySuffix(redact(body))}`,
+    problem: (status: number, body: string): string => `HTTP ${status}${bodySuffix(body)}`,
     networkProblem: (error: unknown, timeoutMs: number): string =>
       describeNetworkError(error, timeoutMs, redact),
 
@@ -99,10 +102,7 @@ export function requestFailures({ host, subject, diffId, redact }: RequestSubjec
     notFound: (status: number): DatafoldRequestError =>
       fail(status, `not found at ${host}`, `${subject} was not found at ${host}`),
     refused: (status: number, body: string): DatafoldRequestError =>
-      fail(
-        status,
-        `Datafold refused the request (HTTP ${status}): ${validationDetail(redact(body))}`
-      ),
+      fail(status, `Datafold refused the request (HTTP ${status}): ${validationDetail(body)}`),
     answered: (status: number, problem: string): DatafoldRequestError =>
       fail(status, `Datafold answered ${problem}`),
     waitTooLong: (status: number, askedMs: number, maxMs: number): DatafoldRequestError =>
@@ -112,13 +112,41 @@ export function requestFailures({ host, subject, diffId, redact }: RequestSubjec
       ),
     notJson: (status: number, headers: Headers, body: string): DatafoldRequestError => {
       const type = headers.get('content-type')?.split(';')[0]?.trim() || 'no content type'
-      const shown = body.trim() === '' ? 'an empty body' : excerpt(redact(body), BODY_EXCERPT)
+      const shown = body.trim() === '' ? 'an empty body' : excerpt(body, BODY_EXCERPT)
       return fail(
         status,
         `Datafold answered ${status} with a body that is not JSON (${type}): ${shown}`
       )
-    }
+    },
+    /** Not read past the limit: a body this large is no summary, and would only fill memory. */
+    tooLarge: (
+      maxBytes: number,
+      size: { declared: number | null; read: number }
+    ): DatafoldRequestError =>
+      fail(
+        null,
+        size.declared === null
+          ? `Datafold's answer is larger than the ${inUnits(maxBytes)} this action reads: reading stopped at ${inUnits(maxBytes)} and the rest was not read`
+          : `Datafold's answer is ${inUnits(size.declared)} (Content-Length), larger than the ${inUnits(maxBytes)} this action reads: it was not read`
+      ),
+    /** Queued behind other requests until the deadline and its grace had passed. */
+    noTimeLeft: (): DatafoldRequestError =>
+      fail(
+        null,
+        `not sent to ${host}: wait-timeout ran out while other requests to Datafold were under way`
+      )
   }
+}
+
+/** `64 MB`, `1.5 GB`, `10 kB`: sizes in binary units, as a runner's memory is counted. */
+function inUnits(bytes: number): string {
+  const [amount, unit] =
+    bytes >= 2 ** 30
+      ? [bytes / 2 ** 30, 'GB']
+      : bytes >= 2 ** 20
+        ? [bytes / 2 ** 20, 'MB']
+        : [bytes / 1024, 'kB']
+  return `${amount.toFixed(1).replace(/\.0$/, '')} ${unit}`
 }
 
 /** Whether a fetch failed because the host name does not resolve: trying again cannot help. */

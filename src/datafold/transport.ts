@@ -1,12 +1,15 @@
 // The one way a request reaches Datafold: any method and path, an optional JSON body, the API key
 // in one header and nowhere else. Redirects are not followed; a request is retried when Datafold
-// or the network is briefly unwell, and none outlives the run's deadline. At most `concurrency`
-// requests are under way at once, whichever endpoint they are for.
+// or the network is briefly unwell, and none outlives the run's deadline (plus one short grace for
+// a last check). At most `concurrency` requests are under way at once, whichever endpoint they
+// are for. Every body is read within a size limit and scrubbed of the secrets as it arrives,
+// before anything parses, quotes or cuts it.
 import { now as clockNow, sleep as clockSleep } from '../clock.js'
 import { createLimiter } from '../concurrency.js'
 import { formatDuration } from '../format.js'
-import { createRedactor } from '../redact.js'
-import { isUnresolvedHost, requestFailures } from './errors.js'
+import { createRedactor, type Redact } from '../redact.js'
+import { MAX_BODY_BYTES, readBody } from './body.js'
+import { DatafoldRequestError, isUnresolvedHost, requestFailures } from './errors.js'
 
 export interface TransportOptions {
   /** Already normalised, e.g. https://app.datafold.com (no trailing slash, no /api). */
@@ -19,10 +22,17 @@ export interface TransportOptions {
   /** Per request, default 30 000. */
   timeoutMs?: number
   /**
-   * When the run stops waiting (`now()` time, from wait-timeout); none by default. No request
-   * lasts past it (but each gets at least 5 s), and no retry is started that would begin after it.
+   * When the run stops waiting (`now()` time, from wait-timeout); none by default. No retry is
+   * started that would begin after it. A request started before it may run on for a last check,
+   * but no request, however many are queued, lasts past the deadline plus DEADLINE_GRACE_MS.
    */
   deadline?: number
+  /** The abort signal that ends a request after `ms`; default AbortSignal.timeout. */
+  timeoutSignal?: (ms: number) => AbortSignal
+  /** Takes the secrets out of every answer's body; default: the API key's redactor. */
+  redact?: Redact
+  /** A larger answer is refused for its diff; default MAX_BODY_BYTES (64 MB). */
+  maxBodyBytes?: number
   /** Retries after the first try, default 4. */
   retries?: number
   /** A Retry-After longer than this is not waited for (default 60 000). */
@@ -65,8 +75,11 @@ export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 
 
 const BACKOFF_BASE_MS = 1_000
 const BACKOFF_CAP_MS = 16_000
-/** The least time a request is given, even at or past the deadline: the last check needs it. */
-const MIN_REQUEST_MS = 5_000
+/**
+ * The least time a request started before the deadline is given, for the last check that falls
+ * on it; and the one grace after the deadline that no request outlives.
+ */
+export const DEADLINE_GRACE_MS = 5_000
 
 interface Answer {
   status: number
@@ -82,17 +95,24 @@ export function createTransport(options: TransportOptions): Send {
   const sleep = options.sleep ?? clockSleep
   const random = options.random ?? Math.random
   const now = options.now ?? clockNow
+  const timeoutSignal = options.timeoutSignal ?? ((ms: number) => AbortSignal.timeout(ms))
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES
   const { host, apiKey, deadline } = options
-  const redact = createRedactor([apiKey])
+  const redact = options.redact ?? createRedactor([apiKey])
   const log = (message: string): void => {
     options.log?.(redact(message))
   }
   const tries = retries + 1
-  /** This request's time: the timeout, cut to what is left before the deadline. */
-  const requestTimeout = (): number =>
-    deadline === undefined
-      ? timeoutMs
-      : Math.min(timeoutMs, Math.max(deadline - now(), MIN_REQUEST_MS))
+  /**
+   * This request's time: the timeout, cut to what is left before the deadline but at least the
+   * grace, and never past the end of the grace, so that requests queued behind hanging ones do
+   * not each add a grace of their own. Zero or less: no time is left to send it.
+   */
+  const requestTimeout = (): number => {
+    if (deadline === undefined) return timeoutMs
+    const left = deadline - now()
+    return Math.min(timeoutMs, Math.max(left, DEADLINE_GRACE_MS), left + DEADLINE_GRACE_MS)
+  }
   /** Whether a retry after `delay` would start past the deadline. */
   const pastDeadline = (delay: number): boolean =>
     deadline !== undefined && now() + delay > deadline
@@ -110,10 +130,13 @@ export function createTransport(options: TransportOptions): Send {
     for (let attempt = 1; attempt <= tries; attempt++) {
       const started = now()
       const timeout = requestTimeout()
+      // Only a first try can find no time left: a retry never starts after the deadline.
+      if (timeout <= 0) throw failures.noTimeLeft()
       let answer: Answer
       try {
-        answer = await fetchOnce(request, url, timeout)
+        answer = await fetchOnce(request, url, timeout, failures)
       } catch (error) {
+        if (error instanceof DatafoldRequestError) throw error
         const problem = failures.networkProblem(error, timeout)
         log(
           `${method} ${url} failed after ${now() - started} ms (try ${attempt} of ${tries}): ${problem}`
@@ -169,7 +192,8 @@ export function createTransport(options: TransportOptions): Send {
   async function fetchOnce(
     request: DatafoldRequest,
     url: string,
-    timeout: number
+    timeout: number,
+    failures: ReturnType<typeof requestFailures>
   ): Promise<Answer> {
     const withBody = request.body !== undefined
     const response = await fetchImpl(url, {
@@ -182,13 +206,15 @@ export function createTransport(options: TransportOptions): Send {
       },
       ...(withBody ? { body: JSON.stringify(request.body) } : {}),
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeout)
+      signal: timeoutSignal(timeout)
     })
+    const body = await readBody(response, maxBodyBytes)
+    if ('tooLarge' in body) throw failures.tooLarge(maxBodyBytes, body.tooLarge)
     return {
       // A fetch that hides manual redirects (the browser kind) gives status 0: still a redirect.
       status: response.type === 'opaqueredirect' ? 302 : response.status,
       headers: response.headers,
-      body: await response.text()
+      body: redact(body.text)
     }
   }
 }

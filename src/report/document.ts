@@ -139,6 +139,13 @@ function fitReport(
 /** `{ link: '[job summary](url)', words: 'job summary' }`, or the report file's path. */
 function fullReportPlace(options: ReportOptions): { link: string; words: string } {
   if (options.fullReport && 'file' in options.fullReport) {
+    // No summary holds it and the file could not be written: say so rather than point nowhere.
+    if (options.fullReport.file === '') {
+      return {
+        link: "full report, which this run could not keep (see the step's warnings)",
+        words: 'full report, which this run could not keep'
+      }
+    }
     const file = `report file (${escapeMarkdown(options.fullReport.file)}, the step's report-path output)`
     return { link: file, words: 'report file' }
   }
