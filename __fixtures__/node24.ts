@@ -45,15 +45,10 @@ function install(): void {
   mkdirSync(join(NODE24_CACHE, '..'), { recursive: true })
   const staging = mkdtempSync(`${NODE24_CACHE}-`)
   try {
-    execFileSync(
-      'npm',
-      ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error'].concat([
-        '--prefix',
-        staging,
-        `node@${MAJOR}`
-      ]),
-      { stdio: ['ignore', 'ignore', 'inherit'] }
-    )
+    const quiet = ['--no-save', '--no-audit', '--no-fund', '--loglevel=error']
+    execFileSync('npm', ['install', ...quiet, '--prefix', staging, `node@${MAJOR}`], {
+      stdio: ['ignore', 'ignore', 'inherit']
+    })
     if (!existsSync(CACHED_NODE)) {
       // A copy left broken by an interrupted run is replaced.
       rmSync(NODE24_CACHE, { recursive: true, force: true })

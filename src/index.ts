@@ -1,7 +1,7 @@
 // The action's entry point: the only module that reads inputs. It builds one validated Inputs
 // object, wires the runner's I/O, and hands both to run(). Only the inputs' check is loaded at
-// start: the run, the proxy and the GitHub client are loaded (each in its own chunk of dist/)
-// when they are needed, so a bad input is refused without paying for them.
+// start, so a bad input is refused without paying for the rest: what every run needs comes from
+// one chunk of dist/ once the inputs are valid, and octokit from another when a comment is due.
 import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   }
   const inputs = parseInputs(raw, process.env)
   const reportDir = process.env.RUNNER_TEMP || tmpdir()
+  // One name, one chunk: these four are always needed together.
   const [{ run }, { fetchForHost }, { readGitHubContext }, { createGitHubClient }] =
     await Promise.all([
       import(/* webpackChunkName: "run" */ './run.js'),
