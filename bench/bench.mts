@@ -183,11 +183,18 @@ function bundleSize(): void {
 
 // Peak RSS of the same early exits (each action with the environment coldstart.mjs gives it, see
 // ../shared/peers/README.md), under each Node: the start-up's memory against the peers'.
-const PEER_EARLY_EXITS: { name: string; file: string; env: Record<string, string> }[] = [
+const PEER_EARLY_EXITS: {
+  name: string
+  file: string
+  env: Record<string, string>
+  /** The exit code and output of the early exit, so that a crash never passes for one. */
+  exit: [number, RegExp]
+}[] = [
   {
     name: 'this action (dist/index.js), bad input',
     file: join(REPO_ROOT, 'dist', 'index.js'),
-    env: { 'INPUT_DIFF-IDS': 'not-a-number' }
+    env: { 'INPUT_DIFF-IDS': 'not-a-number' },
+    exit: [1, /diff-ids/]
   },
   {
     name: 'sticky-pull-request-comment v3.0.5',
@@ -211,27 +218,30 @@ const PEER_EARLY_EXITS: { name: string; file: string; env: Record<string, string
           'FOLLOW_SYMBOLIC_LINKS'
         ].map((name) => [`INPUT_${name}`, 'false'])
       )
-    }
+    },
+    exit: [0, /no pull request numbers given: skip step/]
   },
   {
     name: 'create-or-update-comment v5.0.0',
     file: join(PEERS, 'create-or-update-comment', 'dist', 'index.js'),
-    env: { 'INPUT_EDIT-MODE': 'not-a-mode' }
+    env: { 'INPUT_EDIT-MODE': 'not-a-mode' },
+    exit: [1, /Invalid edit-mode 'not-a-mode'/]
   },
   {
     name: 'github-script v8.0.0',
     file: join(PEERS, 'github-script', 'dist', 'index.js'),
-    env: {}
+    env: {},
+    exit: [1, /Input required and not supplied: github-token/]
   }
 ]
 
 function startRss(): void {
   const runs = 5
   const measured = NODE_RUNTIMES.map(({ name, path }) => {
-    const rssMb = PEER_EARLY_EXITS.map(({ file, env }) =>
+    const rssMb = PEER_EARLY_EXITS.map(({ name: action, file, env, exit: [code, says] }) =>
       Array.from({ length: runs }, () => {
         const rssFile = join(mkdtempSync(join(tmpdir(), 'bench-rss-')), 'rss')
-        spawnSync(path, ['--require', RSS_PROBE, file], {
+        const run = spawnSync(path, ['--require', RSS_PROBE, file], {
           env: {
             PATH: process.env.PATH,
             GITHUB_OUTPUT: '/dev/null',
@@ -240,8 +250,10 @@ function startRss(): void {
             ...env
           },
           cwd: tmpdir(),
-          stdio: 'ignore'
+          encoding: 'utf8'
         })
+        if (run.status !== code || !says.test(`${run.stdout}${run.stderr}`))
+          throw new Error(`${action} under ${name} did not take its early exit: ${run.stderr}`)
         const { maxRssKb } = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKb: number }
         rmSync(dirname(rssFile), { recursive: true, force: true })
         return maxRssKb / 1024
