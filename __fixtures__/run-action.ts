@@ -2,29 +2,26 @@
 // gives it, and reads back what it wrote: exit code, stdout/stderr, the outputs file and the
 // job summary. Used by the end-to-end harness (harness.ts) and the demo.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { node24 } from './node24.js'
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const BUNDLE = join(REPO_ROOT, 'dist', 'index.js')
 const LOOPBACK_ONLY = join(REPO_ROOT, '__fixtures__', 'loopback-only.cjs')
 
-/** The machine's Node, and Node 24 (what action.yml names), installed into tools/node24. */
-export const NODE_RUNTIMES: { name: string; path: string }[] = [
-  {
-    name: `node ${process.versions.node.split('.')[0] ?? ''} (this machine)`,
-    path: process.execPath
-  },
-  {
-    name: 'node 24 (action.yml)',
-    path: join(REPO_ROOT, 'tools', 'node24', 'node_modules', 'node', 'bin', 'node')
-  }
-].filter((runtime, index, all) => index === 0 || runtime.path !== all[0]?.path)
-
-export function missingRuntimes(): string[] {
-  return NODE_RUNTIMES.filter((runtime) => !existsSync(runtime.path)).map((r) => r.path)
+/** The machine's Node, and Node 24 (what action.yml names) when the machine's is another. */
+export function nodeRuntimes(): { name: string; path: string }[] {
+  const node24Path = node24()
+  return [
+    {
+      name: `node ${process.versions.node.split('.')[0] ?? ''} (this machine)`,
+      path: process.execPath
+    },
+    ...(node24Path === process.execPath ? [] : [{ name: 'node 24 (action.yml)', path: node24Path }])
+  ]
 }
 
 export interface RunActionOptions {

@@ -3,6 +3,7 @@
 // machine is shared and noisy, so budgets on time compare ratios measured in the same run.
 import { spawnSync } from 'node:child_process'
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -19,7 +20,7 @@ import { finishedScenario } from '../__fixtures__/fake-datafold.js'
 import { commentThread, reportMarker, type FakeGitHub } from '../__fixtures__/fake-github.js'
 import { Harness, type Fakes, type RunOptions } from '../__fixtures__/harness.js'
 import { erroredDiff, finishedDiff } from '../__fixtures__/results.js'
-import { BUNDLE, NODE_RUNTIMES, REPO_ROOT, type ActionRun } from '../__fixtures__/run-action.js'
+import { nodeRuntimes, REPO_ROOT, type ActionRun } from '../__fixtures__/run-action.js'
 import { fetchDiffs } from '../src/datafold/fetch-diffs.js'
 import { DEFAULT_CONCURRENCY } from '../src/datafold/transport.js'
 import type { DatafoldClient } from '../src/datafold/endpoints.js'
@@ -29,6 +30,7 @@ import { evaluateThresholds } from '../src/thresholds.js'
 const harness = new Harness()
 const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results')
 const RSS_PROBE = join(REPO_ROOT, 'bench', 'peak-rss.cjs')
+const NODE_RUNTIMES = nodeRuntimes()
 
 interface Row {
   case: string
@@ -92,85 +94,81 @@ function diffScenarios(ids: number[]) {
   )
 }
 
-/** `@actions/core` and `zod` bundled alone by ncc, as dist/ is, into bench/results/floor. */
-function buildFloorBundles(): { name: string; bundle: string }[] {
-  const dir = join(RESULTS_DIR, 'floor')
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir, { recursive: true })
-  const entries = [
-    {
-      name: '@actions/core',
-      code: "import { getInput, setFailed } from '@actions/core'\nsetFailed(getInput('diff-ids'))\n"
-    },
-    {
-      name: 'zod',
-      code: "import { z } from 'zod'\nif (!z.string().regex(/^[0-9]+$/).safeParse(process.env['INPUT_DIFF-IDS']).success) process.exitCode = 1\n"
-    }
-  ]
-  return entries.map(({ name, code }, i) => {
-    const entry = join(dir, `entry-${i}.js`)
-    const out = join(dir, `out-${i}`)
-    writeFileSync(entry, code)
-    const build = spawnSync(
-      'npx',
-      ['--no-install', 'ncc', 'build', entry, '-o', out, '--minify', '-q'],
-      {
-        cwd: REPO_ROOT,
-        stdio: ['ignore', 'ignore', 'inherit']
-      }
-    )
-    if (build.status !== 0) throw new Error(`ncc could not bundle ${name} alone`)
-    return { name, bundle: join(out, 'index.js') }
+// 1. Cold start: the path with no network (a bad input) against `node -e 0` and against the peers'
+// own early exits, all in one interleaved run of ../shared/peers/coldstart.mjs, under this
+// machine's Node and under Node 24 (what action.yml names). Time is compared as ratios to
+// `node -e 0` of the same round, so a busy machine moves every row alike.
+const PEERS = join(REPO_ROOT, '..', 'shared', 'peers')
+
+/** The budget on this action's cold start, as a ratio to `node -e 0`, by Node major version. */
+const coldStartBudget = (version: string): number => (version.startsWith('v24.') ? 2.5 : 3.0)
+
+interface ColdStartResult {
+  results: {
+    version: string
+    commands: { name: string; short: string; ms: number; ratio: number }[]
+  }[]
+}
+
+/** Cold start and peak RSS at start against the peers, which need ../shared/peers/. */
+function againstPeers(): void {
+  if (existsSync(PEERS)) {
+    coldStart()
+    startRss()
+    return
+  }
+  row({
+    case: 'cold start',
+    measure: 'against the peers',
+    median: 'not measured',
+    spread: '',
+    budget: `needs ${PEERS}`,
+    ok: false
   })
 }
 
-// 1. Cold start: a path with no network (bad input) against `node -e 0`, interleaved, under this
-// machine's Node and under Node 24 (what action.yml names). Beside them, the two libraries the
-// bad-input path cannot do without, each bundled alone the same way: the floor under the bundle.
 function coldStart(): void {
-  const runs = 15
-  const floor = buildFloorBundles()
-  const env = { PATH: process.env.PATH, 'INPUT_DIFF-IDS': 'not-a-number', GITHUB_OUTPUT: '' }
-  const commands: { measure: string; args: string[] }[] = [
-    { measure: 'node -e 0', args: ['-e', '0'] },
-    { measure: 'dist/index.js, bad input', args: [BUNDLE] },
-    ...floor.map(({ name, bundle }) => ({ measure: `${name} alone, bundled`, args: [bundle] }))
-  ]
-  const results = NODE_RUNTIMES.map(({ name, path }) => {
-    const times = commands.map((): number[] => [])
-    for (let i = 0; i < runs; i++) {
-      commands.forEach(({ args }, c) => {
-        const started = performance.now()
-        spawnSync(path, args, { env, stdio: 'ignore' })
-        times[c]?.push(performance.now() - started)
+  const coldstart = join(PEERS, 'coldstart.mjs')
+  const file = join(RESULTS_DIR, 'cold-start.json')
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  const run = spawnSync(
+    process.execPath,
+    [
+      coldstart,
+      ...NODE_RUNTIMES.flatMap(({ path }) => ['--node', path]),
+      ...['--rounds', '18', '--json', file]
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] }
+  )
+  if (run.status !== 0) throw new Error(`${coldstart} failed (exit ${String(run.status)})`)
+  const { results } = JSON.parse(readFileSync(file, 'utf8')) as ColdStartResult
+  for (const { version, commands } of results) {
+    const ours = commands.find((c) => c.short === 'ours')
+    if (!ours) throw new Error('coldstart.mjs measured no "ours"')
+    const budget = coldStartBudget(version)
+    for (const c of commands) {
+      const isOurs = c === ours
+      const isPeer = c.short !== 'node' && !isOurs
+      row({
+        case: `cold start, node ${version}`,
+        measure: isOurs ? 'this action (dist/index.js), bad input' : c.name,
+        median:
+          c.short === 'node'
+            ? `${c.ms.toFixed(0)} ms`
+            : `${c.ms.toFixed(0)} ms, ${c.ratio.toFixed(2)}×`,
+        spread: '',
+        budget: isOurs
+          ? `≤ ${budget.toFixed(1)}× node -e 0`
+          : isPeer
+            ? 'slower than this action'
+            : '',
+        ok: isOurs ? ours.ratio <= budget : isPeer ? c.ratio > ours.ratio : null
       })
     }
-    return { runtime: name, times }
-  })
-  record('cold-start', {
-    runs,
-    commands: commands.map((c) => c.measure),
-    results
-  })
-  for (const { runtime, times } of results) {
-    const bare = median(times[0] ?? [])
-    commands.forEach(({ measure }, c) => {
-      const ms = times[c] ?? []
-      const isBundle = c === 1
-      row({
-        case: `cold start, ${runtime}`,
-        measure,
-        median:
-          c === 0
-            ? `${bare.toFixed(0)} ms`
-            : `${median(ms).toFixed(0)} ms, ${(median(ms) / bare).toFixed(2)}×`,
-        spread: spreadOf(ms, 'ms'),
-        budget: isBundle ? '≤ 1.4× node -e 0' : '',
-        ok: isBundle ? median(ms) / bare <= 1.4 : null
-      })
-    })
   }
+}
 
+function bundleSize(): void {
   const dist = join(REPO_ROOT, 'dist')
   const jsBytes = readdirSync(dist)
     .filter((f) => /\.(c|m)?js$/.test(f))
@@ -186,18 +184,119 @@ function coldStart(): void {
   })
 }
 
+// Peak RSS of the same early exits (each action with the environment coldstart.mjs gives it, see
+// ../shared/peers/README.md), under each Node: the start-up's memory against the peers'.
+const PEER_EARLY_EXITS: {
+  name: string
+  file: string
+  env: Record<string, string>
+  /** The exit code and output of the early exit, so that a crash never passes for one. */
+  exit: [number, RegExp]
+}[] = [
+  {
+    name: 'this action (dist/index.js), bad input',
+    file: join(REPO_ROOT, 'dist', 'index.js'),
+    env: { 'INPUT_DIFF-IDS': 'not-a-number' },
+    exit: [1, /diff-ids/]
+  },
+  {
+    name: 'sticky-pull-request-comment v3.0.5',
+    file: join(PEERS, 'sticky-pull-request-comment', 'dist', 'index.js'),
+    env: {
+      INPUT_GITHUB_TOKEN: 'x',
+      INPUT_HEADER: '',
+      INPUT_HIDE_CLASSIFY: 'OUTDATED',
+      ...Object.fromEntries(
+        [
+          'APPEND',
+          'RECREATE',
+          'DELETE',
+          'ONLY_CREATE',
+          'ONLY_UPDATE',
+          'HIDE_DETAILS',
+          'HIDE',
+          'HIDE_AND_RECREATE',
+          'IGNORE_EMPTY',
+          'SKIP_UNCHANGED',
+          'FOLLOW_SYMBOLIC_LINKS'
+        ].map((name) => [`INPUT_${name}`, 'false'])
+      )
+    },
+    exit: [0, /no pull request numbers given: skip step/]
+  },
+  {
+    name: 'create-or-update-comment v5.0.0',
+    file: join(PEERS, 'create-or-update-comment', 'dist', 'index.js'),
+    env: { 'INPUT_EDIT-MODE': 'not-a-mode' },
+    exit: [1, /Invalid edit-mode 'not-a-mode'/]
+  },
+  {
+    name: 'github-script v8.0.0',
+    file: join(PEERS, 'github-script', 'dist', 'index.js'),
+    env: {},
+    exit: [1, /Input required and not supplied: github-token/]
+  }
+]
+
+function startRss(): void {
+  const runs = 5
+  const measured = NODE_RUNTIMES.map(({ name, path }) => {
+    const rssMb = PEER_EARLY_EXITS.map(({ name: action, file, env, exit: [code, says] }) =>
+      Array.from({ length: runs }, () => {
+        const rssFile = join(mkdtempSync(join(tmpdir(), 'bench-rss-')), 'rss')
+        const run = spawnSync(path, ['--require', RSS_PROBE, file], {
+          env: {
+            PATH: process.env.PATH,
+            GITHUB_OUTPUT: '/dev/null',
+            GITHUB_REPOSITORY: 'acme/warehouse',
+            BENCH_RSS_FILE: rssFile,
+            ...env
+          },
+          cwd: tmpdir(),
+          encoding: 'utf8'
+        })
+        if (run.status !== code || !says.test(`${run.stdout}${run.stderr}`))
+          throw new Error(`${action} under ${name} did not take its early exit: ${run.stderr}`)
+        const { maxRssKb } = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKb: number }
+        rmSync(dirname(rssFile), { recursive: true, force: true })
+        return maxRssKb / 1024
+      })
+    )
+    return { runtime: name, rssMb }
+  })
+  record('start-rss', { runs, commands: PEER_EARLY_EXITS.map((c) => c.name), measured })
+  for (const { runtime, rssMb } of measured) {
+    const [ours = 0, ...peers] = rssMb.map((mb) => median(mb))
+    const best = Math.min(...peers)
+    PEER_EARLY_EXITS.forEach(({ name }, c) => {
+      row({
+        case: `peak RSS at start, ${runtime}`,
+        measure: name,
+        median: `${median(rssMb[c] ?? []).toFixed(1)} MB`,
+        spread: spreadOf(rssMb[c] ?? [], 'MB', 1),
+        budget: c === 0 ? `≤ best peer (${best.toFixed(1)} MB)` : '',
+        ok: c === 0 ? ours <= best : null
+      })
+    })
+  }
+}
+
 // 2. One finished diff end to end: the comment created, then (a second run) updated.
 async function oneDiff(latencyMs: number): Promise<void> {
   const walls: number[] = []
   const rss: number[] = []
+  const firstRequest: number[] = []
   let datafoldRequests = 0
   let createRequests: string[] = []
   let updateRequests: string[] = []
   for (let i = 0; i < 5; i++) {
     const fakes = await harness.start({ scenarios: diffScenarios([1]), latencyMs })
+    const started = Date.now()
     const { run, rssMb } = await measuredRun(fakes, '1')
     walls.push(run.durationMs)
     rss.push(rssMb)
+    // What loading the action costs before it starts the work.
+    firstRequest.push((fakes.datafold.requests[0]?.time ?? NaN) - started)
     datafoldRequests = fakes.datafold.requests.length
     createRequests = fakes.github.requests.map(describeRequest)
     await measuredRun(fakes, '1')
@@ -208,6 +307,7 @@ async function oneDiff(latencyMs: number): Promise<void> {
   record(`one-diff-${latencyMs}ms`, {
     latencyMs,
     wallMs: walls,
+    firstDatafoldRequestMs: firstRequest,
     peakRssMb: rss,
     datafoldRequests,
     githubRequests: { create: createRequests, update: updateRequests }
@@ -217,6 +317,14 @@ async function oneDiff(latencyMs: number): Promise<void> {
     measure: 'wall time (comment created)',
     median: `${median(walls).toFixed(0)} ms`,
     spread: spreadOf(walls, 'ms'),
+    budget: '',
+    ok: null
+  })
+  row({
+    case: name,
+    measure: 'start to first Datafold request',
+    median: `${median(firstRequest).toFixed(0)} ms`,
+    spread: spreadOf(firstRequest, 'ms'),
     budget: '',
     ok: null
   })
@@ -483,7 +591,8 @@ async function main(): Promise<void> {
   console.log(
     `datafold-diff-gate benchmark · node ${process.version} · ${String(readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?')} cores\n`
   )
-  coldStart()
+  againstPeers()
+  bundleSize()
   await oneDiff(0)
   await oneDiff(50)
   for (const count of [10, 100, 500]) await manyDiffs(count)

@@ -1,16 +1,12 @@
 // Rebuilds the bundle into a sibling folder and compares it with the committed dist/, so a
 // stale bundle cannot land: the file GitHub runs is dist/index.js, not src/.
-import { execSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 // Same depth as dist/, so the source map's relative paths come out the same.
 const out = '.dist-check'
-const bundle = JSON.parse(readFileSync('package.json', 'utf8')).scripts.bundle
-const build = /ncc build .* -o dist .*$/.exec(bundle)?.[0]
-if (!build) throw new Error('the bundle script must run "ncc build ... -o dist ..."')
-rmSync(out, { recursive: true, force: true })
-execSync(`npx --no-install ${build.replace(' -o dist ', ` -o ${out} `)}`, {
+execFileSync(process.execPath, ['scripts/bundle.mjs', out], {
   stdio: ['ignore', 'ignore', 'inherit']
 })
 const list = (dir) => readdirSync(dir, { recursive: true }).map(String).sort()

@@ -1,13 +1,10 @@
 // The action's entry point: the only module that reads inputs. It builds one validated Inputs
-// object, wires the runner's I/O, and hands both to run(). The rest of the action is loaded only
-// once the inputs are valid, so a bad input is refused without paying for it.
+// object, wires the runner's I/O, and hands both to run(). Only the inputs' check is loaded at
+// start, so a bad input is refused without paying for the rest: what every run needs comes from
+// one chunk of dist/ once the inputs are valid, and octokit from another when a comment is due.
 import * as core from '@actions/core'
-import { writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fetchForHost } from './datafold/proxy.js'
-import { readGitHubContext } from './github/context.js'
-import { createGitHubClient } from './github/octokit.js'
 import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
 import { reasonOf } from './text.js'
 
@@ -21,8 +18,14 @@ async function main(): Promise<void> {
   }
   const inputs = parseInputs(raw, process.env)
   const reportDir = process.env.RUNNER_TEMP || tmpdir()
-  // Bundled into dist/index.js, but evaluated only now (see github/octokit.ts on "eager").
-  const { run } = await import(/* webpackMode: "eager" */ './run.js')
+  // One name, one chunk: these four are always needed together.
+  const [{ run }, { fetchForHost }, { readGitHubContext }, { createGitHubClient }] =
+    await Promise.all([
+      import(/* webpackChunkName: "run" */ './run.js'),
+      import(/* webpackChunkName: "run" */ './datafold/proxy.js'),
+      import(/* webpackChunkName: "run" */ './github/context.js'),
+      import(/* webpackChunkName: "run" */ './github/octokit.js')
+    ])
   await run(inputs, {
     info: (message) => {
       core.info(message)
@@ -44,10 +47,11 @@ async function main(): Promise<void> {
     },
     writeReport: async (fileName, markdown) => {
       const path = join(reportDir, fileName)
+      const { writeFile } = await import('node:fs/promises')
       await writeFile(path, markdown, 'utf8')
       return path
     },
-    fetch: fetchForHost(inputs.datafoldHost),
+    fetch: await fetchForHost(inputs.datafoldHost),
     createGitHubClient: (token) =>
       createGitHubClient(token, {
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',

@@ -18,6 +18,12 @@ interface ActionYml {
 const action = parse(readFileSync('action.yml', 'utf8')) as ActionYml
 
 describe('action.yml', () => {
+  it('has a name and a description the Marketplace takes (description under 125 characters)', () => {
+    expect(action.name).toBeTruthy()
+    expect(action.description.length).toBeGreaterThan(20)
+    expect(action.description.length).toBeLessThan(125)
+  })
+
   it('runs dist/index.js on node24, with branding', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
     expect(action.branding.icon).toBeTruthy()

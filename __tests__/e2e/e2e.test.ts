@@ -1,6 +1,7 @@
 // The bundle as GitHub runs it: `node dist/index.js` in a child process, under this machine's
 // Node and under Node 24, against the fake Datafold and GitHub servers on 127.0.0.1.
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import {
   crossDbDone,
   DEMO_DIFF_IDS,
@@ -21,7 +22,7 @@ import {
 import { BOT_USER, reportMarker } from '../../__fixtures__/fake-github.js'
 import { startFakeProxy } from '../../__fixtures__/fake-proxy.js'
 import { commandLines, Harness } from '../../__fixtures__/harness.js'
-import { missingRuntimes, NODE_RUNTIMES } from '../../__fixtures__/run-action.js'
+import { nodeRuntimes } from '../../__fixtures__/run-action.js'
 
 const harness = new Harness()
 const { apiKey: API_KEY, token: TOKEN } = harness.secrets
@@ -32,13 +33,18 @@ afterEach(async () => {
   expect((await harness.end()).leaks).toEqual([])
 })
 
+// Found on this machine, or installed once from the npm registry (see __fixtures__/node24.ts).
+const runtimes = nodeRuntimes()
+
 beforeAll(() => {
-  // Node 24 comes from the npm registry with `npm ci` (postinstall); without it this suite
-  // would silently test one runtime only.
-  expect(missingRuntimes()).toEqual([])
+  // Without Node 24 this suite would silently test the machine's Node only.
+  const versions = runtimes.map(({ path }) =>
+    execFileSync(path, ['--version'], { encoding: 'utf8' }).trim()
+  )
+  expect(versions.filter((version) => version.startsWith('v24.'))).toHaveLength(1)
 })
 
-describe.each(NODE_RUNTIMES)('dist/index.js under $name', ({ path: node }) => {
+describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
   it('passes, and comments on the PR through the GHES /api/v3 prefix', async () => {
     const fakes = await harness.start()
     const { datafold, github } = fakes

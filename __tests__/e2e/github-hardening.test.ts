@@ -3,7 +3,7 @@
 // only the action's own report comment is touched, a report always remains and the newest run's
 // wins, and a GitHub that never answers does not hold the step. Time limits here guard against a
 // hang, with ten times the expected duration; none stands for speed.
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it } from '@jest/globals'
 import { diffRecord, sameDbDone } from '../../__fixtures__/diffs.js'
 import { json, startFakeDatafold, type FakeDatafold } from '../../__fixtures__/fake-datafold.js'
 import {
@@ -17,7 +17,8 @@ import {
   type FakeGitHubOptions,
   type RecordedGitHubRequest
 } from '../../__fixtures__/fake-github.js'
-import { missingRuntimes, NODE_RUNTIMES, type ActionRun } from '../../__fixtures__/run-action.js'
+import { node24 } from '../../__fixtures__/node24.js'
+import type { ActionRun } from '../../__fixtures__/run-action.js'
 import { SecretSweep } from '../../__fixtures__/secret-sweep.js'
 
 const API_KEY = 'dfk_hardening_0123456789abcdef'
@@ -25,7 +26,7 @@ const TOKEN = 'ghs_hardening_fedcba9876543210'
 const PAT = 'ghp_hardening_personal_0123456789'
 const PR_482 = { pull_request: { number: 482 } }
 const MARKER = reportMarker()
-const NODE_24 = NODE_RUNTIMES.at(-1)?.path ?? process.execPath
+const NODE_24 = node24()
 const BOT = { login: BOT_USER.login, type: 'Bot' } as const
 
 const stampOf = (runId: number) =>
@@ -37,10 +38,6 @@ afterEach(async () => {
   await Promise.all(servers.map((s) => s.close()))
   servers = []
   expect(sweep.take().leaks).toEqual([])
-})
-
-beforeAll(() => {
-  expect(missingRuntimes()).toEqual([])
 })
 
 async function fakes(

@@ -1,12 +1,17 @@
 // Datafold is reached through the runner's proxy when `HTTPS_PROXY` (or `HTTP_PROXY`) names one and
 // `NO_PROXY` does not exempt the host, as @actions/github reaches GitHub. Node's own fetch ignores
 // those variables, which would leave a self-hosted runner behind a proxy unable to reach Datafold.
-import { HttpClient } from '@actions/http-client'
-import { fetch as undiciFetch } from 'undici'
+import { getProxyUrl } from '@actions/http-client/lib/proxy'
 
 /** The fetch for requests to `host`: through the proxy the environment names, else Node's own. */
-export function fetchForHost(host: string): typeof globalThis.fetch {
-  // Reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY now; loopback hosts are never proxied.
+export async function fetchForHost(host: string): Promise<typeof globalThis.fetch> {
+  // Reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY now; loopback hosts are never proxied. Only a run
+  // behind a proxy loads the proxy agent and undici, which take longer to load than the check.
+  if (!getProxyUrl(new URL(host))?.hostname) return globalThis.fetch
+  const [{ HttpClient }, { fetch: undiciFetch }] = await Promise.all([
+    import('@actions/http-client'),
+    import('undici')
+  ])
   const dispatcher = new HttpClient().getAgentDispatcher(host)
   if (!dispatcher) return globalThis.fetch
   // The undici package is what Node's fetch is built on, with its own copy of the WHATWG classes

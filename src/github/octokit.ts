@@ -1,6 +1,6 @@
 // The GitHub REST client the comment is written with. @actions/github and the octokit plugins are
-// loaded on first use, so a run that writes no comment never pays for loading them. ("eager" keeps
-// them in dist/index.js, which ncc minifies, rather than in chunks of their own, which it does not.)
+// loaded on first use, from a chunk of dist/ of their own, so a run that writes no comment never
+// pays for loading them.
 import type { getOctokit } from '@actions/github'
 import { formatDuration } from '../format.js'
 import { GITHUB_BOUND_MS, REQUEST_TIMEOUT_MS, requestGuard } from './request-guard.js'
@@ -32,9 +32,9 @@ export async function createGitHubClient(
   options: GitHubClientOptions
 ): Promise<GitHubClient> {
   const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
-    import(/* webpackMode: "eager" */ '@actions/github'),
-    import(/* webpackMode: "eager" */ '@octokit/plugin-retry'),
-    import(/* webpackMode: "eager" */ '@octokit/plugin-throttling')
+    import(/* webpackChunkName: "github" */ '@actions/github'),
+    import(/* webpackChunkName: "github" */ '@octokit/plugin-retry'),
+    import(/* webpackChunkName: "github" */ '@octokit/plugin-throttling')
   ])
   const log = options.log ?? (() => undefined)
   const now = options.now ?? Date.now
