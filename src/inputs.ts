@@ -2,7 +2,7 @@
 // the inputs and the environment and hands them in; nothing here talks to the runner.
 import { z } from 'zod'
 import { COMMENT_MODES, type CommentMode } from './github/comment-modes.js'
-import { METRIC_SPEC, type MetricName } from './metric-spec.js'
+import { METRIC_SPEC, type MetricName, type MetricSpec } from './metric-spec.js'
 import { redactUrlCredentials } from './redact.js'
 import type { Limit, Thresholds } from './thresholds.js'
 
@@ -77,7 +77,7 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
 
   const max: Partial<Record<MetricName, Limit>> = {}
   for (const spec of METRIC_SPEC) {
-    const limit = field(spec.input, spec.base === null ? countLimit(spec.words) : limit_)
+    const limit = field(spec.input, limitOf(spec))
     if (limit) max[spec.name] = limit
   }
 
@@ -108,7 +108,8 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
   return inputs
 }
 
-const list = z.string().transform((text) =>
+/** A list of names separated by commas, spaces or newlines. */
+export const list = z.string().transform((text) =>
   text
     .split(/[\s,]+/)
     .map((item) => item.trim())
@@ -194,6 +195,11 @@ const limit_ = z.union(
   { error: 'expected a count (250) or a percentage from 0% to 100% (1%, 0.25%), or nothing' }
 )
 
+/** The parser of a metric's `max-*` input, which a plan entry's threshold of that name shares. */
+export function limitOf(spec: MetricSpec) {
+  return spec.base === null ? countLimit(spec.words) : limit_
+}
+
 /** The limit of a count-only metric, such as `schema changes`. */
 function countLimit(words: string) {
   return z.union(
@@ -205,7 +211,7 @@ function countLimit(words: string) {
   )
 }
 
-const minColumnMatch = z.union(
+export const minColumnMatch = z.union(
   [
     z.literal('').transform(() => null),
     z
