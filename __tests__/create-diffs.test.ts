@@ -59,9 +59,7 @@ function plan(yaml: string) {
 const THREE = plan(`
 defaults: { primary-key: id }
 diffs:
-  - name: orders
-    table-a: analytics.prod.orders
-    table-b: analytics.dbt_pr_{pr}.orders
+  - { name: orders, table-a: analytics.prod.orders, table-b: 'analytics.dbt_pr_{pr}.orders' }
   - name: payments
     data-source-b: snowflake-eu
     table-a: prod.payments

@@ -2,9 +2,9 @@
 // object, wires the runner's I/O, and hands both to run(). The rest of the action is loaded only
 // once the inputs are valid, so a bad input is refused without paying for it.
 import * as core from '@actions/core'
-import { writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fetchForHost } from './datafold/proxy.js'
 import { readGitHubContext } from './github/context.js'
 import { createGitHubClient } from './github/octokit.js'
@@ -55,7 +55,25 @@ async function main(): Promise<void> {
           core.info(message)
         }
       }),
-    github: readGitHubContext(process.env)
+    github: readGitHubContext(process.env),
+    env: process.env,
+    readPlanFile: (path) => readFile(resolve(process.env.GITHUB_WORKSPACE || '.', path), 'utf8'),
+    onStop: (stop) => {
+      // The runner sends SIGINT, then SIGTERM, when the job is cancelled: cancel what was created.
+      let stopping = false
+      const handler = (signal: NodeJS.Signals): void => {
+        if (stopping) return
+        stopping = true
+        core.info(`Received ${signal}: cancelling the diffs this run created`)
+        void stop().finally(() => process.exit(1))
+      }
+      process.once('SIGINT', handler)
+      process.once('SIGTERM', handler)
+      return () => {
+        process.off('SIGINT', handler)
+        process.off('SIGTERM', handler)
+      }
+    }
   })
 }
 

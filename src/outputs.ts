@@ -15,7 +15,9 @@ export const OUTPUT_NAMES = [
   'diffs',
   'report-path',
   'comment-id',
-  'comment-url'
+  'comment-url',
+  'diff-ids',
+  'created-diff-ids'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]
@@ -23,7 +25,9 @@ export type OutputName = (typeof OUTPUT_NAMES)[number]
 export function buildOutputs(
   evaluation: Evaluation,
   reportPath: string,
-  comment: PublishedComment | null
+  comment: PublishedComment | null,
+  /** Every diff gated (given, then the plan's) and those this run created. */
+  ids: { all: number[]; created: number[] } = { all: [], created: [] }
 ): Record<OutputName, string> {
   const totals = Object.fromEntries(
     TOTALLED_METRICS.map((metric) => [
@@ -54,7 +58,9 @@ export function buildOutputs(
     diffs: JSON.stringify(evaluation.diffs.map(diffOutput)),
     'report-path': reportPath,
     'comment-id': comment ? String(comment.id) : '',
-    'comment-url': comment?.url ?? ''
+    'comment-url': comment?.url ?? '',
+    'diff-ids': ids.all.join(','),
+    'created-diff-ids': ids.created.join(',')
   }
 }
 
@@ -63,6 +69,7 @@ export function buildOutputs(
 function diffOutput({ diff, verdict, breaches, notMeasured }: Evaluation['diffs'][number]) {
   const common = {
     id: diff.id,
+    ...(diff.entry === undefined ? {} : { name: diff.entry }),
     url: diff.url,
     result: verdict,
     datasetA: diff.target.datasetA,

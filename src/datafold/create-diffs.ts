@@ -36,6 +36,8 @@ export interface CreateOptions {
   /** What earlier runs created for this PR (the comment's block). */
   earlier: CreatedDiff[]
   log: (message: string) => void
+  /** Told of each diff as soon as it is created, so a stopped job can cancel it. */
+  onCreated?: (id: number, entry: string) => void
 }
 
 /** One outcome per entry, in plan order. Throws DataSourceError before creating anything. */
@@ -66,6 +68,7 @@ export async function createPlannedDiffs(
           const why = 'Datafold answered the create without a diff id'
           return { entry: diff.name, id: null, created: false, fingerprint, error: why }
         }
+        options.onCreated?.(answer.data.id, diff.name)
         options.log(`${diff.name}: created diff ${answer.data.id}`)
         return { entry: diff.name, id: answer.data.id, created: true, fingerprint, error: null }
       } catch (error) {

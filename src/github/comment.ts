@@ -48,7 +48,7 @@ export function authorOfToken(token: string): Author | null {
   return token.startsWith('ghs_') ? ACTIONS_BOT : null
 }
 
-interface IssueComment {
+export interface IssueComment {
   id: number
   body?: string | null
   html_url: string
@@ -65,18 +65,7 @@ export async function upsertComment(
   const body = options.body.includes(marker) ? options.body : `${marker}\n${options.body}`
 
   const author = options.author ?? (await postingAs(github))
-  const listCandidates = async (): Promise<{ all: number; candidates: IssueComment[] }> => {
-    const comments: IssueComment[] = await github.paginate(github.rest.issues.listComments, {
-      owner,
-      repo,
-      issue_number: issueNumber,
-      per_page: 100
-    })
-    const candidates = comments
-      .filter((comment) => (comment.body ?? '').includes(marker) && isBy(comment, author))
-      .sort((a, b) => b.id - a.id)
-    return { all: comments.length, candidates }
-  }
+  const listCandidates = () => listReportComments(github, options, author)
   const { all, candidates } = await listCandidates()
   log(
     `Found ${candidates.length} earlier report comment(s) by ${author.login} on #${issueNumber} ` +
@@ -118,6 +107,29 @@ export async function upsertComment(
     return posted
   }
   return settleRace(github, options, posted, again, body, log)
+}
+
+/** The report comments `author` wrote on the issue (those with the marker), newest first. */
+export async function listReportComments(
+  github: GitHubClient,
+  target: { owner: string; repo: string; issueNumber: number; marker: string },
+  author: Author
+): Promise<{ all: number; candidates: IssueComment[] }> {
+  const comments: IssueComment[] = await github.paginate(github.rest.issues.listComments, {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issueNumber,
+    per_page: 100
+  })
+  const candidates = comments
+    .filter((comment) => (comment.body ?? '').includes(target.marker) && isBy(comment, author))
+    .sort((a, b) => b.id - a.id)
+  return { all: comments.length, candidates }
+}
+
+/** Who this token comments as, from its prefix or else by asking GitHub. */
+export async function commentAuthor(github: GitHubClient, token: string): Promise<Author> {
+  return authorOfToken(token) ?? (await postingAs(github))
 }
 
 /** Keeps one report of several written at once: the oldest, with the newest run's body. */

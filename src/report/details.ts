@@ -17,7 +17,9 @@ export function diffDetails(
   const { diff } = evaluation
   const { datasetA, datasetB } = diff.target
   const what = datasetA === null && datasetB === null ? '' : `: ${compared(diff, 200)}`
-  const summary = `${MARK[evaluation.verdict]} diff ${diff.id}${what}`
+  const name = diff.entry === undefined ? '' : `${cell(diff.entry, 100)} · `
+  const summary = `${MARK[evaluation.verdict]} ${name}diff ${diff.id}${what}`
+  thresholds = evaluation.thresholds ?? thresholds
   const parts: string[] = []
   if (diff.status === 'error') {
     parts.push(`**Error:** ${cell(diff.reason, 2000)}`)

@@ -35,7 +35,10 @@ export function diffTable(rows: readonly DiffEvaluation[], thresholds: Threshold
 
 export function diffRow(evaluation: DiffEvaluation, thresholds: Thresholds): string {
   const { diff } = evaluation
-  const cells = [link(String(diff.id), diff.url), compared(diff)]
+  // A plan entry is named as the plan names it; its own thresholds are the ones shown.
+  const limits = evaluation.thresholds ?? thresholds
+  const id = diff.id > 0 ? link(String(diff.id), diff.url) : 'not created'
+  const cells = [diff.entry === undefined ? id : `${cell(diff.entry, 60)}<br>${id}`, compared(diff)]
   if (diff.status === 'error') {
     // The row already names the diff; the whole reason is in its details below.
     const reason = diff.reason.replace(new RegExp(`^diff ${String(diff.id)}:? `), '')
@@ -43,7 +46,7 @@ export function diffRow(evaluation: DiffEvaluation, thresholds: Thresholds): str
   } else {
     cells.push(
       rowsCell(diff),
-      ...REPORT_COLUMNS.map((column) => columnCell(evaluation, diff.metrics, thresholds, column)),
+      ...REPORT_COLUMNS.map((column) => columnCell(evaluation, diff.metrics, limits, column)),
       RESULT[evaluation.verdict]
     )
   }
