@@ -14,6 +14,7 @@ import {
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { dataSources } from '../__fixtures__/data-sources.js'
 import { diffRecord, sameDbDone } from '../__fixtures__/diffs.js'
 import { finishedScenario, startFakeDatafold } from '../__fixtures__/fake-datafold.js'
 import { commentThread, reportMarker, startFakeGitHub } from '../__fixtures__/fake-github.js'
@@ -27,6 +28,7 @@ import {
 } from '../__fixtures__/run-action.js'
 import { fetchDiffs } from '../src/datafold/fetch-diffs.js'
 import { DEFAULT_CONCURRENCY } from '../src/datafold/transport.js'
+import { defaultPollDelay } from '../src/datafold/fetch-diffs.js'
 import type { DatafoldClient } from '../src/datafold/endpoints.js'
 import { renderComment, renderReport } from '../src/report/document.js'
 import { evaluateThresholds } from '../src/thresholds.js'
@@ -357,6 +359,68 @@ async function manyDiffs(count: number): Promise<void> {
   }
 }
 
+// 3b. A plan of many diffs created at 100 ms latency, each running for one poll, then waited for:
+// per diff a create, its record and two summaries; against the floor of perfect concurrency plus
+// the one poll wait (which other diffs' requests may overlap, so a run can come in under it).
+async function plannedDiffs(count: number): Promise<void> {
+  const latencyMs = 100
+  const walls: number[] = []
+  let requests = 0
+  for (let i = 0; i < 3; i++) {
+    const datafold = await startFakeDatafold({
+      apiKey: API_KEY,
+      latencyMs,
+      dataSources: dataSources(),
+      create: { polls: 1 }
+    })
+    const entries = Array.from(
+      { length: count },
+      (_, k) => `  - { name: t${k}, table-a: prod.t${k}, table-b: pr.t${k}, primary-key: id }`
+    )
+    const { run } = await measuredRun({
+      inputs: {
+        plan: ['diffs:', ...entries].join('\n'),
+        'data-source': 'warehouse',
+        'api-key': API_KEY,
+        'datafold-host': datafold.url,
+        'comment-mode': 'off'
+      },
+      eventName: 'push',
+      env: { GITHUB_SHA: 'bench0000000000000000000000000000000000' }
+    })
+    walls.push(run.durationMs)
+    requests = datafold.requests.length
+    await datafold.close()
+  }
+  const floor = (requests * latencyMs) / DEFAULT_CONCURRENCY + defaultPollDelay(0)
+  const budget = 1.3 * floor + 1000
+  const name = `${count} planned diffs, ${latencyMs} ms latency`
+  record(`planned-diffs-${count}`, {
+    count,
+    latencyMs,
+    requests,
+    floorMs: floor,
+    budgetMs: budget,
+    walls
+  })
+  row({
+    case: name,
+    measure: 'wall time',
+    median: `${median(walls).toFixed(0)} ms`,
+    spread: spreadOf(walls, 'ms'),
+    budget: `≤ ${budget.toFixed(0)} ms (1.3 × ${floor.toFixed(0)} floor + 1 s)`,
+    ok: median(walls) <= budget
+  })
+  row({
+    case: name,
+    measure: 'requests per diff',
+    median: (requests / count).toFixed(2),
+    spread: '',
+    budget: '= 4 (+ 1 data-source list)',
+    ok: requests === 4 * count + 1
+  })
+}
+
 // 4. Waiting: the real poll schedule on a simulated clock (minutes of waiting in milliseconds).
 async function waiting(finishesAfterS: number): Promise<void> {
   let clock = 0
@@ -523,6 +587,7 @@ async function main(): Promise<void> {
   await oneDiff(0)
   await oneDiff(50)
   for (const count of [10, 100, 500]) await manyDiffs(count)
+  await plannedDiffs(100)
   await waiting(30)
   await waiting(300)
   largeReport()
