@@ -204,6 +204,11 @@ describe('a plan on the bundle', () => {
     const ids = datafold.created.map((c) => c.id)
     expect([...datafold.cancellations].sort()).toEqual([...ids].sort())
     expect(run.stdout).toContain('Received SIGTERM: cancelling the diffs this run created')
+    for (const id of ids) {
+      expect(run.stdout).toMatch(
+        new RegExp(`Cancelled diff ${id} \\(\\w+\\): the job was cancelled`)
+      )
+    }
     expect(run.code).not.toBe(0)
   }, 60_000)
 
@@ -219,6 +224,31 @@ describe('a plan on the bundle', () => {
     expect([...datafold.cancellations].sort()).toEqual([...olderIds].sort())
     expect(next.stdout).toMatch(/Cancelled diff \d+ \(orders\): replaced by commit ffeeddc/)
     expect(datafold.created).toHaveLength(6)
+  }, 60_000)
+
+  it("makes a create Datafold refuses (422) that entry's error, with the detail; the others go on", async () => {
+    const { datafold, github } = await fakes({
+      refuse: (body) =>
+        body.data_source2_id === 12
+          ? [
+              {
+                loc: ['body', 'table2'],
+                msg: 'table not found: PR.A1B2C3D.PAYMENTS',
+                type: 'value_error'
+              }
+            ]
+          : []
+    })
+    const run = await sweep.runAction(options(datafold, github, {}))
+    expect(datafold.created).toHaveLength(2)
+    expect(run.outputs.result).toBe('error')
+    expect(run.outputs['diff-ids']?.split(',')).toHaveLength(2)
+    const reason =
+      'payments: could not create the diff: Datafold refused the request (HTTP 422): body.table2: table not found: PR.A1B2C3D.PAYMENTS'
+    expect(run.stdout).toContain(reason)
+    const body = github.commentsOn()[0]?.body ?? ''
+    expect(body).toContain('payments<br>not created')
+    expect(body).toContain('table not found: PR.A1B2C3D.PAYMENTS')
   }, 60_000)
 
   it('reports all five mistakes of a plan and sends no request', async () => {

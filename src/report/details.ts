@@ -18,7 +18,8 @@ export function diffDetails(
   const { datasetA, datasetB } = diff.target
   const what = datasetA === null && datasetB === null ? '' : `: ${compared(diff, 200)}`
   const name = diff.entry === undefined ? '' : `${cell(diff.entry, 100)} · `
-  const summary = `${MARK[evaluation.verdict]} ${name}diff ${diff.id}${what}`
+  const id = diff.id > 0 ? `diff ${diff.id}` : 'not created'
+  const summary = `${MARK[evaluation.verdict]} ${name}${id}${what}`
   thresholds = evaluation.thresholds ?? thresholds
   const parts: string[] = []
   if (diff.status === 'error') {
