@@ -247,7 +247,9 @@ describe('a plan on the bundle', () => {
       'payments: could not create the diff: Datafold refused the request (HTTP 422): body.table2: table not found: PR.A1B2C3D.PAYMENTS'
     expect(run.stdout).toContain(reason)
     const body = github.commentsOn()[0]?.body ?? ''
-    expect(body).toContain('payments<br>not created')
+    expect(body).toContain(
+      '| payments<br>not created | analytics.prod.payments → analytics.pr.a1b2c3d.payments (cross-db) |'
+    )
     expect(body).toContain('table not found: PR.A1B2C3D.PAYMENTS')
   }, 60_000)
 

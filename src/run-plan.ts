@@ -14,7 +14,7 @@ import type { Inputs } from './inputs.js'
 import { normaliseDiff } from './normalise.js'
 import { createdBlock, readCreatedBlock, type CreatedDiff } from './plan/created-block.js'
 import type { PlanContext } from './plan/placeholders.js'
-import { parsePlan, PlanError, type PlannedDiff } from './plan/plan.js'
+import { parsePlan, PlanError, type Dataset, type PlannedDiff } from './plan/plan.js'
 import { reasonOf } from './text.js'
 import type { Thresholds } from './thresholds.js'
 
@@ -101,6 +101,7 @@ export async function earlierCreated(inputs: Inputs, io: RunnerContext): Promise
 }
 
 export interface PlannedDiffs {
+  planned: PlannedDiff[]
   outcomes: PlannedOutcome[]
   /** Created by this run, in plan order. */
   created: DiffToCancel[]
@@ -142,7 +143,7 @@ export async function createPlan(
     log,
     onCreated: (id, entry) => created.push({ id, entry })
   })
-  return { outcomes, created, release }
+  return { planned, outcomes, created, release }
 }
 
 /** The block to keep in the comment: this commit's diffs, less those cancelled. */
@@ -183,7 +184,8 @@ export async function gatherResults(
     ...diffIds.flatMap((id) => results.get(id) ?? []),
     ...(plan?.outcomes ?? []).map((outcome) => {
       const result = outcome.id === null ? undefined : results.get(outcome.id)
-      return result ? { ...result, entry: outcome.entry } : notCreated(outcome)
+      const entry = plan?.planned.find((p) => p.name === outcome.entry)
+      return result ? { ...result, entry: outcome.entry } : notCreated(outcome, entry)
     })
   ]
   return { diffs, cancelled }
@@ -196,11 +198,20 @@ export function thresholdsOf(planned: PlannedDiff[]): (diff: DiffResult) => Thre
 }
 
 /** An entry whose diff could not be created, as a diff in error for the report. */
-function notCreated(outcome: PlannedOutcome): ErroredDiff {
+function notCreated(outcome: PlannedOutcome, entry: PlannedDiff | undefined): ErroredDiff {
+  const named = (dataset: Dataset | undefined): string | null =>
+    dataset === undefined ? null : 'table' in dataset ? dataset.table.join('.') : dataset.query
+  const crossDb =
+    entry !== undefined && JSON.stringify(entry.dataSourceA) !== JSON.stringify(entry.dataSourceB)
   return {
     id: 0,
     url: '',
-    target: { datasetA: null, datasetB: null, kind: null },
+    // What the entry asked to compare, as the report shows a created diff's.
+    target: {
+      datasetA: named(entry?.datasetA),
+      datasetB: named(entry?.datasetB),
+      kind: entry === undefined ? null : crossDb ? 'cross_db' : 'in_db'
+    },
     warnings: [],
     status: 'error',
     reason: `${outcome.entry}: ${outcome.error ?? 'not created'}`,
