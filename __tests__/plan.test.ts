@@ -262,6 +262,11 @@ diffs:
     ['no diffs', 'defaults: {}', /^diffs: /],
     ['an empty list', 'diffs: []', /^diffs: list at least one diff/],
     ['a list', '- a', /^plan: /],
+    [
+      'aliases that expand without bound',
+      'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]',
+      /alias/i
+    ],
     ['a duplicate key', 'diffs:\n  - name: a\n    name: b', /unique/i],
     [
       'a placeholder without a value',

@@ -77,7 +77,13 @@ export function parsePlan(text: string, options: PlanOptions): PlannedDiff[] {
   for (const error of document.errors) problems.push(error.message.split('\n')[0] ?? error.message)
   if (problems.length > 0) throw new PlanError(options.source, problems)
 
-  const written = document.toJS() as unknown
+  let written: unknown
+  try {
+    written = document.toJS({ maxAliasCount: 100 })
+  } catch (error) {
+    // Aliases that would expand without bound (a "billion laughs" document).
+    throw new PlanError(options.source, [error instanceof Error ? error.message : String(error)])
+  }
   const named = (index: number): string => {
     const name = entryNameOf(written, index)
     return name === null ? `entry ${index + 1}` : `entry ${index + 1} (${name})`
