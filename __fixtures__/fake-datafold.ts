@@ -11,8 +11,10 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import {
+  crossDbDone,
   diffRecord,
   failedSummary,
+  sameDbDone,
   runningSummary,
   shapelessSummary,
   type DataDiffError,
@@ -42,6 +44,24 @@ export interface FakeDatafoldOptions {
    * for a wrong key quotes it.
    */
   echoKey?: boolean
+  /** What `GET /api/v1/data_sources` lists (whole records, secrets in `options` included). */
+  dataSources?: object[]
+  /** How `POST /api/v1/datadiffs` answers and how the diffs it creates run. */
+  create?: CreateScript
+}
+
+/** Created diffs are `waiting`, then `running` for `polls` summary polls, then done. */
+export interface CreateScript {
+  /** The first id given out; default 9001. */
+  firstId?: number
+  /** Summary polls before a created diff is done; default 2. */
+  polls?: number
+  /** The finished summary of a created diff; default sameDbDone, or crossDbDone across sources. */
+  summary?: (body: Record<string, unknown>, id: number) => object
+  /** A 422's `detail` items for a body Datafold should refuse; null or [] to accept it. */
+  refuse?: (body: Record<string, unknown>) => object[] | null
+  /** Steps that answer creates before the normal ones (faults: a 503, a hang); each used once. */
+  faults?: Step[]
 }
 
 /** Where an answer repeats the API key the request carried, with `echoKey`. */
@@ -61,6 +81,8 @@ export interface RecordedRequest {
   endpoint: DatafoldEndpoint | null
   /** Bytes of answer body written so far (an endless body stops growing once the client hangs up). */
   sent: number
+  /** The request body as sent, once it has arrived. */
+  body?: string
 }
 
 export interface FakeDatafold {
@@ -70,10 +92,17 @@ export interface FakeDatafold {
   scenarios: Scenarios
   /** How many requests for a known diff an endpoint has had (whatever they were answered). */
   hits(id: number | string, endpoint?: DatafoldEndpoint): number
+  /** The diffs `POST /api/v1/datadiffs` created, in order, with the body each was created from. */
+  created: { id: number; body: Record<string, unknown> }[]
+  /** Ids `POST .../cancel` was sent for, in order (also for diffs that had finished). */
+  cancellations: number[]
   close(): Promise<void>
 }
 
 const SUMMARY_PATH = /^\/api\/v1\/datadiffs\/([^/]+)\/summary_results$/
+const CREATE_PATH = '/api/v1/datadiffs'
+const CANCEL_PATH = /^\/api\/v1\/datadiffs\/(\d+)\/cancel$/
+const DATA_SOURCES_PATH = '/api/v1/data_sources'
 const RECORD_PATH = /^\/api\/v1\/datadiffs\/([^/]+)$/
 
 export async function startFakeDatafold(options: FakeDatafoldOptions = {}): Promise<FakeDatafold> {
@@ -86,6 +115,60 @@ export async function startFakeDatafold(options: FakeDatafoldOptions = {}): Prom
   const pending = new Set<ServerResponse>()
   const timers = new Set<NodeJS.Timeout>()
   let closed = false
+  const created: { id: number; body: Record<string, unknown> }[] = []
+  const cancellations: number[] = []
+  const createFaults = [...(options.create?.faults ?? [])]
+  let nextId = options.create?.firstId ?? 9001
+  const polls = options.create?.polls ?? 2
+
+  const cancelled = new Set<number>()
+  const createdStatus = (id: number): string => {
+    if (cancelled.has(id)) return 'cancelled'
+    const polled = counters.get(`${id} summary_results`) ?? 0
+    return polled === 0 ? 'waiting' : polled <= polls ? 'processing' : 'done'
+  }
+
+  /** The answer to a create, a cancel or the data-source list; null for other paths. */
+  const planAnswer = (method: string, pathname: string, text: string): Step | null => {
+    if (pathname === DATA_SOURCES_PATH && method === 'GET') return json(options.dataSources ?? [])
+    const cancel = CANCEL_PATH.exec(pathname)
+    if (cancel && method === 'POST') {
+      const id = Number(cancel[1])
+      cancellations.push(id)
+      const scenario = scenarios[id]
+      if (!scenario) return { status: 404, detail: `Data diff ${id} not found` }
+      if (cancelled.has(id)) return json({ id, status: 'cancelled' })
+      // A diff whose summary has reached its last (finished) Step stays as it is.
+      const finished = (counters.get(`${id} summary_results`) ?? 0) >= scenario.summary.length
+      if (finished) return json({ id, status: 'done' })
+      cancelled.add(id)
+      scenarios[id] = {
+        summary: [json(failedSummary({ error_type: 'Cancelled', error_value: 'cancelled by API' }))]
+      }
+      return json({ id, status: 'cancelled' })
+    }
+    if (pathname !== CREATE_PATH || method !== 'POST') return null
+    const fault = createFaults.shift()
+    if (fault) return fault
+    let body: Record<string, unknown>
+    try {
+      body = JSON.parse(text) as Record<string, unknown>
+    } catch {
+      return {
+        status: 422,
+        body: { detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }] }
+      }
+    }
+    const refused = [...contractProblems(body), ...(options.create?.refuse?.(body) ?? [])]
+    if (refused.length > 0) return { status: 422, body: { detail: refused } }
+    const id = nextId++
+    created.push({ id, body })
+    const cross = body.data_source1_id !== body.data_source2_id
+    const done =
+      options.create?.summary?.(body, id) ?? (cross ? crossDbDone({ id }) : sameDbDone({ id }))
+    scenarios[id] = { summary: runningThenDone(polls, done) }
+    return json(createdRecord(body, id, 'waiting'))
+  }
 
   /** Counts the request, and picks the Step it gets from a script (the last one repeats). */
   const nextStep = (id: string, endpoint: DatafoldEndpoint, steps: Step[]): Step => {
@@ -134,8 +217,16 @@ export async function startFakeDatafold(options: FakeDatafoldOptions = {}): Prom
       },
       total: () => recorded.sent
     }
-    // Drain the request body (there should be none) so the socket can be reused.
-    req.resume()
+    // Read the body whole (creates have one), and record it.
+    let text = ''
+    req.setEncoding('utf8')
+    req.on('data', (chunk: string) => (text += chunk))
+    const arrived = new Promise<void>((resolve) => {
+      req.on('end', () => {
+        recorded.body = text
+        resolve()
+      })
+    })
     pending.add(res)
     res.on('close', () => pending.delete(res))
 
@@ -166,6 +257,17 @@ export async function startFakeDatafold(options: FakeDatafoldOptions = {}): Prom
       )
       return
     }
+    if (pathname === CREATE_PATH || pathname === DATA_SOURCES_PATH || CANCEL_PATH.test(pathname)) {
+      void arrived.then(() => {
+        answer(
+          planAnswer(req.method ?? 'GET', pathname, text) ?? {
+            status: 405,
+            body: { detail: 'Method Not Allowed' }
+          }
+        )
+      })
+      return
+    }
     if (!endpoint || rawId === null) {
       answer(problem(404, 'Not Found', `No route for ${pathname}`, target))
       return
@@ -186,6 +288,13 @@ export async function startFakeDatafold(options: FakeDatafoldOptions = {}): Prom
     }
     if (endpoint === 'summary_results') {
       answer(nextStep(id, endpoint, scenario.summary))
+      return
+    }
+    const made = created.find((c) => String(c.id) === id)
+    if (made) {
+      // A created diff's record follows its summary: waiting, processing, then done.
+      bump(id, endpoint)
+      answer(json(createdRecord(made.body, made.id, createdStatus(made.id))))
       return
     }
     if (scenario.record === undefined) {
@@ -214,6 +323,8 @@ export async function startFakeDatafold(options: FakeDatafoldOptions = {}): Prom
     requests,
     scenarios,
     hits: (id, endpoint = 'summary_results') => counters.get(`${String(id)} ${endpoint}`) ?? 0,
+    created,
+    cancellations,
     close: async () => {
       if (closed) return
       closed = true
@@ -229,6 +340,59 @@ export async function startFakeDatafold(options: FakeDatafoldOptions = {}): Prom
       await done
     }
   }
+}
+
+/** The record of a diff the fake created: the request's fields, an id, a kind and a status. */
+function createdRecord(body: Record<string, unknown>, id: number, status: string): object {
+  const field = (name: string): unknown => body[name] ?? null
+  return {
+    id,
+    data_source1_id: body.data_source1_id,
+    data_source2_id: body.data_source2_id,
+    pk_columns: body.pk_columns ?? [],
+    kind: body.data_source1_id === body.data_source2_id ? 'in_db' : 'cross_db',
+    table1: field('table1'),
+    table2: field('table2'),
+    query1: field('query1'),
+    query2: field('query2'),
+    filter1: field('filter1'),
+    filter2: field('filter2'),
+    include_columns: field('include_columns'),
+    exclude_columns: field('exclude_columns'),
+    sampling_ratio: field('sampling_ratio'),
+    sampling_max_rows: field('sampling_max_rows'),
+    tags: field('tags'),
+    status,
+    done: status === 'done' || status === 'cancelled'
+  }
+}
+
+/** What FastAPI would refuse in a create body, as 422 `detail` items (the contract's rules). */
+function contractProblems(body: Record<string, unknown>): object[] {
+  const problems: object[] = []
+  for (const key of ['data_source1_id', 'data_source2_id']) {
+    if (!Number.isInteger(body[key])) {
+      problems.push({ loc: ['body', key], msg: 'Field required', type: 'missing' })
+    }
+  }
+  for (const side of ['1', '2']) {
+    const given = ['table', 'query', 'file'].filter((kind) => body[`${kind}${side}`] != null)
+    if (given.length !== 1) {
+      problems.push({
+        loc: ['body', `table${side}`],
+        msg: `give exactly one of table${side}, query${side}, file${side}`,
+        type: 'value_error'
+      })
+    }
+  }
+  if (body.infer_pk !== true && !(Array.isArray(body.pk_columns) && body.pk_columns.length > 0)) {
+    problems.push({
+      loc: ['body', 'pk_columns'],
+      msg: 'pk_columns is required unless infer_pk is true',
+      type: 'value_error'
+    })
+  }
+  return problems
 }
 
 function hasKey(header: string | undefined, apiKey: string): boolean {

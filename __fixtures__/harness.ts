@@ -5,7 +5,7 @@
 // the demo and the benchmark import it under `tsx`.
 import type { Scenarios } from './datafold-scenario.js'
 import { demoScenario } from './diffs.js'
-import { startFakeDatafold, type FakeDatafold } from './fake-datafold.js'
+import { startFakeDatafold, type FakeDatafold, type FakeDatafoldOptions } from './fake-datafold.js'
 import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from './fake-github.js'
 import type { ActionRun, RunActionOptions } from './run-action.js'
 import { SecretSweep } from './secret-sweep.js'
@@ -31,6 +31,8 @@ export interface FakesOptions {
   github?: Omit<FakeGitHubOptions, 'token'> | false
   /** Added to every answer of both fakes, in milliseconds. */
   latencyMs?: number
+  /** The rest of the fake Datafold's options: its data sources, how it creates diffs, faults. */
+  datafold?: Omit<FakeDatafoldOptions, 'scenarios' | 'apiKey' | 'latencyMs'>
 }
 
 /** What a run changes: `inputs` are merged over the ones that point the action at the fakes. */
@@ -69,7 +71,12 @@ export class Harness {
     const { apiKey, token } = this.secrets
     const { latencyMs } = options
     const datafold = this.track(
-      await startFakeDatafold({ scenarios: options.scenarios ?? demoScenario(), apiKey, latencyMs })
+      await startFakeDatafold({
+        ...options.datafold,
+        scenarios: options.scenarios ?? demoScenario(),
+        apiKey,
+        latencyMs
+      })
     )
     const github =
       options.github === false

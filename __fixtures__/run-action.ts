@@ -1,7 +1,7 @@
 // Runs the bundled action (dist/index.js) as a child process with the environment a runner
 // gives it, and reads back what it wrote: exit code, stdout/stderr, the outputs file and the
 // job summary. Used by the end-to-end harness (harness.ts) and the demo.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -43,6 +43,8 @@ export interface RunActionOptions {
   keepRunnerTemp?: boolean
   /** Let the action reach hosts beyond loopback (the demo against a real Datafold). */
   reachAnyHost?: boolean
+  /** Called with the child process once it is started, e.g. to signal it. */
+  onSpawn?: (child: ChildProcess) => void
 }
 
 export interface ActionRun {
@@ -97,6 +99,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       cwd: runnerTemp,
       stdio: options.stdio === 'inherit' ? 'inherit' : ['ignore', 'pipe', 'pipe']
     })
+    options.onSpawn?.(child)
     let out = ''
     let err = ''
     child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))

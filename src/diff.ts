@@ -83,6 +83,8 @@ interface DiffBase {
   target: DiffTarget
   /** Things the user should know that do not change the verdict. */
   warnings: string[]
+  /** The plan entry's name, for a diff the plan created. */
+  entry?: string
 }
 
 export interface FinishedDiff extends DiffBase {

@@ -4,7 +4,7 @@
 // one chunk of dist/ once the inputs are valid, and octokit from another when a comment is due.
 import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
 import { reasonOf } from './text.js'
 
@@ -60,7 +60,28 @@ async function main(): Promise<void> {
         }
       }),
     github: readGitHubContext(process.env),
-    step: process.env.GITHUB_ACTION
+    step: process.env.GITHUB_ACTION,
+    env: process.env,
+    readPlanFile: async (path) => {
+      const { readFile } = await import('node:fs/promises')
+      return readFile(resolve(process.env.GITHUB_WORKSPACE || '.', path), 'utf8')
+    },
+    onStop: (stop) => {
+      // The runner sends SIGINT, then SIGTERM, when the job is cancelled: cancel what was created.
+      let stopping = false
+      const handler = (signal: NodeJS.Signals): void => {
+        if (stopping) return
+        stopping = true
+        core.info(`Received ${signal}: cancelling the diffs this run created`)
+        void stop().finally(() => process.exit(1))
+      }
+      process.once('SIGINT', handler)
+      process.once('SIGTERM', handler)
+      return () => {
+        process.off('SIGINT', handler)
+        process.off('SIGTERM', handler)
+      }
+    }
   })
 }
 

@@ -2,12 +2,15 @@
 // the inputs and the environment and hands them in; nothing here talks to the runner.
 import { z } from 'zod'
 import { COMMENT_MODES, type CommentMode } from './github/comment-modes.js'
-import { METRIC_SPEC, type MetricName } from './metric-spec.js'
+import { METRIC_SPEC, type MetricName, type MetricSpec } from './metric-spec.js'
 import { createRedactor, redactCredentials } from './redact.js'
 import type { Limit, Thresholds } from './thresholds.js'
 
 export const INPUT_NAMES = [
   'diff-ids',
+  'plan',
+  'plan-file',
+  'data-source',
   'api-key',
   'datafold-host',
   'github-token',
@@ -28,8 +31,14 @@ export const INPUT_NAMES = [
 export type InputName = (typeof INPUT_NAMES)[number]
 export type RawInputs = Record<InputName, string>
 
+/** Where the plan is: inline YAML (the `plan` input) or a file in the repository. */
+export type PlanInput = { input: 'plan'; text: string } | { input: 'plan-file'; path: string }
+
 export interface Inputs {
   diffIds: number[]
+  plan: PlanInput | null
+  /** The data source of plan entries that name none: a name or an id; '' when not set. */
+  dataSource: string
   apiKey: string
   datafoldHost: string
   githubToken: string
@@ -82,12 +91,15 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
 
   const max: Partial<Record<MetricName, Limit>> = {}
   for (const spec of METRIC_SPEC) {
-    const limit = field(spec.input, spec.base === null ? countLimit(spec.words) : limit_)
+    const limit = field(spec.input, limitOf(spec))
     if (limit) max[spec.name] = limit
   }
 
+  const plan = planInput(raw, problems)
   const inputs: Inputs = {
-    diffIds: field('diff-ids', diffIds),
+    diffIds: field('diff-ids', diffIds(plan === null)),
+    plan,
+    dataSource: raw['data-source'].trim(),
     apiKey: field('api-key', apiKey, raw['api-key'].trim() || (env.DATAFOLD_API_KEY ?? '').trim()),
     datafoldHost: field(
       'datafold-host',
@@ -114,33 +126,56 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
   return inputs
 }
 
-const list = z.string().transform((text) =>
+/** A list of names separated by commas, spaces or newlines. */
+export const list = z.string().transform((text) =>
   text
     .split(/[\s,]+/)
     .map((item) => item.trim())
     .filter(Boolean)
 )
 
-const diffIds = list.pipe(
-  z
-    .array(
-      z
-        .string()
-        .regex(
-          /^[0-9]+$/,
-          'diff IDs are positive whole numbers separated by commas, spaces or newlines'
-        )
-        .transform(Number)
-        .pipe(
-          z
-            .number()
-            .positive('diff IDs start at 1')
-            .refine(Number.isSafeInteger, 'diff ID is too large')
-        )
+/** The diff ids; at least one unless a plan gives the diffs. */
+const diffIds = (required: boolean) =>
+  list.pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(
+            /^[0-9]+$/,
+            'diff IDs are positive whole numbers separated by commas, spaces or newlines'
+          )
+          .transform(Number)
+          .pipe(
+            z
+              .number()
+              .positive('diff IDs start at 1')
+              .refine(Number.isSafeInteger, 'diff ID is too large')
+          )
+      )
+      .min(required ? 1 : 0, 'at least one diff ID is required, or a plan (plan or plan-file)')
+      .transform((ids) => [...new Set(ids)])
+  )
+
+/** The plan input or the plan file, not both. The inline YAML is kept as written. */
+function planInput(raw: RawInputs, problems: string[]): PlanInput | null {
+  const text = raw.plan
+  const path = raw['plan-file'].trim()
+  if (text.trim() !== '' && path !== '') {
+    problems.push('plan, plan-file: give one of them, not both')
+    return null
+  }
+  if (text.trim() !== '') return { input: 'plan', text }
+  if (path === '') return null
+  // A file of the repository: nothing outside the workspace is read.
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.split(/[\\/]/).includes('..')) {
+    problems.push(
+      `plan-file: give a path inside the repository, such as .github/datafold-plan.yml (got "${path}")`
     )
-    .min(1, 'at least one diff ID is required')
-    .transform((ids) => [...new Set(ids)])
-)
+    return null
+  }
+  return { input: 'plan-file', path }
+}
 
 const apiKey = z
   .string()
@@ -200,6 +235,11 @@ const limit_ = z.union(
   { error: 'expected a count (250) or a percentage from 0% to 100% (1%, 0.25%), or nothing' }
 )
 
+/** The parser of a metric's `max-*` input, which a plan entry's threshold of that name shares. */
+export function limitOf(spec: MetricSpec) {
+  return spec.base === null ? countLimit(spec.words) : limit_
+}
+
 /** The limit of a count-only metric, such as `schema changes`. */
 function countLimit(words: string) {
   return z.union(
@@ -211,7 +251,7 @@ function countLimit(words: string) {
   )
 }
 
-const minColumnMatch = z.union(
+export const minColumnMatch = z.union(
   [
     z.literal('').transform(() => null),
     z

@@ -16,7 +16,9 @@ export const OUTPUT_NAMES = [
   'diffs',
   'report-path',
   'comment-id',
-  'comment-url'
+  'comment-url',
+  'diff-ids',
+  'created-diff-ids'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]
@@ -27,7 +29,9 @@ export const MAX_OUTPUT_BYTES = 1_000_000
 export function buildOutputs(
   evaluation: Evaluation,
   reportPath: string,
-  comment: PublishedComment | null
+  comment: PublishedComment | null,
+  /** Every diff gated (given, then the plan's) and those this run created. */
+  ids: { all: number[]; created: number[] } = { all: [], created: [] }
 ): Record<OutputName, string> {
   const totals = Object.fromEntries(
     TOTALLED_METRICS.map((metric) => [metric, totalOf(evaluation, metric).total])
@@ -55,7 +59,9 @@ export function buildOutputs(
     diffs: jsonList(evaluation.diffs.map(diffOutput)),
     'report-path': reportPath,
     'comment-id': comment ? String(comment.id) : '',
-    'comment-url': comment?.url ?? ''
+    'comment-url': comment?.url ?? '',
+    'diff-ids': ids.all.join(','),
+    'created-diff-ids': ids.created.join(',')
   }
 }
 
@@ -139,6 +145,7 @@ export function jsonList(items: readonly unknown[], maxBytes = MAX_OUTPUT_BYTES)
 function diffOutput({ diff, verdict, breaches, notMeasured }: Evaluation['diffs'][number]) {
   const common = {
     id: diff.id,
+    ...(diff.entry === undefined ? {} : { name: diff.entry }),
     url: diff.url,
     result: verdict,
     datasetA: diff.target.datasetA,

@@ -10,7 +10,6 @@ import type { GitHubClient } from './github/octokit.js'
 import { findPullRequest } from './github/pull-request.js'
 import { runStamp, runStampComment, type RunStamp } from './github/run-stamp.js'
 import type { Inputs } from './inputs.js'
-import { normaliseDiff } from './normalise.js'
 import { createRedactor, type Redact } from './redact.js'
 import { buildOutputs, totalsWarnings, type PublishedComment } from './outputs.js'
 import {
@@ -19,12 +18,22 @@ import {
   renderReport,
   type ReportOptions
 } from './report/document.js'
+import {
+  blockFor,
+  createPlan,
+  earlierCreated,
+  gatherResults,
+  thresholdsOf,
+  planContext,
+  readPlan,
+  type PlanIO
+} from './run-plan.js'
 import { evaluateThresholds, type Evaluation } from './thresholds.js'
 import { reasonOf } from './text.js'
 import { describeBreach, failureMessage } from './verdict.js'
 
 /** What the runner gives the action: logging, outputs, files, the event, the network. */
-export interface RunIO {
+export interface RunIO extends PlanIO {
   info(message: string): void
   warning(message: string): void
   /** An error annotation that does not by itself fail the step. */
@@ -49,36 +58,49 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   const io = redacting(runnerIO, redact)
   const startedAt = (io.now ?? now)()
   const { diffIds, datafoldHost } = inputs
-  io.info(
-    `Checking ${diffIds.length} data diff${diffIds.length === 1 ? '' : 's'} at ${datafoldHost}`
-  )
-
-  const client = createDatafoldClient({
-    host: datafoldHost,
-    apiKey: inputs.apiKey,
+  // The whole plan is checked before any request.
+  const context = planContext(inputs, io)
+  const planned = await readPlan(inputs, context, io)
+  const count = diffIds.length + planned.length
+  io.info(`Checking ${count} data diff${count === 1 ? '' : 's'} at ${datafoldHost}`)
+  const log = (message: string): void => {
+    io.info(message)
+  }
+  const clientOptions = {
+    ...{ host: datafoldHost, apiKey: inputs.apiKey, userAgent: USER_AGENT },
     // Datafold's answers are scrubbed of every secret as they arrive, before they are read.
     redact,
-    userAgent: USER_AGENT,
-    fetch: io.fetch,
+    ...{ fetch: io.fetch, sleep: io.sleep, now: io.now, log }
+  }
+  const client = createDatafoldClient({
+    ...clientOptions,
     // The whole fetch obeys wait-timeout: a host that never answers must not hold the run longer.
-    deadline: inputs.waitTimeoutMs > 0 ? startedAt + inputs.waitTimeoutMs : undefined,
-    sleep: io.sleep,
-    now: io.now,
-    log: (message) => {
-      io.info(message)
-    }
+    deadline: inputs.waitTimeoutMs > 0 ? startedAt + inputs.waitTimeoutMs : undefined
   })
-  const fetched = await fetchDiffs(diffIds, {
-    client,
-    waitTimeoutMs: inputs.waitTimeoutMs,
-    sleep: io.sleep,
-    now: io.now,
-    log: (message) => {
-      io.info(message)
-    }
+  const plan =
+    planned.length === 0
+      ? null
+      : await createPlan(planned, {
+          client,
+          // A stopped job has seconds before it is killed: one short try per cancel.
+          stopClient: createDatafoldClient({ ...clientOptions, timeoutMs: 4_000, retries: 0 }),
+          context,
+          repository: io.github.owner ? `${io.github.owner}/${io.github.repo}` : '',
+          earlier: await earlierCreated(inputs, io),
+          io
+        })
+  const outcomes = plan?.outcomes ?? []
+  const planIds = outcomes.flatMap((o) => (o.id === null || diffIds.includes(o.id) ? [] : [o.id]))
+  const fetched = await fetchDiffs([...diffIds, ...planIds], {
+    ...{ client, waitTimeoutMs: inputs.waitTimeoutMs },
+    ...{ sleep: io.sleep, now: io.now, log }
   })
-  const diffs = fetched.map((diff) => normaliseDiff(diff, datafoldHost))
-  const evaluation = evaluateThresholds(diffs, inputs.thresholds)
+  plan?.release()
+  const timedOut = inputs.waitTimeoutMs > 0 && (io.now ?? now)() >= startedAt + inputs.waitTimeoutMs
+  const { diffs, cancelled } = await gatherResults(diffIds, fetched, plan, {
+    ...{ client, timedOut, host: datafoldHost, log }
+  })
+  const evaluation = evaluateThresholds(diffs, inputs.thresholds, thresholdsOf(planned))
   warnAboutGaps(evaluation, io)
 
   const reportOptions: ReportOptions = {
@@ -102,9 +124,13 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     { ...reportOptions, fullReport: summaryIsFull ? { jobSummary: true } : { file: reportPath } },
     runStamp(io.github, startedAt),
     io,
-    redact
+    redact,
+    plan ? blockFor(outcomes, context.sha, cancelled) : null
   )
-  for (const [name, value] of Object.entries(buildOutputs(evaluation, reportPath, comment))) {
+  const gated = { all: [...diffIds, ...planIds], created: plan?.created.map((d) => d.id) ?? [] }
+  for (const [name, value] of Object.entries(
+    buildOutputs(evaluation, reportPath, comment, gated)
+  )) {
     io.setOutput(name, value)
   }
   for (const warning of totalsWarnings(evaluation)) io.warning(warning)
@@ -177,7 +203,9 @@ async function publishComment(
   reportOptions: ReportOptions,
   stamp: RunStamp,
   io: RunIO,
-  redact: Redact
+  redact: Redact,
+  /** The plan's hidden block of created diffs, kept for the next run. */
+  createdBlock: string | null
 ): Promise<PublishedComment | null> {
   if (inputs.commentMode === 'off') return null
   const pullRequest = findPullRequest(io.github, inputs.prNumber)
@@ -199,7 +227,11 @@ async function publishComment(
       marker,
       // The marker line, then which run wrote it, so an older run never overwrites a newer report.
       body: redact(
-        renderComment(evaluation, reportOptions, `${marker}\n${runStampComment(stamp)}`)
+        renderComment(
+          evaluation,
+          reportOptions,
+          [marker, runStampComment(stamp), ...(createdBlock ? [createdBlock] : [])].join('\n')
+        )
       ),
       mode: inputs.commentMode,
       author: authorOfToken(inputs.githubToken),

@@ -48,6 +48,8 @@ export interface DiffEvaluation {
   notMeasured: MetricName[]
   /** Columns left out by `ignore-columns`. */
   ignoredColumns: string[]
+  /** The diff's own thresholds, when they are not the step's (a plan entry set them). */
+  thresholds?: Thresholds
 }
 
 export interface Evaluation {
@@ -66,8 +68,18 @@ export function exceeds(limit: Limit, value: number, percent: number | null): bo
   return percent !== null && percent > limit.value
 }
 
-export function evaluateThresholds(diffs: DiffResult[], thresholds: Thresholds): Evaluation {
-  const evaluated = diffs.map((diff) => evaluateDiff(diff, thresholds))
+/** `own` gives a diff thresholds of its own (a plan entry's); the others get `thresholds`. */
+export function evaluateThresholds(
+  diffs: DiffResult[],
+  thresholds: Thresholds,
+  own: (diff: DiffResult) => Thresholds | undefined = () => undefined
+): Evaluation {
+  const evaluated = diffs.map((diff) => {
+    const limits = own(diff)
+    return limits === undefined
+      ? evaluateDiff(diff, thresholds)
+      : { ...evaluateDiff(diff, limits), thresholds: limits }
+  })
   const breaches = evaluated.flatMap((e) => e.breaches)
   return { result: overallVerdict(evaluated.map((e) => e.verdict)), diffs: evaluated, breaches }
 }

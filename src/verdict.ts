@@ -40,7 +40,7 @@ export function failureMessage(evaluation: Evaluation, policy: FailurePolicy): s
  * production table reviewers know), else B's, and left out when Datafold did not tell it.
  */
 export function describeBreach(breach: Breach, diff: DiffResult): string {
-  const dataset = diff.target.datasetA ?? diff.target.datasetB
+  const dataset = diff.entry ?? diff.target.datasetA ?? diff.target.datasetB
   const name = dataset === null ? '' : ` (${plainName(dataset)})`
   let what: string
   if (breach.metric === 'column-match') {

@@ -48,9 +48,9 @@ describe('action.yml', () => {
     }
   })
 
-  it('requires diff-ids only', () => {
+  it('requires no input by itself: diff-ids, plan or plan-file, one at least, is checked in code', () => {
     const required = Object.entries(action.inputs).filter(([, spec]) => spec.required === true)
-    expect(required.map(([name]) => name)).toEqual(['diff-ids'])
+    expect(required.map(([name]) => name)).toEqual([])
   })
 
   it('has defaults that parse to what the code does with an empty input', () => {

@@ -22,6 +22,8 @@ describe('parseInputs defaults', () => {
   it('fills every documented default', () => {
     expect(parse({})).toEqual({
       diffIds: [12],
+      plan: null,
+      dataSource: '',
       apiKey: 'dfkey-123',
       datafoldHost: 'https://app.datafold.com',
       githubToken: '',

@@ -1,6 +1,6 @@
 // The Datafold endpoints the action calls, each a thin function over the transport: a new
 // endpoint is one line in the interface and one below it. The answers come back as parsed JSON,
-// not yet checked: schemas.ts reads them.
+// not yet checked: schemas.ts and created.ts read them.
 import { notADiffId } from './errors.js'
 import {
   createTransport,
@@ -16,11 +16,21 @@ export interface DatafoldClient {
   getSummaryResults(id: number): Promise<unknown>
 }
 
-export function createDatafoldClient(options: TransportOptions): DatafoldClient {
+/** The endpoints a plan needs besides reading: they create and cancel diffs. */
+export interface DatafoldPlanClient extends DatafoldClient {
+  /** POST {host}/api/v1/datadiffs: not idempotent, so retried only where that is safe. */
+  createDiff(body: object): Promise<unknown>
+  /** POST {host}/api/v1/datadiffs/{id}/cancel. */
+  cancelDiff(id: number): Promise<unknown>
+  /** GET {host}/api/v1/data_sources. Its records may hold secrets: never log or keep them. */
+  listDataSources(): Promise<unknown>
+}
+
+export function createDatafoldClient(options: TransportOptions): DatafoldPlanClient {
   return datafoldEndpoints(createTransport(options))
 }
 
-export function datafoldEndpoints(send: Send): DatafoldClient {
+export function datafoldEndpoints(send: Send): DatafoldPlanClient {
   /** A request about one diff, under /datadiffs/{id}; an id that is no id never leaves. */
   const diff = (
     id: number,
@@ -33,6 +43,9 @@ export function datafoldEndpoints(send: Send): DatafoldClient {
 
   return {
     getDiff: (id) => diff(id, '', { method: 'GET' }),
-    getSummaryResults: (id) => diff(id, '/summary_results', { method: 'GET' })
+    getSummaryResults: (id) => diff(id, '/summary_results', { method: 'GET' }),
+    createDiff: (body) => send({ method: 'POST', path: '/datadiffs', body, idempotent: false }),
+    cancelDiff: (id) => diff(id, '/cancel', { method: 'POST' }),
+    listDataSources: () => send({ method: 'GET', path: '/data_sources' })
   }
 }

@@ -105,6 +105,11 @@ export function requestFailures({ host, subject, diffId, redact }: RequestSubjec
       fail(status, `Datafold refused the request (HTTP ${status}): ${validationDetail(body)}`),
     answered: (status: number, problem: string): DatafoldRequestError =>
       fail(status, `Datafold answered ${problem}`),
+    notRetried: (status: number | null, problem: string): DatafoldRequestError =>
+      fail(
+        status,
+        `${status === null ? 'the request ended in' : 'Datafold answered'} ${problem}; not tried again, as Datafold may have acted on it already`
+      ),
     waitTooLong: (status: number, askedMs: number, maxMs: number): DatafoldRequestError =>
       fail(
         status,
@@ -152,6 +157,11 @@ function inUnits(bytes: number): string {
 /** Whether a fetch failed because the host name does not resolve: trying again cannot help. */
 export function isUnresolvedHost(error: unknown): boolean {
   return errorCode(error) === 'ENOTFOUND'
+}
+
+/** Whether a fetch failed because nothing listened: the request was never sent. */
+export function isConnectionRefused(error: unknown): boolean {
+  return errorCode(error) === 'ECONNREFUSED'
 }
 
 function redirectReason(url: string, headers: Headers): string {

@@ -9,7 +9,12 @@ import { createLimiter } from '../concurrency.js'
 import { formatDuration } from '../format.js'
 import { createRedactor, type Redact } from '../redact.js'
 import { MAX_BODY_BYTES, readBody } from './body.js'
-import { DatafoldRequestError, isUnresolvedHost, requestFailures } from './errors.js'
+import {
+  DatafoldRequestError,
+  isConnectionRefused,
+  isUnresolvedHost,
+  requestFailures
+} from './errors.js'
 
 export interface TransportOptions {
   /** Already normalised, e.g. https://app.datafold.com (no trailing slash, no /api). */
@@ -59,6 +64,11 @@ export interface DatafoldRequest {
   body?: unknown
   /** The diff the request is about, which its messages name. */
   diffId?: number
+  /**
+   * false for a request that must not run twice (a create): it is tried again only when Datafold
+   * cannot have acted on it, a 429 or a refused connection, never after a 5xx or a timeout.
+   */
+  idempotent?: false
 }
 
 /** Resolves to the parsed JSON body of a 2xx answer; rejects with a DatafoldRequestError. */
@@ -143,6 +153,9 @@ export function createTransport(options: TransportOptions): Send {
         )
         // A name that does not exist stays so: trying again would only delay this message.
         if (isUnresolvedHost(error)) throw failures.doesNotResolve()
+        if (request.idempotent === false && !isConnectionRefused(error)) {
+          throw failures.notRetried(null, problem)
+        }
         last.problem = problem
         last.status = null
         if (attempt < tries) {
@@ -176,6 +189,9 @@ export function createTransport(options: TransportOptions): Send {
       last.problem = failures.problem(status, body)
       last.status = status
       if (!RETRY_STATUSES.has(status)) throw failures.answered(status, last.problem)
+      if (request.idempotent === false && status !== 429) {
+        throw failures.notRetried(status, last.problem)
+      }
       if (attempt >= tries) break
       const asked = retryAfterMs(headers.get('retry-after'), now())
       if (asked !== null && asked > maxRetryDelayMs) {

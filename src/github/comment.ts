@@ -200,3 +200,20 @@ async function postingAs(github: GitHubClient): Promise<Author> {
     throw error
   }
 }
+
+/** The reports `author` wrote on the issue (see `reportsIn`), newest first: where a run reads what
+ * an earlier run kept in its report. */
+export async function listReportComments(
+  github: GitHubClient,
+  target: Thread & { marker: string },
+  author: Author
+): Promise<{ all: number; candidates: IssueComment[] }> {
+  const comments = await listComments(github, target)
+  const candidates = reportsIn(comments, target.marker, author).sort((a, b) => b.id - a.id)
+  return { all: comments.length, candidates }
+}
+
+/** Who this token comments as, from its prefix or else by asking GitHub. */
+export async function commentAuthor(github: GitHubClient, token: string): Promise<Author> {
+  return authorOfToken(token) ?? (await postingAs(github))
+}

@@ -21,8 +21,11 @@ export function diffDetails(
   const { diff } = evaluation
   const { datasetA, datasetB } = diff.target
   const what = datasetA === null && datasetB === null ? '' : `: ${compared(diff, 200)}`
+  const name = diff.entry === undefined ? '' : `${cell(diff.entry, 100)} · `
+  const id = diff.id > 0 ? `diff ${diff.id}` : 'not created'
   const sampled = diff.status === 'done' && diff.sampled ? ' (sampled)' : ''
-  const summary = `${MARK[evaluation.verdict]} diff ${diff.id}${what}${sampled}`
+  const summary = `${MARK[evaluation.verdict]} ${name}${id}${what}${sampled}`
+  thresholds = evaluation.thresholds ?? thresholds
   const parts: string[] = []
   if (diff.status === 'error') {
     parts.push(`**Error:** ${cell(diff.reason, 2000)}`)

@@ -9,7 +9,7 @@ import { formatNumber } from '../format.js'
 import { metricsIn, REPORT_COLUMNS, type MetricSpec, type ReportColumn } from '../metric-spec.js'
 import type { Breach, DiffEvaluation, Thresholds } from '../thresholds.js'
 import { approx, breachLimit, breachOf, flagged, MARK, shareOf } from './cells.js'
-import { escapeMarkdown, link, tableHeader, tableRow } from './markdown.js'
+import { cell, escapeMarkdown, link, tableHeader, tableRow } from './markdown.js'
 import { sharedDifference, sharedDifferenceLine, shownName, splitNames } from './names.js'
 
 const TABLE_HEADERS = ['Diff', ...REPORT_COLUMNS] as const
@@ -34,23 +34,27 @@ function diffRow(
   differenceShown: boolean
 ): string {
   const { diff } = evaluation
-  const { name, difference } = shownName(splitNames(diff.target), differenceShown)
+  // A plan entry is named as the plan names it; its own thresholds are the ones shown.
+  const limits = evaluation.thresholds ?? thresholds
+  const shown = shownName(splitNames(diff.target), differenceShown)
+  const name = diff.entry === undefined ? shown.name : cell(diff.entry, 60)
   const kinds = [
     diff.target.kind === 'cross_db' ? ' <sub>cross-db</sub>' : '',
     diff.status === 'done' && diff.sampled ? ' <sub>sampled</sub>' : ''
   ].join('')
-  const under = [difference, diff.status === 'done' ? rowsOf(diff) : null].filter(
-    (text) => text !== null
-  )
-  const first = `${MARK[evaluation.verdict]} ${link(String(diff.id), diff.url)} ${name}${kinds}`
+  const under = [
+    diff.entry === undefined ? null : shown.name,
+    shown.difference,
+    diff.status === 'done' ? rowsOf(diff) : null
+  ].filter((text) => text !== null)
+  const id = diff.id > 0 ? link(String(diff.id), diff.url) : 'not created'
+  const first = `${MARK[evaluation.verdict]} ${id} ${name}${kinds}`
   const cells = [under.length === 0 ? first : `${first}<br>${sub(under.join(' · '))}`]
   if (diff.status === 'error') {
     // The error's text is in the diff's details: in a cell it would make the tallest row.
     cells.push(...REPORT_COLUMNS.map(() => '—'))
   } else {
-    cells.push(
-      ...REPORT_COLUMNS.map((column) => nowrap(columnCell(evaluation, thresholds, column)))
-    )
+    cells.push(...REPORT_COLUMNS.map((column) => nowrap(columnCell(evaluation, limits, column))))
   }
   return tableRow(cells)
 }

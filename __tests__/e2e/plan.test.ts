@@ -1,0 +1,301 @@
+// The plan on the bundle: `node dist/index.js` against the fake Datafold and GitHub. A plan of
+// three entries is created, waited for, gated each against its own thresholds and reported by
+// name; a re-run for the same commit creates none; a timeout and a SIGTERM cancel exactly the
+// diffs the action created; a plan with five mistakes sends no request.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { assertContract } from '../../__fixtures__/contract.js'
+import { DATA_SOURCE_SECRETS, dataSources } from '../../__fixtures__/data-sources.js'
+import { sameDbDone } from '../../__fixtures__/diffs.js'
+import {
+  runningScenario,
+  startFakeDatafold,
+  type CreateScript,
+  type FakeDatafold
+} from '../../__fixtures__/fake-datafold.js'
+import { startFakeGitHub, type FakeGitHub } from '../../__fixtures__/fake-github.js'
+import type { RunActionOptions } from '../../__fixtures__/run-action.js'
+import { SecretSweep } from '../../__fixtures__/secret-sweep.js'
+
+const API_KEY = 'dfk_e2e_plan_0123456789abcdef'
+const TOKEN = 'ghs_e2e_plan_fedcba9876543210'
+const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
+const NEXT_SHA = 'ffeeddccbbaa99887766554433221100ffeeddcc'
+
+const sweep = new SecretSweep([API_KEY, TOKEN, ...DATA_SOURCE_SECRETS])
+let cleanup: (() => Promise<void> | void)[] = []
+afterEach(async () => {
+  for (const step of cleanup) await step()
+  cleanup = []
+  expect(sweep.take().leaks).toEqual([])
+})
+
+const PLAN = `# yaml-language-server: $schema=../plan.schema.json
+defaults:
+  primary-key: order_id
+diffs:
+  - name: orders
+    table-a: analytics.prod.orders
+    table-b: analytics.dbt_pr_{pr}.orders
+  - name: payments
+    data-source-b: snowflake-eu
+    table-a: analytics.prod.payments
+    table-b: analytics."pr.{short-sha}".payments
+  - name: customers
+    table-a: analytics.prod.customers
+    table-b: analytics.dbt_pr_{pr}.customers
+    primary-key: customer_id
+    max-rows-changed: 100
+`
+
+/** Every created diff changed 250 of its 125 430 rows: 0.2%. */
+const CHANGED_250: CreateScript['summary'] = (_body, id) =>
+  sameDbDone({ id, differences: { amount: 250 } })
+
+async function fakes(
+  create: CreateScript = {}
+): Promise<{ datafold: FakeDatafold; github: FakeGitHub }> {
+  const datafold = await startFakeDatafold({
+    apiKey: API_KEY,
+    dataSources: dataSources(),
+    create: { polls: 1, summary: CHANGED_250, ...create }
+  })
+  const github = await startFakeGitHub({ token: TOKEN })
+  sweep.watch(github)
+  cleanup.push(
+    () => datafold.close(),
+    () => github.close()
+  )
+  return { datafold, github }
+}
+
+/** A workspace with the plan file at .github/datafold-plan.yml. */
+function workspace(plan: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'datafold-diff-gate-workspace-'))
+  mkdirSync(join(dir, '.github'))
+  writeFileSync(join(dir, '.github', 'datafold-plan.yml'), plan)
+  cleanup.push(() => {
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return dir
+}
+
+function options(
+  datafold: FakeDatafold,
+  github: FakeGitHub,
+  inputs: Record<string, string>,
+  sha = SHA,
+  plan = PLAN
+): RunActionOptions {
+  return {
+    inputs: {
+      'plan-file': '.github/datafold-plan.yml',
+      'data-source': 'warehouse',
+      'api-key': API_KEY,
+      'github-token': TOKEN,
+      'datafold-host': datafold.url,
+      'max-rows-changed': '1%',
+      ...inputs
+    },
+    payload: { pull_request: { number: 482, head: { sha } } },
+    apiUrl: github.url,
+    serverUrl: github.serverUrl,
+    env: { GITHUB_WORKSPACE: workspace(plan), GITHUB_SHA: 'merge-commit-not-used' }
+  }
+}
+
+const creates = (datafold: FakeDatafold) =>
+  datafold.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/datadiffs')
+
+describe('a plan on the bundle', () => {
+  it('creates three diffs, gates each on its own thresholds, reports them by name; a re-run creates none', async () => {
+    const { datafold, github } = await fakes()
+    const first = await sweep.runAction(options(datafold, github, {}))
+
+    const bodies = datafold.created.map((c) => c.body)
+    for (const body of bodies) assertContract('ApiDataDiffData', body, { closed: true })
+    const tags = [
+      'datafold-diff-gate',
+      'github-repo:acme/analytics-dbt',
+      'github-pr:482',
+      `github-sha:${SHA}`
+    ]
+    /** What the entry asks for: production against the PR's build, dataset B's source and key. */
+    const asked = (table: string, schemaB: string, sourceB: number, key: string) => ({
+      data_source1_id: 11,
+      data_source2_id: sourceB,
+      table1: ['analytics', 'prod', table],
+      table2: ['analytics', schemaB, table],
+      pk_columns: [key],
+      tags
+    })
+    expect(bodies).toEqual([
+      asked('orders', 'dbt_pr_482', 11, 'order_id'),
+      asked('payments', 'pr.a1b2c3d', 12, 'order_id'),
+      asked('customers', 'dbt_pr_482', 11, 'customer_id')
+    ])
+    const ids = datafold.created.map((c) => c.id)
+    expect(first.outputs['diff-ids']).toBe(ids.join(','))
+    expect(first.outputs['created-diff-ids']).toBe(ids.join(','))
+    // 250 changed rows: within the step's 1%, over customers' own 100.
+    expect(first.outputs.result).toBe('fail')
+    expect(first.code).toBe(1)
+    const diffs = JSON.parse(first.outputs.diffs ?? '[]') as { name: string; result: string }[]
+    expect(diffs.map((d) => [d.name, d.result])).toEqual([
+      ['orders', 'pass'],
+      ['payments', 'pass'],
+      ['customers', 'fail']
+    ])
+    expect(first.stdout).toMatch(
+      /::error title=Datafold threshold exceeded::diff \d+ \(customers\): rows-changed 250/
+    )
+    const [comment] = github.commentsOn()
+    expect(comment?.body).toMatch(/\| orders<br>\[\d+\]/)
+    expect(comment?.body).toContain('customers')
+    expect(comment?.body).toContain('<!-- datafold-diff-gate:created v1 ')
+    expect(first.everything).not.toContain('sf-Pa55word')
+
+    const again = await sweep.runAction(options(datafold, github, {}))
+    expect(creates(datafold)).toHaveLength(3)
+    expect(again.outputs['diff-ids']).toBe(ids.join(','))
+    expect(again.outputs['created-diff-ids']).toBe('')
+    expect(again.stdout).toContain(`orders: reusing diff ${ids[0]}, created for this commit before`)
+    expect(datafold.cancellations).toEqual([])
+  }, 60_000)
+
+  it('cancels exactly the diffs it created when wait-timeout ends first, never a given one', async () => {
+    const { datafold, github } = await fakes({ polls: 1_000 })
+    datafold.scenarios[555] = runningScenario(1_000, sameDbDone({ id: 555 }))
+    const run = await sweep.runAction(
+      options(datafold, github, { 'wait-timeout': '4s', 'diff-ids': '555' })
+    )
+    const ids = datafold.created.map((c) => c.id)
+    expect(ids).toHaveLength(3)
+    expect([...datafold.cancellations].sort()).toEqual([...ids].sort())
+    for (const id of ids) {
+      expect(run.stdout).toMatch(
+        new RegExp(`Cancelled diff ${id} \\(\\w+\\): wait-timeout ended before it finished`)
+      )
+    }
+    expect(run.outputs['diff-ids']).toBe(['555', ...ids].join(','))
+    expect(run.outputs.result).toBe('error')
+    // Cancelled diffs are not kept for reuse.
+    expect(github.commentsOn()[0]?.body).not.toContain('datafold-diff-gate:created')
+  }, 60_000)
+
+  it('cancels the diffs it created when the job is cancelled (SIGTERM)', async () => {
+    const { datafold, github } = await fakes({ polls: 1_000 })
+    const run = await sweep.runAction({
+      ...options(datafold, github, { 'wait-timeout': '5m' }),
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (datafold.created.length === 3) {
+            clearInterval(timer)
+            child.kill('SIGTERM')
+          }
+        }, 50)
+        child.on('exit', () => {
+          clearInterval(timer)
+        })
+      }
+    })
+    const ids = datafold.created.map((c) => c.id)
+    expect([...datafold.cancellations].sort()).toEqual([...ids].sort())
+    expect(run.stdout).toContain('Received SIGTERM: cancelling the diffs this run created')
+    for (const id of ids) {
+      expect(run.stdout).toMatch(
+        new RegExp(`Cancelled diff ${id} \\(\\w+\\): the job was cancelled`)
+      )
+    }
+    expect(run.code).not.toBe(0)
+  }, 60_000)
+
+  it('with wait-timeout 0 cancels nothing; the next commit cancels what is still running', async () => {
+    const { datafold, github } = await fakes({ polls: 1_000 })
+    const first = await sweep.runAction(options(datafold, github, { 'wait-timeout': '0' }))
+    const olderIds = datafold.created.map((c) => c.id)
+    expect(datafold.cancellations).toEqual([])
+    expect(first.outputs.result).toBe('error')
+    expect(first.summary).toContain('wait-timeout is 0')
+
+    const next = await sweep.runAction(options(datafold, github, { 'wait-timeout': '0' }, NEXT_SHA))
+    expect([...datafold.cancellations].sort()).toEqual([...olderIds].sort())
+    expect(next.stdout).toMatch(/Cancelled diff \d+ \(orders\): replaced by commit ffeeddc/)
+    expect(datafold.created).toHaveLength(6)
+  }, 60_000)
+
+  it("makes a create Datafold refuses (422) that entry's error, with the detail; the others go on", async () => {
+    const { datafold, github } = await fakes({
+      refuse: (body) =>
+        body.data_source2_id === 12
+          ? [
+              {
+                loc: ['body', 'table2'],
+                msg: 'table not found: PR.A1B2C3D.PAYMENTS',
+                type: 'value_error'
+              }
+            ]
+          : []
+    })
+    const run = await sweep.runAction(options(datafold, github, {}))
+    expect(datafold.created).toHaveLength(2)
+    expect(run.outputs.result).toBe('error')
+    expect(run.outputs['diff-ids']?.split(',')).toHaveLength(2)
+    const reason =
+      'payments: could not create the diff: Datafold refused the request (HTTP 422): body.table2: table not found: PR.A1B2C3D.PAYMENTS'
+    expect(run.stdout).toContain(reason)
+    const body = github.commentsOn()[0]?.body ?? ''
+    expect(body).toContain(
+      '| payments<br>not created | analytics.prod.payments → analytics.pr.a1b2c3d.payments (cross-db) |'
+    )
+    expect(body).toContain('table not found: PR.A1B2C3D.PAYMENTS')
+  }, 60_000)
+
+  it('reports all five mistakes of a plan and sends no request', async () => {
+    const { datafold, github } = await fakes()
+    const run = await sweep.runAction(
+      options(
+        datafold,
+        github,
+        {},
+        SHA,
+        `
+defaults:
+  max-rows-changed: lots
+diffs:
+  - name: orders
+    table-a: analytics..orders
+    table-b: b.orders
+    primary-key: id
+  - name: payments
+    table-a: a.payments
+    table-b: b.payments
+  - name: events
+    table-a: a.events
+    table-b: b.events
+    primary-key: id
+    max-row-changed: 5%
+  - name: orders
+    query-a: select 1
+    table-b: b.x
+    primary-key: id
+`
+      )
+    )
+    expect(run.code).toBe(1)
+    const message = run.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
+    expect(message).toContain('Invalid plan (plan-file .github/datafold-plan.yml), 5 problems')
+    for (const problem of [
+      'defaults: max-rows-changed: expected a count',
+      'entry 1 (orders): table-a: not a table path',
+      'entry 2 (payments): primary-key: required',
+      'entry 3 (events): max-row-changed: unknown key; did you mean max-rows-changed?',
+      'entry 4 (orders): name: another entry has this name'
+    ]) {
+      expect(message).toContain(problem)
+    }
+    expect(datafold.requests).toEqual([])
+  }, 60_000)
+})

@@ -1,0 +1,309 @@
+// Creating the plan's diffs against the fake Datafold over the real transport: the bodies sent,
+// data-source names, refused creates, which failures a create is retried after, reuse, cancels.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { assertContract, DATADIFF_200 } from '../../__fixtures__/contract.js'
+import {
+  DATA_SOURCE_SECRETS,
+  dataSources,
+  dataSourcesContractProblems
+} from '../../__fixtures__/data-sources.js'
+import {
+  hang,
+  rateLimited,
+  serverError,
+  startFakeDatafold,
+  type CreateScript,
+  type FakeDatafold
+} from '../../__fixtures__/fake-datafold.js'
+import { cancelDiffs, cancelUnfinished } from '../../src/datafold/cancel-diffs.js'
+import { createPlannedDiffs, DataSourceError } from '../../src/datafold/create-diffs.js'
+import { createDatafoldClient } from '../../src/datafold/endpoints.js'
+import { parsePlan } from '../../src/plan/plan.js'
+import { createDiffBody, requestFingerprint } from '../../src/plan/request.js'
+
+const API_KEY = 'dfk_plan_0123456789'
+const SHA = 'feedfacefeedfacefeedfacefeedfacefeedface'
+const TAGS = { repository: 'acme/analytics-dbt', pr: 482, sha: SHA }
+
+let fake: FakeDatafold | null = null
+afterEach(async () => {
+  await fake?.close()
+  fake = null
+})
+
+async function start(create: CreateScript = {}): Promise<FakeDatafold> {
+  fake = await startFakeDatafold({ apiKey: API_KEY, dataSources: dataSources(), create })
+  return fake
+}
+
+function client(datafold: FakeDatafold, fetch: typeof globalThis.fetch = globalThis.fetch) {
+  return createDatafoldClient({
+    host: datafold.url,
+    apiKey: API_KEY,
+    userAgent: 'test',
+    fetch,
+    sleep: () => Promise.resolve(),
+    timeoutMs: 2_000
+  })
+}
+
+function plan(yaml: string) {
+  return parsePlan(yaml, {
+    source: 'plan',
+    context: { pr: 482, sha: SHA, env: {} },
+    dataSource: 'warehouse',
+    thresholds: { max: {}, minColumnMatch: null, ignoreColumns: [] }
+  })
+}
+
+const THREE = plan(`
+defaults: { primary-key: id }
+diffs:
+  - { name: orders, table-a: analytics.prod.orders, table-b: 'analytics.dbt_pr_{pr}.orders' }
+  - name: payments
+    data-source-b: snowflake-eu
+    table-a: prod.payments
+    table-b: eu.payments
+  - name: events
+    data-source: 11
+    query-a: select * from a
+    query-b: select * from b
+`)
+
+const posts = (datafold: FakeDatafold) =>
+  datafold.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/datadiffs')
+
+describe('createPlannedDiffs', () => {
+  it('creates one diff per entry, data sources resolved by name, in plan order', async () => {
+    const datafold = await start()
+    const log: string[] = []
+    const outcomes = await createPlannedDiffs(THREE, {
+      client: client(datafold),
+      tags: TAGS,
+      earlier: [],
+      log: (m) => log.push(m)
+    })
+    expect(outcomes.map((o) => [o.entry, o.id, o.created, o.error])).toEqual([
+      ['orders', expect.any(Number), true, null],
+      ['payments', expect.any(Number), true, null],
+      ['events', expect.any(Number), true, null]
+    ])
+    const byId = new Map(datafold.created.map((c) => [c.id, c.body]))
+    const [orders, payments, events] = outcomes.map((o) => byId.get(o.id ?? 0))
+    expect(orders).toMatchObject({
+      data_source1_id: 11,
+      data_source2_id: 11,
+      table2: ['analytics', 'dbt_pr_482', 'orders'],
+      tags: [
+        'datafold-diff-gate',
+        'github-repo:acme/analytics-dbt',
+        'github-pr:482',
+        `github-sha:${SHA}`
+      ]
+    })
+    expect(payments).toMatchObject({ data_source1_id: 11, data_source2_id: 12 })
+    expect(events).toMatchObject({ data_source1_id: 11, query1: 'select * from a' })
+    // One list for all the names.
+    expect(datafold.requests.filter((r) => r.path === '/api/v1/data_sources')).toHaveLength(1)
+    for (const { body } of datafold.created)
+      assertContract('ApiDataDiffData', body, { closed: true })
+    expect(log.join('\n')).not.toMatch(new RegExp(DATA_SOURCE_SECRETS.join('|')))
+  })
+
+  it('answers as the contract allows: the data-source list and the created record', async () => {
+    const datafold = await start()
+    const list = await client(datafold).listDataSources()
+    expect(dataSourcesContractProblems(list)).toEqual([])
+    const record = await client(datafold).createDiff({
+      data_source1_id: 11,
+      data_source2_id: 11,
+      table1: ['a'],
+      table2: ['b'],
+      pk_columns: ['id']
+    })
+    assertContract('POST /api/v1/datadiffs 200', record)
+    assertContract(DATADIFF_200, record)
+  })
+
+  it.each([
+    [
+      'a name no data source has',
+      'warehous',
+      /data-source "warehous" is not the name of a data source at Datafold; the names there are: analytics, snowflake-eu, warehouse/
+    ],
+    [
+      'a name two data sources have',
+      'analytics',
+      /data-source "analytics" names 2 data sources \(ids 21, 22\): give the id instead/
+    ]
+  ])('creates nothing for %s, and says which names there are', async (_what, name, message) => {
+    const datafold = await start()
+    const planned = plan(
+      `diffs: [{ name: x, data-source: ${name}, table-a: a, table-b: b, primary-key: id }]`
+    )
+    const attempt = createPlannedDiffs([...THREE, ...planned], {
+      client: client(datafold),
+      tags: TAGS,
+      earlier: [],
+      log: () => undefined
+    })
+    await expect(attempt).rejects.toThrow(DataSourceError)
+    await expect(attempt).rejects.toThrow(message)
+    await attempt.catch((error: unknown) => {
+      expect(String(error)).not.toMatch(new RegExp(DATA_SOURCE_SECRETS.join('|')))
+    })
+    expect(posts(datafold)).toEqual([])
+  })
+
+  it("makes a refused create (422) that entry's error, with its detail, and goes on", async () => {
+    const datafold = await start({
+      refuse: (body) =>
+        body.query1 === undefined
+          ? []
+          : [{ loc: ['body', 'query1'], msg: 'relation "a" does not exist', type: 'value_error' }]
+    })
+    const outcomes = await createPlannedDiffs(THREE, {
+      client: client(datafold),
+      tags: TAGS,
+      earlier: [],
+      log: () => undefined
+    })
+    expect(outcomes.map((o) => o.error)).toEqual([
+      null,
+      null,
+      'could not create the diff: Datafold refused the request (HTTP 422): body.query1: relation "a" does not exist'
+    ])
+    expect(datafold.created).toHaveLength(2)
+  })
+
+  it('reuses a diff created for the same entry, request and commit; creates anew otherwise', async () => {
+    const datafold = await start()
+    const [orders] = THREE
+    if (!orders) throw new Error('no entry')
+    const fingerprint = requestFingerprint(createDiffBody(orders, { a: 11, b: 11 }, TAGS))
+    const outcomes = await createPlannedDiffs([orders], {
+      client: client(datafold),
+      tags: TAGS,
+      earlier: [{ entry: 'orders', fingerprint, sha: SHA, id: 77 }],
+      log: () => undefined
+    })
+    expect(outcomes).toEqual([
+      { entry: 'orders', id: 77, created: false, fingerprint, error: null }
+    ])
+    expect(posts(datafold)).toEqual([])
+
+    for (const earlier of [
+      { entry: 'orders', fingerprint, sha: 'another-commit', id: 77 },
+      { entry: 'orders', fingerprint: 'another-request', sha: SHA, id: 77 },
+      { entry: 'another-entry', fingerprint, sha: SHA, id: 77 }
+    ]) {
+      const [outcome] = await createPlannedDiffs([orders], {
+        client: client(datafold),
+        tags: TAGS,
+        earlier: [earlier],
+        log: () => undefined
+      })
+      expect(outcome?.created).toBe(true)
+    }
+  })
+})
+
+describe('retrying a create', () => {
+  const one = plan('diffs: [{ name: orders, table-a: a, table-b: b, primary-key: id }]')
+  const create = (datafold: FakeDatafold, fetch?: typeof globalThis.fetch) =>
+    createPlannedDiffs(one, {
+      client: client(datafold, fetch),
+      tags: TAGS,
+      earlier: [],
+      log: () => undefined
+    })
+
+  it('tries again after a 429: Datafold did not take the request', async () => {
+    const datafold = await start({ faults: [rateLimited('1'), rateLimited()] })
+    const [outcome] = await create(datafold)
+    expect(outcome?.created).toBe(true)
+    expect(posts(datafold)).toHaveLength(3)
+  })
+
+  it.each([502, 503, 500])('does not try again after a %i: the diff may exist', async (status) => {
+    const datafold = await start({ faults: [serverError(status)] })
+    const [outcome] = await create(datafold)
+    expect(outcome?.id).toBeNull()
+    expect(outcome?.error).toMatch(
+      new RegExp(
+        `^could not create the diff: Datafold answered HTTP ${status}.*; not tried again, as Datafold may have acted on it already$`
+      )
+    )
+    expect(posts(datafold)).toHaveLength(1)
+  })
+
+  it('does not try again after a timeout', async () => {
+    const datafold = await start({ faults: [hang()] })
+    const [outcome] = await create(datafold)
+    expect(outcome?.error).toMatch(/the request ended in a timeout after 2s; not tried again/)
+    expect(posts(datafold)).toHaveLength(1)
+  })
+
+  it('tries again when the connection was refused: nothing was sent', async () => {
+    const datafold = await start()
+    let refused = 0
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      if (refused++ === 0) {
+        return Promise.reject(
+          new TypeError('fetch failed', {
+            cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
+          })
+        )
+      }
+      return globalThis.fetch(input, init)
+    }
+    const [outcome] = await create(datafold, fetch)
+    expect(outcome?.created).toBe(true)
+    expect(posts(datafold)).toHaveLength(1)
+  })
+})
+
+describe('cancelling', () => {
+  it('cancels running diffs, and logs each; a finished one is left as it is', async () => {
+    const datafold = await start({ polls: 3 })
+    const outcomes = await createPlannedDiffs(THREE.slice(0, 2), {
+      client: client(datafold),
+      tags: TAGS,
+      earlier: [],
+      log: () => undefined
+    })
+    const [a, b] = outcomes.map((o) => o.id ?? 0)
+    // b runs to the end.
+    for (let i = 0; i < 4; i++) await client(datafold).getSummaryResults(b ?? 0)
+    const log: string[] = []
+    const cancelled = await cancelUnfinished(
+      client(datafold),
+      [
+        { id: a ?? 0, entry: 'orders' },
+        { id: b ?? 0, entry: 'payments' }
+      ],
+      'wait-timeout ended first',
+      (m) => log.push(m)
+    )
+    expect(cancelled).toEqual([a])
+    expect(datafold.cancellations).toEqual([a])
+    expect(log).toEqual([`Cancelled diff ${a} (orders): wait-timeout ended first`])
+    const record = await client(datafold).getDiff(a ?? 0)
+    expect(record).toMatchObject({ status: 'cancelled' })
+  })
+
+  it('logs a cancel that fails and goes on', async () => {
+    const datafold = await start()
+    const log: string[] = []
+    const cancelled = await cancelDiffs(
+      client(datafold),
+      [{ id: 404, entry: 'gone' }],
+      'why',
+      (m) => log.push(m)
+    )
+    expect(cancelled).toEqual([])
+    expect(log).toEqual([
+      expect.stringMatching(/^Could not cancel diff 404 \(gone\): diff 404 was not found/)
+    ])
+  })
+})

@@ -1,0 +1,312 @@
+// Reads a plan: YAML text in, the diffs to create out, each merged with `defaults` and the step's
+// inputs (entry > defaults > inputs). Every problem is found before any request and reported at
+// once, naming the entry and the field in the plan's own words: `entry 2 (orders): table-b: ...`.
+// Pure: the run's values (PR, commit, environment, the step's inputs) come in.
+import { parseDocument } from 'yaml'
+import { z } from 'zod'
+import { InputError } from '../inputs.js'
+import type { Thresholds } from '../thresholds.js'
+import { fillPlaceholders, type PlanContext } from './placeholders.js'
+import {
+  defaultsSchema,
+  entrySchema,
+  planSchema,
+  type RawDefaults,
+  type RawEntry
+} from './schema.js'
+import { suggestKey } from './suggest.js'
+import { parseTablePath } from './table-path.js'
+import { applyThresholds } from './thresholds.js'
+
+export type DataSourceRef = { id: number } | { name: string }
+export type Dataset = { table: string[] } | { query: string }
+
+export interface Sampling {
+  tolerance?: number
+  confidence?: number
+  ratio?: number
+  maxRows?: number
+}
+
+/** One diff to create, with everything it takes from `defaults` and the inputs filled in. */
+export interface PlannedDiff {
+  name: string
+  dataSourceA: DataSourceRef
+  /** The same as A unless `data-source-b` makes it a cross-database diff. */
+  dataSourceB: DataSourceRef
+  datasetA: Dataset
+  datasetB: Dataset
+  /** null: Datafold infers it (`infer-primary-key: true`). */
+  primaryKey: string[] | null
+  includeColumns: string[] | null
+  excludeColumns: string[] | null
+  filterA: string | null
+  filterB: string | null
+  sampling: Sampling | null
+  timeTravelA: number | string | null
+  timeTravelB: number | string | null
+  tags: string[]
+  thresholds: Thresholds
+}
+
+export interface PlanOptions {
+  /** Where the plan came from, for the message: `plan-file .github/datafold-plan.yml`. */
+  source: string
+  context: PlanContext
+  /** The step's `data-source` input; '' when not set. */
+  dataSource: string
+  thresholds: Thresholds
+}
+
+/** A plan that cannot be used: every problem, one line each. */
+export class PlanError extends InputError {
+  constructor(source: string, problems: string[]) {
+    super(problems)
+    this.name = 'PlanError'
+    const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`
+    this.message = `Invalid plan (${source}), ${count}; no diff was created:\n${problems
+      .map((p) => `- ${p}`)
+      .join('\n')}`
+  }
+}
+
+/** The plan's diffs, in plan order; throws PlanError listing every problem. */
+export function parsePlan(text: string, options: PlanOptions): PlannedDiff[] {
+  const problems: string[] = []
+  const document = parseDocument(text)
+  for (const error of document.errors) problems.push(error.message.split('\n')[0] ?? error.message)
+  if (problems.length > 0) throw new PlanError(options.source, problems)
+
+  let written: unknown
+  try {
+    written = document.toJS({ maxAliasCount: 100 })
+  } catch (error) {
+    // Aliases that would expand without bound (a "billion laughs" document).
+    throw new PlanError(options.source, [error instanceof Error ? error.message : String(error)])
+  }
+  const named = (index: number): string => {
+    const name = entryNameOf(written, index)
+    return name === null ? `entry ${index + 1}` : `entry ${index + 1} (${name})`
+  }
+  const filled = fillAll(written, options.context, [], (path, problem) => {
+    problems.push(`${describePath(path, named)}: ${problem}`)
+  })
+  const top = planSchema.safeParse(filled)
+  if (!top.success) problems.push(...top.error.issues.flatMap((i) => describeIssue(i, named)))
+
+  const defaults = usableDefaults(recordOf(filled)?.defaults)
+  const rawEntries = recordOf(filled)?.diffs
+  const planned: PlannedDiff[] = []
+  if (Array.isArray(rawEntries)) {
+    const seen = new Set<string>()
+    rawEntries.forEach((raw, index) => {
+      const entry = entrySchema.safeParse(raw)
+      if (!entry.success) return
+      const report = (field: string, problem: string): void => {
+        problems.push(`${named(index)}: ${field}: ${problem}`)
+      }
+      if (seen.has(entry.data.name))
+        report('name', 'another entry has this name; names must differ')
+      seen.add(entry.data.name)
+      const diff = mergeEntry(entry.data, defaults, options, report)
+      if (diff) planned.push(diff)
+    })
+  }
+  if (problems.length > 0) throw new PlanError(options.source, problems)
+  return planned
+}
+
+/** The entry with its defaults and the inputs, or null when a rule across fields is broken. */
+function mergeEntry(
+  entry: RawEntry,
+  defaults: RawDefaults,
+  options: PlanOptions,
+  report: (field: string, problem: string) => void
+): PlannedDiff | null {
+  const merged = { ...defaults, ...entry }
+  const before = { count: 0 }
+  const fail = (field: string, problem: string): void => {
+    before.count++
+    report(field, problem)
+  }
+  const datasetA = dataset(merged['table-a'], merged['query-a'], 'a', fail)
+  const datasetB = dataset(merged['table-b'], merged['query-b'], 'b', fail)
+  const stepSource = options.dataSource.trim()
+  const sourceA = merged['data-source'] ?? (stepSource === '' ? undefined : stepSource)
+  if (sourceA === undefined) {
+    fail('data-source', "none given: set it here, in defaults, or the step's data-source input")
+  }
+  const infer = merged['infer-primary-key'] === true
+  if (!infer && merged['primary-key'] === undefined) {
+    fail('primary-key', 'required, unless infer-primary-key is true')
+  }
+  const crossDb = merged['data-source-b'] !== undefined
+  if (infer && crossDb && (merged['table-a'] !== undefined || merged['table-b'] !== undefined)) {
+    fail(
+      'infer-primary-key',
+      'Datafold infers a key across databases only when both sides are queries'
+    )
+  }
+  if (merged.filter !== undefined && (merged['filter-a'] ?? merged['filter-b']) !== undefined) {
+    fail('filter', 'give filter (both sides) or filter-a/filter-b, not both')
+  }
+  const sampling = samplingOf(merged.sampling, fail)
+  if (before.count > 0 || !datasetA || !datasetB || sourceA === undefined) return null
+
+  const a = dataSourceRef(sourceA)
+  return {
+    name: entry.name,
+    dataSourceA: a,
+    dataSourceB: crossDb ? dataSourceRef(merged['data-source-b'] ?? sourceA) : a,
+    datasetA,
+    datasetB,
+    primaryKey: infer ? null : listOf(merged['primary-key']),
+    includeColumns: listOf(merged['include-columns']),
+    excludeColumns: listOf(merged['exclude-columns']),
+    filterA: merged['filter-a'] ?? merged.filter ?? null,
+    filterB: merged['filter-b'] ?? merged.filter ?? null,
+    sampling,
+    timeTravelA: merged['time-travel-a'] ?? null,
+    timeTravelB: merged['time-travel-b'] ?? null,
+    // The defaults' tags and the entry's own, both.
+    tags: [...new Set([...(defaults.tags ?? []), ...(entry.tags ?? [])])],
+    thresholds: applyThresholds(applyThresholds(options.thresholds, defaults), entry)
+  }
+}
+
+function dataset(
+  table: string | string[] | undefined,
+  query: string | undefined,
+  side: 'a' | 'b',
+  fail: (field: string, problem: string) => void
+): Dataset | null {
+  if (table !== undefined && query !== undefined) {
+    fail(`table-${side}`, `give table-${side} or query-${side}, not both`)
+    return null
+  }
+  if (query !== undefined) return { query }
+  if (table === undefined) {
+    fail(`table-${side}`, `required (or query-${side})`)
+    return null
+  }
+  if (Array.isArray(table)) return { table }
+  const path = parseTablePath(table)
+  if (!path.ok) {
+    fail(`table-${side}`, path.problem)
+    return null
+  }
+  return { table: path.segments }
+}
+
+function samplingOf(
+  raw: RawEntry['sampling'],
+  fail: (field: string, problem: string) => void
+): Sampling | null {
+  if (raw === undefined) return null
+  const modes = [
+    raw.tolerance !== undefined || raw.confidence !== undefined,
+    raw.ratio !== undefined,
+    raw['max-rows'] !== undefined
+  ].filter(Boolean).length
+  if (modes !== 1) {
+    fail('sampling', 'give one of tolerance with confidence, ratio, or max-rows')
+    return null
+  }
+  if ((raw.tolerance === undefined) !== (raw.confidence === undefined)) {
+    fail('sampling', 'tolerance and confidence go together')
+    return null
+  }
+  return {
+    ...(raw.tolerance === undefined ? {} : { tolerance: raw.tolerance }),
+    ...(raw.confidence === undefined ? {} : { confidence: raw.confidence }),
+    ...(raw.ratio === undefined ? {} : { ratio: raw.ratio }),
+    ...(raw['max-rows'] === undefined ? {} : { maxRows: raw['max-rows'] })
+  }
+}
+
+/** The defaults' fields that are valid: a mistake there is reported once, and the entries are
+ * still checked against the rest. */
+function usableDefaults(raw: unknown): RawDefaults {
+  const record = recordOf(raw) ?? {}
+  const shape = defaultsSchema.shape as Record<string, z.ZodType | undefined>
+  const valid = Object.entries(record).filter(
+    ([key, value]) => shape[key]?.safeParse(value).success
+  )
+  return defaultsSchema.parse(Object.fromEntries(valid))
+}
+
+/** A number, or text of digits only, is an id; other text a name. */
+export function dataSourceRef(value: string | number): DataSourceRef {
+  if (typeof value === 'number') return { id: value }
+  return /^[0-9]+$/.test(value) ? { id: Number(value) } : { name: value }
+}
+
+function listOf(value: string | string[] | undefined): string[] | null {
+  if (value === undefined) return null
+  return Array.isArray(value) ? value : [value]
+}
+
+/** Every text in the document with its placeholders filled in. */
+function fillAll(
+  value: unknown,
+  context: PlanContext,
+  path: (string | number)[],
+  report: (path: (string | number)[], problem: string) => void
+): unknown {
+  if (typeof value === 'string') {
+    const filled = fillPlaceholders(value, context)
+    if (filled.ok) return filled.text
+    for (const problem of filled.problems) report(path, problem)
+    return value
+  }
+  if (Array.isArray(value)) {
+    return value.map((item, i) => fillAll(item, context, [...path, i], report))
+  }
+  const record = recordOf(value)
+  if (!record) return value
+  return Object.fromEntries(
+    Object.entries(record).map(([key, item]) => [
+      key,
+      fillAll(item, context, [...path, key], report)
+    ])
+  )
+}
+
+function describeIssue(issue: z.core.$ZodIssue, named: (index: number) => string): string[] {
+  if (issue.code === 'unrecognized_keys') {
+    const inEntry = issue.path[0] === 'diffs'
+    return issue.keys.map((key) => {
+      const suggestion = suggestKey(key, inEntry)
+      const hint = suggestion === null ? '' : `; did you mean ${suggestion}?`
+      return `${describePath([...issue.path, key], named)}: unknown key${hint}`
+    })
+  }
+  return [`${describePath(issue.path, named)}: ${issue.message}`]
+}
+
+/** `entry 2 (orders): table-b`, `defaults: sampling: ratio`, `primary-key item 2`. */
+function describePath(path: PropertyKey[], named: (index: number) => string): string {
+  const parts: string[] = []
+  let rest = path
+  if (path[0] === 'diffs' && typeof path[1] === 'number') {
+    parts.push(named(path[1]))
+    rest = path.slice(2)
+  }
+  for (const key of rest) {
+    if (typeof key === 'number') parts.push(`item ${key + 1}`)
+    else parts.push(String(key))
+  }
+  return parts.length === 0 ? 'plan' : parts.join(': ').replace(/: item/g, ' item')
+}
+
+function entryNameOf(plan: unknown, index: number): string | null {
+  const entries = recordOf(plan)?.diffs
+  const name = Array.isArray(entries) ? recordOf(entries[index])?.name : undefined
+  return typeof name === 'string' && name !== '' ? name : null
+}
+
+function recordOf(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined
+}

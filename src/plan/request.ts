@@ -1,0 +1,103 @@
+// A planned diff as Datafold's create request (`POST /api/v1/datadiffs`, ApiDataDiffData), with
+// the tags that mark it as this action's, and the fingerprint that tells a re-run whether the
+// same request was sent for the same commit already. Pure.
+import { createHash } from 'node:crypto'
+import type { Dataset, PlannedDiff } from './plan.js'
+
+/** The tag on every diff this action creates. */
+export const ACTION_TAG = 'datafold-diff-gate'
+
+/** What the tags name besides the action: the repository, the PR, the commit. */
+export interface TagContext {
+  /** `owner/name`; '' when unknown. */
+  repository: string
+  pr: number | null
+  sha: string | null
+}
+
+/** The ApiDataDiffData fields this action sends. */
+export interface CreateDiffBody {
+  data_source1_id: number
+  data_source2_id: number
+  table1?: string[]
+  table2?: string[]
+  query1?: string
+  query2?: string
+  pk_columns?: string[]
+  infer_pk?: boolean
+  include_columns?: string[]
+  exclude_columns?: string[]
+  filter1?: string
+  filter2?: string
+  sampling_tolerance?: number
+  sampling_confidence?: number
+  sampling_ratio?: number
+  sampling_max_rows?: number
+  time_travel_point1?: number | string
+  time_travel_point2?: number | string
+  tags: string[]
+}
+
+/** The request for one entry, its data sources resolved to ids. Unset fields are left out. */
+export function createDiffBody(
+  diff: PlannedDiff,
+  ids: { a: number; b: number },
+  context: TagContext
+): CreateDiffBody {
+  const { sampling } = diff
+  return {
+    data_source1_id: ids.a,
+    data_source2_id: ids.b,
+    ...side(diff.datasetA, '1'),
+    ...side(diff.datasetB, '2'),
+    ...(diff.primaryKey === null ? { infer_pk: true } : { pk_columns: diff.primaryKey }),
+    ...optional('include_columns', diff.includeColumns),
+    ...optional('exclude_columns', diff.excludeColumns),
+    ...optional('filter1', diff.filterA),
+    ...optional('filter2', diff.filterB),
+    ...optional('sampling_tolerance', sampling?.tolerance),
+    ...optional('sampling_confidence', sampling?.confidence),
+    ...optional('sampling_ratio', sampling?.ratio),
+    ...optional('sampling_max_rows', sampling?.maxRows),
+    ...optional('time_travel_point1', diff.timeTravelA),
+    ...optional('time_travel_point2', diff.timeTravelB),
+    tags: [...new Set([...actionTags(context), ...diff.tags])]
+  }
+}
+
+/** `datafold-diff-gate`, `github-repo:acme/dbt`, `github-pr:482`, `github-sha:<sha>`. */
+export function actionTags(context: TagContext): string[] {
+  return [
+    ACTION_TAG,
+    ...(context.repository === '' ? [] : [`github-repo:${context.repository}`]),
+    ...(context.pr === null ? [] : [`github-pr:${context.pr}`]),
+    ...(context.sha === null ? [] : [`github-sha:${context.sha}`])
+  ]
+}
+
+/** The same request gives the same fingerprint, whatever the order of its keys. */
+export function requestFingerprint(body: CreateDiffBody): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex').slice(0, 32)
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0
+    )
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+function side(dataset: Dataset, n: '1' | '2'): Partial<CreateDiffBody> {
+  return 'table' in dataset ? { [`table${n}`]: dataset.table } : { [`query${n}`]: dataset.query }
+}
+
+function optional<K extends keyof CreateDiffBody>(
+  key: K,
+  value: CreateDiffBody[K] | null | undefined
+): Partial<CreateDiffBody> {
+  return value === null || value === undefined ? {} : { [key]: value }
+}
