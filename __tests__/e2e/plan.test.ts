@@ -152,7 +152,7 @@ describe('a plan on the bundle', () => {
       /::error title=Datafold threshold exceeded::diff \d+ \(customers\): rows-changed 250/
     )
     const [comment] = github.commentsOn()
-    expect(comment?.body).toMatch(/\| orders<br>\[\d+\]/)
+    expect(comment?.body).toMatch(/\| ✅ \[\d+\]\([^)]*\) orders<br>/)
     expect(comment?.body).toContain('customers')
     expect(comment?.body).toContain('<!-- datafold-diff-gate:created v1 ')
     expect(first.everything).not.toContain('sf-Pa55word')
@@ -247,9 +247,11 @@ describe('a plan on the bundle', () => {
       'payments: could not create the diff: Datafold refused the request (HTTP 422): body.table2: table not found: PR.A1B2C3D.PAYMENTS'
     expect(run.stdout).toContain(reason)
     const body = github.commentsOn()[0]?.body ?? ''
-    expect(body).toContain(
-      '| payments<br>not created | analytics.prod.payments → analytics.pr.a1b2c3d.payments (cross-db) |'
+    // The table names the entry and what it meant to compare; the details say why it failed.
+    expect(body).toMatch(
+      /\| ⚠️ not created payments <sub>cross-db<\/sub><br><sub>prod → pr\.<wbr>a1b2c3d<\/sub> \|/
     )
+    expect(body).toContain('analytics.prod.payments → analytics.pr.a1b2c3d.payments (cross-db)')
     expect(body).toContain('table not found: PR.A1B2C3D.PAYMENTS')
   }, 60_000)
 

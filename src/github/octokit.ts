@@ -90,6 +90,7 @@ export async function createGitHubClient(
       apiUrl: options.baseUrl,
       requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
       deadline,
+      boundMs,
       now
     }),
     retry,

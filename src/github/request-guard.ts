@@ -17,6 +17,8 @@ export interface GuardLimits {
   requestTimeoutMs: number
   /** When the GitHub part must end, on the `now` clock. */
   deadline: number
+  /** How long the GitHub part may take in all, as the messages say it. */
+  boundMs: number
   now: () => number
 }
 
@@ -42,7 +44,7 @@ export class TokenDestinationError extends Error {
  */
 export function requestGuard(limits: GuardLimits): (octokit: Octokit) => void {
   const api = new URL(limits.apiUrl)
-  const bound = formatDuration(limits.deadline - limits.now())
+  const bound = formatDuration(limits.boundMs)
   return (octokit) => {
     octokit.hook.wrap('request', async (request, options) => {
       const { method, url } = octokit.request.endpoint.parse(options)

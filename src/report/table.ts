@@ -43,7 +43,7 @@ function diffRow(
     diff.status === 'done' && diff.sampled ? ' <sub>sampled</sub>' : ''
   ].join('')
   const under = [
-    diff.entry === undefined ? null : shown.name,
+    diff.entry === undefined || name === shown.name ? null : shown.name,
     shown.difference,
     diff.status === 'done' ? rowsOf(diff) : null
   ].filter((text) => text !== null)
