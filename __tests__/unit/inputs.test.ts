@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from '../../src/inputs.js'
+import { inputProblems } from '../../__fixtures__/input-problems.js'
+import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
 
 const empty = Object.fromEntries(INPUT_NAMES.map((name) => [name, ''])) as RawInputs
 const valid: RawInputs = { ...empty, 'diff-ids': '12', 'api-key': 'dfkey-123' }
@@ -9,13 +10,7 @@ function parse(overrides: Partial<RawInputs>, env: Record<string, string> = {}) 
 }
 
 function problemsOf(overrides: Partial<RawInputs>, env: Record<string, string> = {}): string[] {
-  try {
-    parse(overrides, env)
-  } catch (error) {
-    if (error instanceof InputError) return error.problems
-    throw error
-  }
-  throw new Error('expected an InputError')
+  return inputProblems(() => parse(overrides, env))
 }
 
 describe('parseInputs defaults', () => {

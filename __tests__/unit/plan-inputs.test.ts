@@ -1,19 +1,14 @@
 // The plan's inputs: `plan` (inline YAML), `plan-file` and `data-source`, and diff-ids beside
 // them: at least one of diff-ids, plan and plan-file.
 import { describe, expect, it } from '@jest/globals'
-import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from '../../src/inputs.js'
+import { inputProblems } from '../../__fixtures__/input-problems.js'
+import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
 
 const empty = Object.fromEntries(INPUT_NAMES.map((name) => [name, ''])) as RawInputs
 const base: RawInputs = { ...empty, 'api-key': 'dfkey-123' }
 
 function problemsOf(overrides: Partial<RawInputs>): string[] {
-  try {
-    parseInputs({ ...base, ...overrides })
-  } catch (error) {
-    if (error instanceof InputError) return error.problems
-    throw error
-  }
-  throw new Error('expected an InputError')
+  return inputProblems(() => parseInputs({ ...base, ...overrides }))
 }
 
 describe('plan inputs', () => {
