@@ -4,7 +4,8 @@ import { diffRecordSchema, parseSummaryResults } from '../src/datafold/schemas.j
 import type { FinishedSummary } from '../src/datafold/fetched.js'
 import type { DiffResult } from '../src/diff.js'
 import { normaliseDiff } from '../src/normalise.js'
-import { evaluateThresholds, type Evaluation, type Thresholds } from '../src/thresholds.js'
+import type { Thresholds } from '../src/limits.js'
+import { evaluateThresholds, type Evaluation } from '../src/thresholds.js'
 import type { DiffRecord } from './diffs.js'
 
 export const HOST = 'https://app.datafold.com'

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { COMMENT_MODES, type CommentMode } from './github/comment-modes.js'
 import { METRIC_SPEC, type MetricName, type MetricSpec } from './metric-spec.js'
 import { createRedactor, redactCredentials } from './redact.js'
-import type { Limit, Thresholds } from './thresholds.js'
+import type { Limit, Thresholds } from './limits.js'
 
 export const INPUT_NAMES = [
   'diff-ids',

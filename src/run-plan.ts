@@ -14,9 +14,10 @@ import type { Inputs } from './inputs.js'
 import { normaliseDiff } from './normalise.js'
 import { createdBlock, readCreatedBlock, type CreatedDiff } from './plan/created-block.js'
 import type { PlanContext } from './plan/placeholders.js'
-import { parsePlan, PlanError, type Dataset, type PlannedDiff } from './plan/plan.js'
+import type { Dataset, PlannedDiff } from './plan/merge.js'
+import { parsePlan, PlanError } from './plan/plan.js'
 import { reasonOf } from './text.js'
-import type { Thresholds } from './thresholds.js'
+import type { Thresholds } from './limits.js'
 
 /** What the runner gives the plan besides the rest of RunIO. All optional: no plan, no need. */
 export interface PlanIO {

@@ -1,24 +1,7 @@
 // Checks each finished diff against the limits the user set. Pure: no I/O, no @actions imports.
 import type { DiffResult, Measure } from './diff.js'
+import type { Limit, SampledLimit, Thresholds } from './limits.js'
 import { METRICS, type MetricName } from './metric-spec.js'
-
-/** A limit as the user wrote it: a count (`250`) or a percentage (`1%`). */
-export type Limit = { kind: 'count'; value: number } | { kind: 'percent'; value: number }
-
-export interface Thresholds {
-  max: Partial<Record<MetricName, Limit>>
-  /** Every compared column must match at least this percentage (0 to 100). */
-  minColumnMatch: number | null
-  /** Column names or `*` globs left out of the column checks. */
-  ignoreColumns: string[]
-  /**
-   * What a count limit is checked against on a sampled diff: the whole-table estimate (the
-   * default), or the upper bound of Datafold's interval where it gives one.
-   */
-  sampledLimit?: SampledLimit
-}
-
-export type SampledLimit = 'estimate' | 'upper'
 
 export interface Breach {
   diffId: number

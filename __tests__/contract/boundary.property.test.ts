@@ -26,7 +26,8 @@ import { METRICS } from '../../src/metric-spec.js'
 import type { FinishedSummary } from '../../src/datafold/fetched.js'
 import { normaliseDiff } from '../../src/normalise.js'
 import { DEFAULT_COMMENT_LENGTH, renderComment, renderReport } from '../../src/report/document.js'
-import { evaluateThresholds, type Limit, type Thresholds } from '../../src/thresholds.js'
+import type { Limit, Thresholds } from '../../src/limits.js'
+import { evaluateThresholds } from '../../src/thresholds.js'
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER // 2^53 − 1
 const HOST = 'https://app.datafold.com'

@@ -4,9 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { createDatafoldClient, datafoldEndpoints } from '../../src/datafold/endpoints.js'
 import { DatafoldRequestError } from '../../src/datafold/errors.js'
+import { retryAfterMs } from '../../src/datafold/retry.js'
 import {
   createTransport,
-  retryAfterMs,
   type DatafoldRequest,
   type TransportOptions
 } from '../../src/datafold/transport.js'

@@ -7,7 +7,8 @@ import type { ColumnStat, Measure } from '../../src/diff.js'
 import { percentOf } from '../../src/normalise.js'
 import { buildOutputs, totalsWarnings } from '../../src/outputs.js'
 import { renderReport } from '../../src/report/document.js'
-import { evaluateThresholds, type Thresholds } from '../../src/thresholds.js'
+import type { Thresholds } from '../../src/limits.js'
+import { evaluateThresholds } from '../../src/thresholds.js'
 
 const none: Thresholds = { max: {}, minColumnMatch: null, ignoreColumns: [] }
 const options = (thresholds: Thresholds) => ({

@@ -14,7 +14,8 @@ import {
 } from '../../src/metric-spec.js'
 import { buildOutputs, OUTPUT_NAMES } from '../../src/outputs.js'
 import { renderReport } from '../../src/report/document.js'
-import { evaluateThresholds, type Thresholds } from '../../src/thresholds.js'
+import type { Thresholds } from '../../src/limits.js'
+import { evaluateThresholds } from '../../src/thresholds.js'
 
 const blank = Object.fromEntries(INPUT_NAMES.map((name) => [name, ''])) as RawInputs
 const raw = (extra: Partial<RawInputs>): RawInputs => ({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { buildOutputs, OUTPUT_NAMES } from '../../src/outputs.js'
-import { evaluateThresholds, type Thresholds } from '../../src/thresholds.js'
+import type { Thresholds } from '../../src/limits.js'
+import { evaluateThresholds } from '../../src/thresholds.js'
 import { erroredDiff, finishedDiff } from '../../__fixtures__/results.js'
 
 const thresholds: Thresholds = {

@@ -10,7 +10,7 @@ import { parsePlan, PlanError, type PlanOptions } from '../../src/plan/plan.js'
 import { actionTags, createDiffBody, requestFingerprint } from '../../src/plan/request.js'
 import { planJsonSchema } from '../../src/plan/schema.js'
 import { parseTablePath } from '../../src/plan/table-path.js'
-import type { Thresholds } from '../../src/thresholds.js'
+import type { Thresholds } from '../../src/limits.js'
 
 const SHA = '0123456789abcdef0123456789abcdef01234567'
 const CONTEXT: PlanContext = {

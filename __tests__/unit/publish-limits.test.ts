@@ -6,7 +6,8 @@ import { finishedDiff } from '../../__fixtures__/results.js'
 import type { ColumnStat } from '../../src/diff.js'
 import { buildOutputs, jsonList, MAX_OUTPUT_BYTES } from '../../src/outputs.js'
 import { renderComment, renderJobSummary, renderReport } from '../../src/report/document.js'
-import { evaluateThresholds, type Evaluation, type Thresholds } from '../../src/thresholds.js'
+import type { Thresholds } from '../../src/limits.js'
+import { evaluateThresholds, type Evaluation } from '../../src/thresholds.js'
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8')
 const thresholds: Thresholds = { max: {}, minColumnMatch: 99.5, ignoreColumns: [] }

@@ -16,14 +16,8 @@ import {
   verdictLine,
   type ReportOptions
 } from '../../src/report/document.js'
-import type {
-  Breach,
-  DiffEvaluation,
-  Evaluation,
-  Limit,
-  Thresholds,
-  Verdict
-} from '../../src/thresholds.js'
+import type { Limit, Thresholds } from '../../src/limits.js'
+import type { Breach, DiffEvaluation, Evaluation, Verdict } from '../../src/thresholds.js'
 import { describeBreach } from '../../src/verdict.js'
 
 // ── Builders ───────────────────────────────────────────────────────────────────────────────────

@@ -2,7 +2,8 @@
 // file that cannot be written costs a warning, not the summary, the outputs or the verdict.
 import { describe, expect, it } from '@jest/globals'
 import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
-import { run, type RunIO } from '../../src/run.js'
+import type { RunIO } from '../../src/run-io.js'
+import { run } from '../../src/run.js'
 
 const SUMMARY = {
   status: 'done',

@@ -6,7 +6,8 @@ import { diffRecord, failedSummary, sameDbDone } from '../../__fixtures__/diffs.
 import { createGitHubClient } from '../../src/github/octokit.js'
 import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
 import type { GitHubContext } from '../../src/github/context.js'
-import { run, type RunIO } from '../../src/run.js'
+import type { RunIO } from '../../src/run-io.js'
+import { run } from '../../src/run.js'
 
 const DATAFOLD = 'https://app.datafold.com'
 const GITHUB = 'https://api.github.com'

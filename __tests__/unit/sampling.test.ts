@@ -8,7 +8,7 @@ import type { FinishedDiff } from '../../src/diff.js'
 import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
 import { buildOutputs } from '../../src/outputs.js'
 import { renderReport } from '../../src/report/document.js'
-import type { Limit, SampledLimit } from '../../src/thresholds.js'
+import type { Limit, SampledLimit } from '../../src/limits.js'
 import { describeBreach } from '../../src/verdict.js'
 
 const SPEC = DEMO_SPECS[104]

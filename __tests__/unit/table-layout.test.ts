@@ -15,7 +15,8 @@ import { evaluate, readDiff } from '../../__fixtures__/pipeline.js'
 import type { DiffResult } from '../../src/diff.js'
 import { REPORT_COLUMNS } from '../../src/metric-spec.js'
 import { renderComment, renderReport } from '../../src/report/document.js'
-import type { Evaluation, Thresholds } from '../../src/thresholds.js'
+import type { Thresholds } from '../../src/limits.js'
+import type { Evaluation } from '../../src/thresholds.js'
 
 const THRESHOLDS: Partial<Thresholds> = {
   max: {

@@ -1,13 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { MetricName } from '../../src/metric-spec.js'
-import {
-  columnMatcher,
-  evaluateThresholds,
-  exceeds,
-  overallVerdict,
-  type Limit,
-  type Thresholds
-} from '../../src/thresholds.js'
+import type { Limit, Thresholds } from '../../src/limits.js'
+import { columnMatcher, evaluateThresholds, exceeds, overallVerdict } from '../../src/thresholds.js'
 import { erroredDiff, finishedDiff } from '../../__fixtures__/results.js'
 
 const none: Thresholds = { max: {}, minColumnMatch: null, ignoreColumns: [] }

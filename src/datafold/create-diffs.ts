@@ -3,7 +3,7 @@
 // diff created for the same entry, request and commit before (the comment's created block) is
 // reused instead. A create Datafold refuses makes that entry an error; the others go on.
 import type { CreatedDiff } from '../plan/created-block.js'
-import type { DataSourceRef, PlannedDiff } from '../plan/plan.js'
+import type { DataSourceRef, PlannedDiff } from '../plan/merge.js'
 import { createDiffBody, requestFingerprint, type TagContext } from '../plan/request.js'
 import { reasonOf } from '../text.js'
 import type { DatafoldPlanClient } from './endpoints.js'

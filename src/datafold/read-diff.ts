@@ -4,7 +4,8 @@
 import { z } from 'zod'
 import { excerpt } from '../text.js'
 import type { DatafoldClient } from './endpoints.js'
-import { failureOf, REASON_EXCERPT, type DiffFailure } from './errors.js'
+import { REASON_EXCERPT } from './describe.js'
+import { failureOf, type DiffFailure } from './errors.js'
 import {
   diffRecordSchema,
   parseSummaryResults,

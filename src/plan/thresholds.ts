@@ -2,7 +2,7 @@
 // step's, read by the same parsers as the inputs of the same names. Pure.
 import { limitOf, list, minColumnMatch } from '../inputs.js'
 import { METRIC_SPEC } from '../metric-spec.js'
-import type { Thresholds } from '../thresholds.js'
+import type { Thresholds } from '../limits.js'
 import { thresholdText, type ThresholdKey } from './schema.js'
 
 type ThresholdValue = string | number | string[] | null | undefined

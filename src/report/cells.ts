@@ -4,13 +4,8 @@ import type { DiffResult, Measure } from '../diff.js'
 import { formatMeasure, formatNumber, formatShare } from '../format.js'
 import type { MetricName } from '../metric-spec.js'
 import { oneLine } from '../text.js'
-import {
-  formatLimit,
-  type Breach,
-  type DiffEvaluation,
-  type Thresholds,
-  type Verdict
-} from '../thresholds.js'
+import type { Thresholds } from '../limits.js'
+import { formatLimit, type Breach, type DiffEvaluation, type Verdict } from '../thresholds.js'
 import { cell, escapeMarkdown } from './markdown.js'
 
 export const MARK: Record<Verdict, string> = { pass: '✅', fail: '❌', error: '⚠️' }

@@ -3,7 +3,8 @@
 // anything like the run's URL is passed in.
 import { formatNumber, plural } from '../format.js'
 import { oneLine } from '../text.js'
-import type { DiffEvaluation, Evaluation, Thresholds, Verdict } from '../thresholds.js'
+import type { Thresholds } from '../limits.js'
+import type { DiffEvaluation, Evaluation, Verdict } from '../thresholds.js'
 import { MARK } from './cells.js'
 import { diffDetails } from './details.js'
 import { footer } from './footer.js'

@@ -1,7 +1,8 @@
 // The report's footer: what was checked against, and where the run is.
 import { formatNumber } from '../format.js'
 import { METRICS } from '../metric-spec.js'
-import { formatLimit, type Thresholds } from '../thresholds.js'
+import type { Thresholds } from '../limits.js'
+import { formatLimit } from '../thresholds.js'
 import { escapeMarkdown, link, nameList } from './markdown.js'
 
 /** The thresholds in force, the ignored columns and a link to the workflow run. */
