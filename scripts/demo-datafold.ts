@@ -19,3 +19,9 @@ export async function startDemo(): Promise<{ harness: Harness; fakes: Fakes<null
   const harness = new Harness({ apiKey: DEMO_API_KEY })
   return { harness, fakes: await harness.start({ github: false }) }
 }
+
+/** The demo diffs and a fake GitHub holding PR 482, for pictures of the comment as posted. */
+export async function startDemoPullRequest(): Promise<{ harness: Harness; fakes: Fakes }> {
+  const harness = new Harness({ apiKey: DEMO_API_KEY, token: 'demo-token' })
+  return { harness, fakes: await harness.start() }
+}

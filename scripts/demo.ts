@@ -5,10 +5,13 @@
 //   npm run demo
 //   npm run demo -- --diff-ids 101,102 --max-rows-changed 1%
 //   DATAFOLD_API_KEY=... npm run demo -- --datafold-host eu.datafold.com --diff-ids 12345
+import type { ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { runAction } from '../__fixtures__/run-action.js'
 import { INPUT_NAMES } from '../src/inputs.js'
 import { DEMO_DIFF_IDS, EXAMPLE_THRESHOLDS, startDemo } from './demo-datafold.js'
+import { runnerLogLine } from './demo-log.js'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -42,12 +45,13 @@ async function main(): Promise<void> {
     const value = process.env[name]
     if (value) env[name] = value
   }
+  console.log("──────── the action's log (as the job's log shows it) ────────\n")
+  // The summary and outputs are read back before the run's temp folder is removed.
   const run = await runAction({
     inputs,
     eventName: 'workflow_dispatch',
     env,
-    stdio: 'inherit',
-    keepRunnerTemp: true,
+    onSpawn: showLog,
     reachAnyHost: useRealDatafold
   })
   await demo?.harness.end()
@@ -59,6 +63,17 @@ async function main(): Promise<void> {
   console.log(
     `\nThe action exited with ${run.code}: ${run.code === 0 ? 'the check passes' : 'the check fails'}.`
   )
+}
+
+/** Prints the action's output as it comes, its workflow commands as a job's log shows them. */
+function showLog(child: ChildProcess): void {
+  if (child.stdout) {
+    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => {
+      const shown = runnerLogLine(line)
+      if (shown !== null) console.log(shown)
+    })
+  }
+  child.stderr?.pipe(process.stderr)
 }
 
 main().catch((error: unknown) => {

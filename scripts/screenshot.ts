@@ -1,12 +1,14 @@
-// The README's pictures of the report: runs the bundled action against the demo Datafold API (as
-// `npm run demo` does), renders the job-summary markdown as GitHub-flavoured Markdown with GitHub's
-// own stylesheet, and takes a headless Chromium screenshot of it.
+// The README's pictures of the report: runs the bundled action against the demo Datafold API and a
+// fake GitHub, takes the comment body it posted, renders it as GitHub does (cmark-gfm with GitHub's
+// extensions, GitHub's stylesheet unmodified, a 780 px comment column) and takes a headless
+// Chromium screenshot. It fails when a table of the comment is wider than the column, since GitHub
+// would then make the reader scroll it sideways.
 //
 //   npm run screenshot          writes docs/comment-pass.png and docs/comment-fail.png
 //
-// Needs Chromium and an emoji font (`apt-get install -y chromium fonts-noto-color-emoji`; or set
-// CHROMIUM to the browser). A developer tool:
-// not part of `npm run check`, since CI has no browser.
+// Needs Chromium, Debian's cmark-gfm (else it falls back to marked in GFM mode, and says so) and an
+// emoji font: `apt-get install -y chromium cmark-gfm fonts-noto-color-emoji` (or set CHROMIUM to
+// the browser). A developer tool: not part of `npm run check`, since CI has no browser.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,11 +16,21 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { marked } from 'marked'
 import { REPO_ROOT } from '../__fixtures__/run-action.js'
-import { DEMO_DIFF_IDS, EXAMPLE_THRESHOLDS, startDemo } from './demo-datafold.js'
+import { DEMO_DIFF_IDS, EXAMPLE_THRESHOLDS, startDemoPullRequest } from './demo-datafold.js'
 
 const CHROMIUM = process.env.CHROMIUM ?? 'chromium'
-const WINDOW_WIDTH = 1040
+/** A PR conversation column: the comment's `.markdown-body`, GitHub's padding included. */
+const COLUMN = 780
+const PADDING = 10
+const MARGIN = 16
+const WINDOW_WIDTH = COLUMN + 2 + 2 * MARGIN
 const DOCS = join(REPO_ROOT, 'docs')
+const STYLESHEET = join(
+  REPO_ROOT,
+  'node_modules',
+  'github-markdown-css',
+  'github-markdown-light.css'
+)
 
 interface Shot {
   file: string
@@ -32,27 +44,45 @@ const SHOTS: Shot[] = [
   { file: 'comment-fail.png', diffIds: DEMO_DIFF_IDS, expectedCode: 1 }
 ]
 
+interface TableWidth {
+  header: string
+  scrollWidth: number
+  clientWidth: number
+}
+
 async function main(): Promise<void> {
   mkdirSync(DOCS, { recursive: true })
   const work = mkdtempSync(join(tmpdir(), 'datafold-diff-gate-screenshot-'))
-  const { harness, fakes } = await startDemo()
+  const { harness, fakes } = await startDemoPullRequest()
+  const renderer = markdownRenderer()
+  console.log(`Markdown rendered with ${renderer.name}`)
   try {
     for (const shot of SHOTS) {
       const run = await fakes.run(shot.diffIds.join(','), {
-        inputs: { ...EXAMPLE_THRESHOLDS, 'wait-timeout': '1m', 'comment-mode': 'off' },
-        eventName: 'workflow_dispatch'
+        inputs: { ...EXAMPLE_THRESHOLDS, 'wait-timeout': '1m', 'comment-mode': 'update' }
       })
-      if (run.code !== shot.expectedCode || !run.summary.includes('## ')) {
+      const posted = fakes.github.commentsOn().at(-1)?.body
+      if (run.code !== shot.expectedCode || !posted?.includes('## ')) {
         throw new Error(
-          `${shot.file}: the action exited with ${run.code} (expected ${shot.expectedCode})\n${run.stdout}\n${run.stderr}`
+          `${shot.file}: the action exited with ${run.code} (expected ${shot.expectedCode}) and posted ${posted === undefined ? 'no comment' : 'a comment without a report'}\n${run.stdout}\n${run.stderr}`
         )
       }
       const html = join(work, shot.file.replace(/\.png$/, '.html'))
-      writeFileSync(html, page(run.summary))
-      const height = measureHeight(html, work)
+      writeFileSync(html, page(renderer.render(posted)))
+      const { height, tables } = measure(html, work)
+      const tooWide = tables.filter((t) => t.scrollWidth > t.clientWidth)
+      const widths = tables.map(
+        (t, i) =>
+          `table ${i + 1} (${t.header}): ${t.scrollWidth} px of ${t.clientWidth} px${tooWide.includes(t) ? ', too wide' : ''}`
+      )
+      if (tooWide.length) {
+        throw new Error(
+          `${shot.file}: GitHub would make the reader scroll sideways, a table is wider than the ${COLUMN - 2 * PADDING} px column:\n  ${widths.join('\n  ')}`
+        )
+      }
       screenshot(html, join(DOCS, shot.file), height, work)
       console.log(
-        `docs/${shot.file}: ${WINDOW_WIDTH}×${height}, result ${run.outputs.result ?? '?'}`
+        `docs/${shot.file}: ${WINDOW_WIDTH}×${height}, result ${run.outputs.result ?? '?'}\n  ${widths.join('\n  ')}`
       )
     }
   } finally {
@@ -61,44 +91,79 @@ async function main(): Promise<void> {
   }
 }
 
-/** The report as GitHub shows a comment: GFM, GitHub's stylesheet, a 1000 px comment
- * (the report's table needs about that much before GitHub would scroll it). The failing
- * diffs' details are opened (the real comment has them collapsed) so the picture shows why. */
-function page(markdown: string): string {
-  const body = marked
-    .parse(markdown, { gfm: true, async: false })
-    .replace(/<details>(\s*<summary>❌)/g, '<details open>$1')
-  const css = readFileSync(
-    join(REPO_ROOT, 'node_modules', 'github-markdown-css', 'github-markdown-light.css'),
-    'utf8'
-  )
+/** GitHub's engine, cmark-gfm with the extensions GitHub turns on; marked in GFM mode without it. */
+function markdownRenderer(): { name: string; render: (markdown: string) => string } {
+  const args = [
+    '--unsafe',
+    '-e',
+    'table',
+    '-e',
+    'autolink',
+    '-e',
+    'strikethrough',
+    '-e',
+    'tagfilter'
+  ]
+  const cmark = (markdown: string) =>
+    spawnSync('cmark-gfm', args, { input: markdown, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  const probe = cmark('')
+  if (probe.error || probe.status !== 0)
+    return {
+      name: 'marked (GFM), as cmark-gfm is missing',
+      render: (md) => marked.parse(md, { gfm: true, async: false })
+    }
+  return {
+    name: `cmark-gfm ${args.join(' ')}`,
+    render: (markdown) => {
+      const result = cmark(markdown)
+      if (result.status !== 0)
+        throw new Error(`cmark-gfm exited with ${result.status}: ${result.stderr}`)
+      return result.stdout
+    }
+  }
+}
+
+/** The comment as GitHub shows it, with the sections of the diffs that fail or could not be
+ * checked opened (the posted comment has every section collapsed). The page measures itself: its
+ * height as pictured, then, with every section open, the width each table needs (scrollWidth) and
+ * the width it is given (clientWidth). */
+function page(body: string): string {
+  const opened = body.replace(/<details>(\s*<summary>(?:❌|⚠️))/g, '<details open>$1')
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>datafold-diff-gate report</title>
 <style>
-${css}
+${readFileSync(STYLESHEET, 'utf8')}
+</style>
+<style>
 html, body { margin: 0; background: #ffffff; }
-.comment { box-sizing: border-box; width: 1000px; margin: 16px auto; border: 1px solid #d1d9e0; border-radius: 6px; }
+.comment { width: ${COLUMN}px; margin: ${MARGIN}px; border: 1px solid #d1d9e0; border-radius: 6px; }
 .comment > header { padding: 8px 16px; background: #f6f8fa; border-bottom: 1px solid #d1d9e0; border-radius: 6px 6px 0 0;
   font: 14px -apple-system, BlinkMacSystemFont, "Segoe UI", "Noto Sans", Helvetica, Arial, sans-serif; color: #59636e; }
 .comment > header b { color: #1f2328; }
-.markdown-body { padding: 16px 24px; border-radius: 0 0 6px 6px; font-size: 14px; } /* as in a PR comment */
-/* GitHub scrolls a wide table sideways; a picture cannot, so the long text cells wrap instead. */
-.markdown-body table { display: table; width: auto; max-width: 100%; }
-.markdown-body td:last-child { overflow-wrap: anywhere; }
+.markdown-body { box-sizing: border-box; width: ${COLUMN}px; padding: ${PADDING}px; border-radius: 0 0 6px 6px; }
 </style>
 </head>
 <body>
 <div class="comment">
 <header><b>github-actions</b> bot commented</header>
 <article class="markdown-body">
-${body}
+${opened}
 </article>
 </div>
 <script>
-document.body.setAttribute('data-height', String(Math.ceil(document.querySelector('.comment').getBoundingClientRect().bottom) + 16))
+const height = Math.ceil(document.querySelector('.comment').getBoundingClientRect().bottom) + ${MARGIN}
+const closed = [...document.querySelectorAll('details:not([open])')]
+for (const d of closed) d.open = true
+const tables = [...document.querySelectorAll('.markdown-body table')].map((t) => ({
+  header: [...t.querySelectorAll('th')].map((th) => th.textContent.trim()).join(' | '),
+  scrollWidth: t.scrollWidth,
+  clientWidth: t.clientWidth
+}))
+for (const d of closed) d.open = false
+document.body.setAttribute('data-measures', encodeURIComponent(JSON.stringify({ height, tables })))
 </script>
 </body>
 </html>
@@ -113,13 +178,12 @@ function chromium(args: string[], work: string): string {
       '--headless',
       '--no-sandbox',
       '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
+      '--no-first-run',
       '--hide-scrollbars',
+      `--user-data-dir=${profile}`,
       ...args
     ],
     { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }
@@ -136,15 +200,20 @@ function chromium(args: string[], work: string): string {
   return result.stdout
 }
 
-/** Lays the page out once at the screenshot's width and reads back the height it needs. */
-function measureHeight(html: string, work: string): number {
+/** Lays the page out once at the screenshot's width (`--dump-dom`) and reads back its measures. */
+function measure(html: string, work: string): { height: number; tables: TableWidth[] } {
   const dom = chromium(
     [`--window-size=${WINDOW_WIDTH},800`, '--dump-dom', pathToFileURL(html).href],
     work
   )
-  const height = Number(/data-height="(\d+)"/.exec(dom)?.[1])
-  if (!Number.isFinite(height) || height <= 0) throw new Error(`could not measure ${html}`)
-  return height
+  const encoded = /data-measures="([^"]*)"/.exec(dom)?.[1]
+  if (!encoded) throw new Error(`could not measure ${html}`)
+  const measures = JSON.parse(decodeURIComponent(encoded)) as {
+    height: number
+    tables: TableWidth[]
+  }
+  if (!(measures.height > 0)) throw new Error(`could not measure ${html}`)
+  return measures
 }
 
 function screenshot(html: string, png: string, height: number, work: string): void {

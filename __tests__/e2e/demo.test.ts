@@ -2,10 +2,13 @@
 // with no credentials and no network, and prints the report and the outputs.
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { REPO_ROOT } from '../../__fixtures__/run-action.js'
 
-function demo(args: string[]) {
-  const env = { ...process.env }
+function demo(args: string[], extraEnv: Record<string, string> = {}) {
+  const env = { ...process.env, ...extraEnv }
   delete env.DATAFOLD_API_KEY
   delete env.DATAFOLD_HOST
   return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/demo.ts', ...args], {
@@ -26,6 +29,31 @@ describe('npm run demo', () => {
     expect(run.stdout).toContain('result: error')
     expect(run.stdout).toContain('comment-id: \n')
     expect(run.stdout).toContain('The action exited with 1: the check fails.')
+  }, 60_000)
+
+  it('shows the log as a runner does and leaves nothing in the temp directory', () => {
+    // A temp directory of its own, so other processes' files do not count.
+    const temp = mkdtempSync(join(tmpdir(), 'demo-test-'))
+    try {
+      const run = demo([], { TMPDIR: temp })
+      expect(run.status).toBe(0)
+      const lines = run.stdout.split('\n')
+      expect(lines.filter((line) => line.startsWith('::'))).toEqual([])
+      expect(run.stdout).not.toContain('demo-key')
+      expect(lines).toContain(
+        'Error (Datafold threshold exceeded): diff 102 (analytics.customers): rows-removed 37 (0.08%) > max 0'
+      )
+      expect(lines).toContain(
+        '  diff 102 (analytics.customers): rows-changed 1,205 (2.50%) > max 1%'
+      )
+      expect(lines.some((line) => line.startsWith('Warning: diff 105 failed in Datafold'))).toBe(
+        true
+      )
+      // tsx, which runs the demo, keeps its compile cache there (tsx-<uid>); nothing else may stay.
+      expect(readdirSync(temp).filter((entry) => !/^tsx-\d+$/.test(entry))).toEqual([])
+    } finally {
+      rmSync(temp, { recursive: true, force: true })
+    }
   }, 60_000)
 
   it('takes the action inputs from the command line', () => {
