@@ -35,9 +35,9 @@ for (const [name, source] of files) {
   const result = await minify(
     { [name]: source },
     {
-      // As ncc's --minify: class and function names stay, for stack traces and error names.
-      mangle: { keep_classnames: true, keep_fnames: true },
-      compress: { keep_classnames: true, keep_fnames: true },
+      // Class names stay, for error names; function names go (the source maps give them back).
+      mangle: { keep_classnames: true },
+      compress: { keep_classnames: true, passes: 2 },
       sourceMap: {
         content: files.get(`${name}.map`) ?? '',
         url: `${name}.map`,
