@@ -1,4 +1,5 @@
 // The demo's Datafold API: the end-to-end harness's fake, serving its realistic demo diffs.
+import { dataSources } from '../__fixtures__/data-sources.js'
 import { DEMO_DIFF_IDS } from '../__fixtures__/diffs.js'
 import { Harness, type Fakes } from '../__fixtures__/harness.js'
 
@@ -14,10 +15,25 @@ export const EXAMPLE_THRESHOLDS = {
   'max-schema-changes': '2'
 }
 
-/** The demo diffs behind DEMO_API_KEY, and no fake GitHub: a preview never writes to a PR. */
+/** What the demo asks the action to create, as a repository's plan file would (inline here). */
+export const DEMO_PLAN = `defaults:
+  primary-key: id
+diffs:
+  - name: fct_orders_daily
+    table-a: analytics.prod.fct_orders_daily
+    table-b: analytics.dbt_cloud_pr_4711_482.fct_orders_daily
+    max-rows-changed: 5%
+  - name: dim_customers
+    table-a: analytics.prod.dim_customers
+    table-b: analytics.dbt_cloud_pr_4711_482.dim_customers
+`
+
+/** The demo diffs behind DEMO_API_KEY, data sources to create the plan's diffs in, and no fake
+ * GitHub: a preview never writes to a PR. */
 export async function startDemo(): Promise<{ harness: Harness; fakes: Fakes<null> }> {
   const harness = new Harness({ apiKey: DEMO_API_KEY })
-  return { harness, fakes: await harness.start({ github: false }) }
+  const datafold = { dataSources: dataSources(), create: { polls: 1 } }
+  return { harness, fakes: await harness.start({ github: false, datafold }) }
 }
 
 /** The demo diffs and a fake GitHub holding PR 482, for pictures of the comment as posted. */

@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { runAction } from '../__fixtures__/run-action.js'
 import { INPUT_NAMES } from '../src/inputs.js'
-import { DEMO_DIFF_IDS, EXAMPLE_THRESHOLDS, startDemo } from './demo-datafold.js'
+import { DEMO_DIFF_IDS, DEMO_PLAN, EXAMPLE_THRESHOLDS, startDemo } from './demo-datafold.js'
 import { runnerLogLine } from './demo-log.js'
 
 async function main(): Promise<void> {
@@ -26,8 +26,10 @@ async function main(): Promise<void> {
   const useRealDatafold = Boolean(process.env.DATAFOLD_API_KEY ?? given['datafold-host'])
   const demo = useRealDatafold ? null : await startDemo()
   const demoUrl = demo?.fakes.datafold.url
+  // Unless told otherwise, the demo gates the demo diffs by id and creates the plan's diffs too.
+  const showcase = demo !== null && !given['diff-ids'] && !given.plan && !given['plan-file']
   const inputs: Record<string, string> = {
-    ...(demo && !given['diff-ids'] ? EXAMPLE_THRESHOLDS : {}),
+    ...(showcase ? { ...EXAMPLE_THRESHOLDS, plan: DEMO_PLAN, 'data-source': 'warehouse' } : {}),
     ...demo?.fakes.inputs(DEMO_DIFF_IDS.join(',')),
     'wait-timeout': '1m',
     ...given,
@@ -37,7 +39,7 @@ async function main(): Promise<void> {
   }
   console.log(
     demoUrl
-      ? `Demo Datafold API at ${demoUrl}: diffs ${DEMO_DIFF_IDS.join(', ')} (clean, over thresholds, cross-database, sampled, failed)\n`
+      ? `Demo Datafold API at ${demoUrl}: diffs ${DEMO_DIFF_IDS.join(', ')} (clean, over thresholds, cross-database, sampled, failed)${showcase ? `, and a plan of two tables to create:\n\n${DEMO_PLAN}` : '\n'}`
       : `Datafold at ${inputs['datafold-host'] ?? process.env.DATAFOLD_HOST ?? 'https://app.datafold.com'}\n`
   )
   const env: Record<string, string> = {}
@@ -50,7 +52,8 @@ async function main(): Promise<void> {
   const run = await runAction({
     inputs,
     eventName: 'workflow_dispatch',
-    env,
+    // The commit the plan's diffs are created for (a pull request's head in a real run).
+    env: { GITHUB_SHA: '4711a2b3c4d5e6f708192a3b4c5d6e7f80912345', ...env },
     onSpawn: showLog,
     reachAnyHost: useRealDatafold
   })

@@ -29,6 +29,10 @@ describe('npm run demo', () => {
     expect(run.stdout).toContain('result: error')
     expect(run.stdout).toContain('comment-id: \n')
     expect(run.stdout).toContain('The action exited with 1: the check fails.')
+    // The plan's two diffs are created at the demo Datafold, waited for and gated by name.
+    expect(run.stdout).toMatch(/^created-diff-ids: \d+,\d+$/m)
+    expect(run.stdout).toContain('fct_orders_daily')
+    expect(run.stdout).toContain('dim_customers')
   }, 60_000)
 
   it('shows the log as a runner does and leaves nothing in the temp directory', () => {
