@@ -27,7 +27,7 @@ export const E2E_SECRETS = {
 } as const satisfies Secrets
 
 /** The event payload of the pull request the fake GitHub holds (482). */
-const PR_482 = { pull_request: { number: 482 } }
+export const PR_482 = { pull_request: { number: 482 } }
 
 export interface FakesOptions {
   /** Default: the five demo diffs. */
@@ -145,4 +145,9 @@ export class Harness {
 /** The lines of stdout that start with `prefix` (a workflow command such as `::error::`). */
 export function commandLines(run: ActionRun, prefix: string): string[] {
   return run.stdout.split('\n').filter((line) => line.startsWith(prefix))
+}
+
+/** The first `::error::` line of a run, or '' when there is none. */
+export function firstError(run: ActionRun): string {
+  return commandLines(run, '::error::')[0] ?? ''
 }

@@ -15,13 +15,12 @@ import {
   hangingScenario
 } from '../../__fixtures__/fake-datafold.js'
 import type { Scenarios } from '../../__fixtures__/datafold-scenario.js'
-import { commandLines, Harness } from '../../__fixtures__/harness.js'
+import { firstError, Harness, PR_482 } from '../../__fixtures__/harness.js'
 
 // `_` after `-` is escaped as `&#95;` in markdown; `-` and `_` are what broke redaction.
 const API_KEY = 'dfk_9f-_Kq2xYz8-Ab_Cd3eF4gH5wR7'
 /** A credential written into datafold-host: no secret the runner knows of. */
 const HOST_CREDENTIAL = 'dfk_inhost_5f4e3d2c1b0a'
-const PR_482 = { pull_request: { number: 482 } }
 const MB = 1024 * 1024
 
 const harness = new Harness(
@@ -73,7 +72,7 @@ describe('secrets never reach anything written', () => {
     const fakes = await start({ 33: finishedScenario(sameDbDone({ id: 33 })) })
     const run = await fakes.run('33', { inputs: { 'api-key': wrongKey } })
     expect(run.outputs.result).toBe('error')
-    expect(commandLines(run, '::error::')[0]).toContain('Datafold rejected the API key (HTTP 401)')
+    expect(firstError(run)).toContain('Datafold rejected the API key (HTTP 401)')
     expect(fakes.datafold.requests[0]?.sent).toBeGreaterThan(0)
   }, 60_000)
 
@@ -94,7 +93,7 @@ describe('secrets never reach anything written', () => {
         payload: PR_482
       })
       expect(run.code).toBe(1)
-      const [error] = commandLines(run, '::error::')
+      const error = firstError(run)
       expect(error).toContain('datafold-host: give the host only, without credentials, query or #')
       expect(error).toContain(`(got ${echoed})`)
     },
@@ -119,7 +118,7 @@ describe('every Datafold wait is bounded', () => {
       [42, 'pass'],
       [43, 'error']
     ])
-    const failure = commandLines(run, '::error::')[0] ?? ''
+    const failure = firstError(run)
     expect(failure).toContain(
       "diff 41: Datafold's answer is larger than the 64 MB this action reads: reading stopped at 64 MB and the rest was not read"
     )

@@ -14,7 +14,7 @@ import {
   type FakeDatafold
 } from '../../__fixtures__/fake-datafold.js'
 import type { FakeGitHub } from '../../__fixtures__/fake-github.js'
-import { commandLines, Harness, type RunOptions } from '../../__fixtures__/harness.js'
+import { firstError, Harness, type RunOptions } from '../../__fixtures__/harness.js'
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 const NEXT_SHA = 'ffeeddccbbaa99887766554433221100ffeeddcc'
@@ -270,7 +270,7 @@ diffs:
       )
     )
     expect(run.code).toBe(1)
-    const message = commandLines(run, '::error::')[0] ?? ''
+    const message = firstError(run)
     expect(message).toContain('Invalid plan (plan-file .github/datafold-plan.yml), 5 problems')
     for (const problem of [
       'defaults: max-rows-changed: expected a count',
