@@ -3,6 +3,9 @@
 // closed and every run and GitHub request searched for the secrets. The end-to-end tests, the
 // fault tests, the demo and the benchmark run the action through it. Plain TypeScript, no jest:
 // the demo and the benchmark import it under `tsx`.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Scenarios } from './datafold-scenario.js'
 import { demoScenario } from './diffs.js'
 import { startFakeDatafold, type FakeDatafold, type FakeDatafoldOptions } from './fake-datafold.js'
@@ -14,6 +17,8 @@ import { SecretSweep } from './secret-sweep.js'
 export interface Secrets {
   apiKey: string
   token?: string
+  /** Secrets no input carries by default: a personal token, a data source's password. */
+  others?: readonly string[]
 }
 
 export const E2E_SECRETS = {
@@ -22,13 +27,16 @@ export const E2E_SECRETS = {
 } as const satisfies Secrets
 
 /** The event payload of the pull request the fake GitHub holds (482). */
-const PR_482 = { pull_request: { number: 482 } }
+export const PR_482 = { pull_request: { number: 482 } }
 
 export interface FakesOptions {
   /** Default: the five demo diffs. */
   scenarios?: Scenarios
-  /** The fake GitHub's options (its token is the harness's), or false for no fake GitHub. */
-  github?: Omit<FakeGitHubOptions, 'token'> | false
+  /**
+   * The fake GitHub's options, or false for no fake GitHub. Its token is the harness's unless
+   * given: another token, or `token: undefined` to let any token in.
+   */
+  github?: FakeGitHubOptions | false
   /** Added to every answer of both fakes, in milliseconds. */
   latencyMs?: number
   /** The rest of the fake Datafold's options: its data sources, how it creates diffs, faults. */
@@ -61,7 +69,9 @@ export class Harness {
     private readonly defaults: RunOptions = {}
   ) {
     this.sweep = new SecretSweep(
-      [secrets.apiKey, secrets.token].filter((s): s is string => s !== undefined)
+      [secrets.apiKey, secrets.token, ...(secrets.others ?? [])].filter(
+        (s): s is string => s !== undefined
+      )
     )
   }
 
@@ -81,7 +91,7 @@ export class Harness {
     const github =
       options.github === false
         ? null
-        : this.track(await startFakeGitHub({ latencyMs, ...options.github, token }))
+        : this.track(await startFakeGitHub({ latencyMs, token, ...options.github }))
     if (github) this.sweep.watch(github)
     const inputs = (diffIds: string): Record<string, string> => ({
       'diff-ids': diffIds,
@@ -108,6 +118,18 @@ export class Harness {
     return server
   }
 
+  /** A new empty directory, removed with the fakes at the end. */
+  tempDir(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'datafold-diff-gate-e2e-'))
+    this.track({
+      close: () => {
+        rmSync(dir, { recursive: true, force: true })
+        return Promise.resolve()
+      }
+    })
+    return dir
+  }
+
   /** Runs the bundle with these options (over the harness's defaults), remembered for the sweep. */
   runAction(options: RunActionOptions): Promise<ActionRun> {
     return this.sweep.runAction({ ...this.defaults, ...options })
@@ -123,4 +145,9 @@ export class Harness {
 /** The lines of stdout that start with `prefix` (a workflow command such as `::error::`). */
 export function commandLines(run: ActionRun, prefix: string): string[] {
   return run.stdout.split('\n').filter((line) => line.startsWith(prefix))
+}
+
+/** The first `::error::` line of a run, or '' when there is none. */
+export function firstError(run: ActionRun): string {
+  return commandLines(run, '::error::')[0] ?? ''
 }

@@ -16,7 +16,7 @@ import {
   truncated
 } from '../../__fixtures__/fake-datafold.js'
 import { BOT_USER, reportMarker, secondaryRateLimit } from '../../__fixtures__/fake-github.js'
-import { commandLines, E2E_SECRETS, Harness } from '../../__fixtures__/harness.js'
+import { E2E_SECRETS, firstError, Harness } from '../../__fixtures__/harness.js'
 import type { ActionRun } from '../../__fixtures__/run-action.js'
 
 const harness = new Harness(E2E_SECRETS, { timeoutMs: 90_000 })
@@ -31,7 +31,7 @@ afterEach(async () => {
 function failedWith(run: ActionRun): string {
   expect(run.code).toBe(1)
   expect(run.outputs.result).toBe('error')
-  return commandLines(run, '::error::')[0] ?? ''
+  return firstError(run)
 }
 
 /** A diff whose record answers at once and whose summary follows `summary`. */

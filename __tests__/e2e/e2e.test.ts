@@ -21,7 +21,7 @@ import {
 } from '../../__fixtures__/fake-datafold.js'
 import { BOT_USER, reportMarker } from '../../__fixtures__/fake-github.js'
 import { startFakeProxy } from '../../__fixtures__/fake-proxy.js'
-import { commandLines, Harness } from '../../__fixtures__/harness.js'
+import { commandLines, firstError, Harness } from '../../__fixtures__/harness.js'
 import { nodeRuntimes } from '../../__fixtures__/run-action.js'
 
 const harness = new Harness()
@@ -234,7 +234,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
     expect(run.stdout).toContain('diff 401 was still running after 2s (wait-timeout)')
-    expect(commandLines(run, '::error::')[0]).toContain('still running')
+    expect(firstError(run)).toContain('still running')
     // A hang guard, ten times the 3 s this takes.
     expect(run.durationMs).toBeLessThan(30_000)
     // The first check, and one more that falls on the deadline.
@@ -249,7 +249,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     const run = await fakes.run('101', { node, inputs: { 'api-key': wrongKey } })
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
-    const failure = commandLines(run, '::error::')[0] ?? ''
+    const failure = firstError(run)
     expect(failure).toContain('Datafold rejected the API key (HTTP 401)')
     expect(failure).toContain(`at ${datafold.url}`)
     // 401 is not retried: one request per endpoint (the summary and the record).
@@ -459,7 +459,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     // One check, no wait: the diff was not polled again within the 20m wait-timeout.
     expect(datafold.hits(701, 'summary_results')).toBe(1)
     expect(run.stdout).not.toContain('checking again')
-    const failure = commandLines(run, '::error::')[0] ?? ''
+    const failure = firstError(run)
     expect(failure).toContain('diff 701 waits on a person')
     expect(failure).toContain('needs_authentication')
   }, 30_000)

@@ -5,7 +5,7 @@
 // hang, with ten times the expected duration; none stands for speed.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { diffRecord, sameDbDone } from '../../__fixtures__/diffs.js'
-import { json, startFakeDatafold, type FakeDatafold } from '../../__fixtures__/fake-datafold.js'
+import { json } from '../../__fixtures__/fake-datafold.js'
 import {
   BOT_USER,
   commentThread,
@@ -14,70 +14,35 @@ import {
   reportMarker,
   startFakeGitHub,
   type FakeGitHub,
-  type FakeGitHubOptions,
   type RecordedGitHubRequest
 } from '../../__fixtures__/fake-github.js'
+import { commandLines, Harness, type FakesOptions } from '../../__fixtures__/harness.js'
 import { node24 } from '../../__fixtures__/node24.js'
-import type { ActionRun } from '../../__fixtures__/run-action.js'
-import { SecretSweep } from '../../__fixtures__/secret-sweep.js'
 
-const API_KEY = 'dfk_hardening_0123456789abcdef'
 const TOKEN = 'ghs_hardening_fedcba9876543210'
 const PAT = 'ghp_hardening_personal_0123456789'
-const PR_482 = { pull_request: { number: 482 } }
 const MARKER = reportMarker()
-const NODE_24 = node24()
 const BOT = { login: BOT_USER.login, type: 'Bot' } as const
+/** Every run is run 1234567, attempt 1, unless it says otherwise. */
+const RUN_ENV = { GITHUB_RUN_ID: '1234567', GITHUB_RUN_ATTEMPT: '1' }
 
 const stampOf = (runId: number) =>
   `<!-- datafold-diff-gate:run {"runId":${String(runId)},"attempt":1,"at":"2026-11-20T09:00:00.000Z"} -->`
 
-const sweep = new SecretSweep([API_KEY, TOKEN, PAT])
-let servers: { close(): Promise<void> }[] = []
+const harness = new Harness(
+  { apiKey: 'dfk_hardening_0123456789abcdef', token: TOKEN, others: [PAT] },
+  { node: node24(), env: RUN_ENV, timeoutMs: 30_000 }
+)
 afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()))
-  servers = []
-  expect(sweep.take().leaks).toEqual([])
+  expect((await harness.end()).leaks).toEqual([])
 })
 
-async function fakes(
-  github: FakeGitHubOptions = {}
-): Promise<{ datafold: FakeDatafold; github: FakeGitHub }> {
-  const datafold = await startFakeDatafold({
+/** Diff 31 passes; the fake GitHub holds PR 482. */
+const start = (github: FakesOptions['github'] = {}) =>
+  harness.start({
     scenarios: { 31: { record: diffRecord({ id: 31 }), summary: [json(sameDbDone({ id: 31 }))] } },
-    apiKey: API_KEY
+    github
   })
-  const fake = await startFakeGitHub(github)
-  servers.push(datafold, fake)
-  sweep.watch(fake)
-  return { datafold, github: fake }
-}
-
-function action(
-  datafold: FakeDatafold,
-  github: FakeGitHub,
-  options: { inputs?: Record<string, string>; runId?: number; timeoutMs?: number } = {}
-): Promise<ActionRun> {
-  return sweep.runAction({
-    node: NODE_24,
-    inputs: {
-      'diff-ids': '31',
-      'api-key': API_KEY,
-      'github-token': TOKEN,
-      'datafold-host': datafold.url,
-      ...options.inputs
-    },
-    apiUrl: github.url,
-    payload: PR_482,
-    env: { GITHUB_RUN_ID: String(options.runId ?? 1234567), GITHUB_RUN_ATTEMPT: '1' },
-    timeoutMs: options.timeoutMs ?? 30_000
-  })
-}
-
-function warnings(run: ActionRun): string[] {
-  return run.stdout.split('\n').filter((line) => line.startsWith('::warning::'))
-}
-
 const writes = (github: FakeGitHub) => github.requests.filter((r) => r.method !== 'GET')
 /** Racing runs each have a token of their own, so that every request tells which run sent it. */
 const tokenOf = (runId: number) => `ghs_hardening_run_${String(runId)}_0123456789`
@@ -86,19 +51,18 @@ const byRun = (runId: number) => (r: RecordedGitHubRequest) =>
 
 describe('dist/index.js: the token stays with GitHub', () => {
   it('a page link to another host is not followed: the warning names the host, which gets nothing', async () => {
-    const { datafold, github } = await fakes({
-      token: TOKEN,
+    const fakes = await start({
       comments: commentThread({ total: 150, marker: MARKER })
     })
-    const elsewhere = await startFakeGitHub()
-    servers.push(elsewhere)
-    sweep.watch(elsewhere)
+    const { github } = fakes
+    const elsewhere = harness.track(await startFakeGitHub())
+    harness.sweep.watch(elsewhere)
     github.pageLinksTo(elsewhere.serverUrl)
 
-    const run = await action(datafold, github)
+    const run = await fakes.run('31')
 
     expect(elsewhere.requests).toEqual([])
-    expect(warnings(run)).toEqual([
+    expect(commandLines(run, '::warning::')).toEqual([
       expect.stringContaining(
         `Could not write the PR comment: GitHub's answer links to another host, ${new URL(elsewhere.url).host}`
       )
@@ -114,11 +78,12 @@ describe('dist/index.js: the token stays with GitHub', () => {
 describe('dist/index.js: ours only', () => {
   it('a github-actions[bot] comment quoting the marker with a newer stamp is left alone, and the report is written', async () => {
     const quote = `Gate of another workflow:\n${MARKER}\n${stampOf(999_999_999)}\nrows changed over the limit`
-    const { datafold, github } = await fakes({ comments: [{ body: quote, user: BOT }] })
+    const fakes = await start({ comments: [{ body: quote, user: BOT }] })
+    const { github } = fakes
     const before = structuredClone(github.commentsOn())
 
     for (const mode of ['update', 'recreate']) {
-      const run = await action(datafold, github, { inputs: { 'comment-mode': mode } })
+      const run = await fakes.run('31', { inputs: { 'comment-mode': mode } })
       expect(run.code).toBe(0)
       expect(github.commentsOn()[0]).toEqual(before[0])
       const ours = github.commentsOn()[1]
@@ -135,12 +100,14 @@ describe('dist/index.js: ours only', () => {
   it('with a personal token: that person’s comment quoting the marker is never overwritten', async () => {
     const dana = { login: 'dana-analytics', type: 'User' } as const
     const quote = `> ${MARKER}\n> rows changed over the limit\n\nWhy is this failing?`
-    const { datafold, github } = await fakes({
+    const fakes = await start({
+      token: PAT,
       postsAs: dana,
       comments: [{ body: quote, user: dana }]
     })
+    const { github } = fakes
 
-    const run = await action(datafold, github, { inputs: { 'github-token': PAT } })
+    const run = await fakes.run('31', { inputs: { 'github-token': PAT } })
 
     expect(run.code).toBe(0)
     expect(github.requests[0]?.path).toBe('/api/v3/user')
@@ -152,13 +119,14 @@ describe('dist/index.js: ours only', () => {
   }, 60_000)
 
   it('a locked conversation: the warning says so, and does not blame pull-requests: write', async () => {
-    const { datafold, github } = await fakes()
+    const fakes = await start()
+    const { github } = fakes
     github.failWrites(1, lockedConversation(), 'POST')
 
-    const run = await action(datafold, github)
+    const run = await fakes.run('31')
 
     expect(run.code).toBe(0)
-    expect(warnings(run)).toEqual([
+    expect(commandLines(run, '::warning::')).toEqual([
       expect.stringContaining('Could not write the PR comment: the conversation is locked')
     ])
     expect(run.stdout).not.toContain('pull-requests: write')
@@ -168,15 +136,16 @@ describe('dist/index.js: ours only', () => {
 describe('dist/index.js: a report always remains, and the newest run’s wins', () => {
   it('recreate: a create GitHub refuses leaves the old report in place', async () => {
     const old = `${MARKER}\n${stampOf(1234000)}\nthe last report`
-    const { datafold, github } = await fakes({ comments: [{ body: old, user: BOT }] })
+    const fakes = await start({ comments: [{ body: old, user: BOT }] })
+    const { github } = fakes
     const before = structuredClone(github.commentsOn())
     github.failWrites(1, primaryRateLimit(), 'POST')
 
-    const run = await action(datafold, github, { inputs: { 'comment-mode': 'recreate' } })
+    const run = await fakes.run('31', { inputs: { 'comment-mode': 'recreate' } })
 
     expect(github.commentsOn()).toEqual(before)
     expect(writes(github).map((r) => r.method)).toEqual(['POST'])
-    expect(warnings(run)).toEqual([
+    expect(commandLines(run, '::warning::')).toEqual([
       expect.stringContaining('Could not write the PR comment: API rate limit exceeded')
     ])
     expect(run.code).toBe(0)
@@ -185,18 +154,22 @@ describe('dist/index.js: a report always remains, and the newest run’s wins', 
 
   it('two runs race and GitHub answers the newer run’s create slowly: the newer report is left; each comment-id existed when its run ended', async () => {
     const old = `${MARKER}\n${stampOf(8000)}\nthe last report`
-    const { datafold, github } = await fakes({ comments: [{ body: old, user: BOT }] })
+    // Any token: each run has its own.
+    const fakes = await start({ token: undefined, comments: [{ body: old, user: BOT }] })
+    const { github } = fakes
     github.holdListings(2)
     github.slowAnswers((r) => r.method === 'POST' && byRun(8002)(r), 2_000)
     const ended: Record<number, number> = {}
     const step = (runId: number) =>
-      action(datafold, github, {
-        inputs: { 'comment-mode': 'recreate', 'github-token': tokenOf(runId) },
-        runId
-      }).then((run) => {
-        ended[runId] = Date.now()
-        return run
-      })
+      fakes
+        .run('31', {
+          inputs: { 'comment-mode': 'recreate', 'github-token': tokenOf(runId) },
+          env: { ...RUN_ENV, GITHUB_RUN_ID: String(runId) }
+        })
+        .then((run) => {
+          ended[runId] = Date.now()
+          return run
+        })
 
     const [older, newer] = await Promise.all([step(8001), step(8002)])
 
@@ -209,7 +182,7 @@ describe('dist/index.js: a report always remains, and the newest run’s wins', 
       [8002, newer]
     ] as const) {
       expect(run.code).toBe(0)
-      expect(warnings(run)).toEqual([])
+      expect(commandLines(run, '::warning::')).toEqual([])
       const id = run.outputs['comment-id'] ?? ''
       const deletedAt = github.requests.find(
         (r) => r.method === 'DELETE' && r.path.endsWith(`/comments/${id}`)
@@ -227,15 +200,16 @@ describe('dist/index.js: a report always remains, and the newest run’s wins', 
 
 describe('dist/index.js: every wait bounded', () => {
   it('a GitHub that accepts and never answers: the step ends after the 30 s request timeout, with its verdict', async () => {
-    const { datafold, github } = await fakes()
+    const fakes = await start()
+    const { github } = fakes
     github.neverAnswer()
 
     // 30 s expected: the guard is ten times that.
-    const run = await action(datafold, github, { timeoutMs: 300_000 })
+    const run = await fakes.run('31', { timeoutMs: 300_000 })
 
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
-    expect(warnings(run)).toEqual([
+    expect(commandLines(run, '::warning::')).toEqual([
       '::warning::Could not write the PR comment: GitHub did not answer GET ' +
         '/api/v3/repos/acme/analytics-dbt/issues/482/comments within 30s'
     ])

@@ -2,8 +2,7 @@
 // three entries is created, waited for, gated each against its own thresholds and reported by
 // name; a re-run for the same commit creates none; a timeout and a SIGTERM cancel exactly the
 // diffs the action created; a plan with five mistakes sends no request.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { assertContract } from '../../__fixtures__/contract.js'
@@ -11,25 +10,22 @@ import { DATA_SOURCE_SECRETS, dataSources } from '../../__fixtures__/data-source
 import { sameDbDone } from '../../__fixtures__/diffs.js'
 import {
   runningScenario,
-  startFakeDatafold,
   type CreateScript,
   type FakeDatafold
 } from '../../__fixtures__/fake-datafold.js'
-import { startFakeGitHub, type FakeGitHub } from '../../__fixtures__/fake-github.js'
-import type { RunActionOptions } from '../../__fixtures__/run-action.js'
-import { SecretSweep } from '../../__fixtures__/secret-sweep.js'
+import type { FakeGitHub } from '../../__fixtures__/fake-github.js'
+import { firstError, Harness, type RunOptions } from '../../__fixtures__/harness.js'
 
-const API_KEY = 'dfk_e2e_plan_0123456789abcdef'
-const TOKEN = 'ghs_e2e_plan_fedcba9876543210'
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 const NEXT_SHA = 'ffeeddccbbaa99887766554433221100ffeeddcc'
 
-const sweep = new SecretSweep([API_KEY, TOKEN, ...DATA_SOURCE_SECRETS])
-let cleanup: (() => Promise<void> | void)[] = []
+const harness = new Harness({
+  apiKey: 'dfk_e2e_plan_0123456789abcdef',
+  token: 'ghs_e2e_plan_fedcba9876543210',
+  others: DATA_SOURCE_SECRETS
+})
 afterEach(async () => {
-  for (const step of cleanup) await step()
-  cleanup = []
-  expect(sweep.take().leaks).toEqual([])
+  expect((await harness.end()).leaks).toEqual([])
 })
 
 const PLAN = `# yaml-language-server: $schema=../plan.schema.json
@@ -54,53 +50,36 @@ diffs:
 const CHANGED_250: CreateScript['summary'] = (_body, id) =>
   sameDbDone({ id, differences: { amount: 250 } })
 
-async function fakes(
-  create: CreateScript = {}
-): Promise<{ datafold: FakeDatafold; github: FakeGitHub }> {
-  const datafold = await startFakeDatafold({
-    apiKey: API_KEY,
-    dataSources: dataSources(),
-    create: { polls: 1, summary: CHANGED_250, ...create }
+/** A Datafold with the data sources that creates the diffs the plan asks for; no diff before. */
+const start = (create: CreateScript = {}) =>
+  harness.start({
+    scenarios: {},
+    datafold: { dataSources: dataSources(), create: { polls: 1, summary: CHANGED_250, ...create } }
   })
-  const github = await startFakeGitHub({ token: TOKEN })
-  sweep.watch(github)
-  cleanup.push(
-    () => datafold.close(),
-    () => github.close()
-  )
-  return { datafold, github }
-}
 
 /** A workspace with the plan file at .github/datafold-plan.yml. */
 function workspace(plan: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'datafold-diff-gate-workspace-'))
+  const dir = harness.tempDir()
   mkdirSync(join(dir, '.github'))
   writeFileSync(join(dir, '.github', 'datafold-plan.yml'), plan)
-  cleanup.push(() => {
-    rmSync(dir, { recursive: true, force: true })
-  })
   return dir
 }
 
-function options(
-  datafold: FakeDatafold,
+/** A run of the plan in a fresh workspace, for PR 482 at commit `sha`, with these inputs. */
+function planRun(
   github: FakeGitHub,
   inputs: Record<string, string>,
   sha = SHA,
   plan = PLAN
-): RunActionOptions {
+): RunOptions {
   return {
     inputs: {
       'plan-file': '.github/datafold-plan.yml',
       'data-source': 'warehouse',
-      'api-key': API_KEY,
-      'github-token': TOKEN,
-      'datafold-host': datafold.url,
       'max-rows-changed': '1%',
       ...inputs
     },
     payload: { pull_request: { number: 482, head: { sha } } },
-    apiUrl: github.url,
     serverUrl: github.serverUrl,
     env: { GITHUB_WORKSPACE: workspace(plan), GITHUB_SHA: 'merge-commit-not-used' }
   }
@@ -111,8 +90,9 @@ const creates = (datafold: FakeDatafold) =>
 
 describe('a plan on the bundle', () => {
   it('creates three diffs, gates each on its own thresholds, reports them by name; a re-run creates none', async () => {
-    const { datafold, github } = await fakes()
-    const first = await sweep.runAction(options(datafold, github, {}))
+    const fakes = await start()
+    const { datafold, github } = fakes
+    const first = await fakes.run('', planRun(github, {}))
 
     const bodies = datafold.created.map((c) => c.body)
     for (const body of bodies) assertContract('ApiDataDiffData', body, { closed: true })
@@ -157,7 +137,7 @@ describe('a plan on the bundle', () => {
     expect(comment?.body).toContain('<!-- datafold-diff-gate:created v1 ')
     expect(first.everything).not.toContain('sf-Pa55word')
 
-    const again = await sweep.runAction(options(datafold, github, {}))
+    const again = await fakes.run('', planRun(github, {}))
     expect(creates(datafold)).toHaveLength(3)
     expect(again.outputs['diff-ids']).toBe(ids.join(','))
     expect(again.outputs['created-diff-ids']).toBe('')
@@ -166,11 +146,10 @@ describe('a plan on the bundle', () => {
   }, 60_000)
 
   it('cancels exactly the diffs it created when wait-timeout ends first, never a given one', async () => {
-    const { datafold, github } = await fakes({ polls: 1_000 })
+    const fakes = await start({ polls: 1_000 })
+    const { datafold, github } = fakes
     datafold.scenarios[555] = runningScenario(1_000, sameDbDone({ id: 555 }))
-    const run = await sweep.runAction(
-      options(datafold, github, { 'wait-timeout': '4s', 'diff-ids': '555' })
-    )
+    const run = await fakes.run('555', planRun(github, { 'wait-timeout': '4s' }))
     const ids = datafold.created.map((c) => c.id)
     expect(ids).toHaveLength(3)
     expect([...datafold.cancellations].sort()).toEqual([...ids].sort())
@@ -186,9 +165,10 @@ describe('a plan on the bundle', () => {
   }, 60_000)
 
   it('cancels the diffs it created when the job is cancelled (SIGTERM)', async () => {
-    const { datafold, github } = await fakes({ polls: 1_000 })
-    const run = await sweep.runAction({
-      ...options(datafold, github, { 'wait-timeout': '5m' }),
+    const fakes = await start({ polls: 1_000 })
+    const { datafold, github } = fakes
+    const run = await fakes.run('', {
+      ...planRun(github, { 'wait-timeout': '5m' }),
       onSpawn: (child) => {
         const timer = setInterval(() => {
           if (datafold.created.length === 3) {
@@ -213,21 +193,22 @@ describe('a plan on the bundle', () => {
   }, 60_000)
 
   it('with wait-timeout 0 cancels nothing; the next commit cancels what is still running', async () => {
-    const { datafold, github } = await fakes({ polls: 1_000 })
-    const first = await sweep.runAction(options(datafold, github, { 'wait-timeout': '0' }))
+    const fakes = await start({ polls: 1_000 })
+    const { datafold, github } = fakes
+    const first = await fakes.run('', planRun(github, { 'wait-timeout': '0' }))
     const olderIds = datafold.created.map((c) => c.id)
     expect(datafold.cancellations).toEqual([])
     expect(first.outputs.result).toBe('error')
     expect(first.summary).toContain('wait-timeout is 0')
 
-    const next = await sweep.runAction(options(datafold, github, { 'wait-timeout': '0' }, NEXT_SHA))
+    const next = await fakes.run('', planRun(github, { 'wait-timeout': '0' }, NEXT_SHA))
     expect([...datafold.cancellations].sort()).toEqual([...olderIds].sort())
     expect(next.stdout).toMatch(/Cancelled diff \d+ \(orders\): replaced by commit ffeeddc/)
     expect(datafold.created).toHaveLength(6)
   }, 60_000)
 
   it("makes a create Datafold refuses (422) that entry's error, with the detail; the others go on", async () => {
-    const { datafold, github } = await fakes({
+    const fakes = await start({
       refuse: (body) =>
         body.data_source2_id === 12
           ? [
@@ -239,7 +220,8 @@ describe('a plan on the bundle', () => {
             ]
           : []
     })
-    const run = await sweep.runAction(options(datafold, github, {}))
+    const { datafold, github } = fakes
+    const run = await fakes.run('', planRun(github, {}))
     expect(datafold.created).toHaveLength(2)
     expect(run.outputs.result).toBe('error')
     expect(run.outputs['diff-ids']?.split(',')).toHaveLength(2)
@@ -256,10 +238,11 @@ describe('a plan on the bundle', () => {
   }, 60_000)
 
   it('reports all five mistakes of a plan and sends no request', async () => {
-    const { datafold, github } = await fakes()
-    const run = await sweep.runAction(
-      options(
-        datafold,
+    const fakes = await start()
+    const { datafold, github } = fakes
+    const run = await fakes.run(
+      '',
+      planRun(
         github,
         {},
         SHA,
@@ -287,7 +270,7 @@ diffs:
       )
     )
     expect(run.code).toBe(1)
-    const message = run.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? ''
+    const message = firstError(run)
     expect(message).toContain('Invalid plan (plan-file .github/datafold-plan.yml), 5 problems')
     for (const problem of [
       'defaults: max-rows-changed: expected a count',
