@@ -6,7 +6,12 @@ import * as core from '@actions/core'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
+import { createRedactor, type Redact } from './redact.js'
 import { reasonOf } from './text.js'
+
+// What this module writes itself (the GitHub client's log, the last error) bypasses run()'s
+// redacting I/O: it is cleaned here, once the secrets are known.
+let redact: Redact = (text) => text
 
 async function main(): Promise<void> {
   const raw = Object.fromEntries(
@@ -16,6 +21,9 @@ async function main(): Promise<void> {
   for (const secret of [raw['api-key'], process.env.DATAFOLD_API_KEY, raw['github-token']]) {
     if (secret?.trim()) core.setSecret(secret.trim())
   }
+  redact = createRedactor(
+    [raw['api-key'], process.env.DATAFOLD_API_KEY ?? '', raw['github-token']].map((s) => s.trim())
+  )
   const inputs = parseInputs(raw, process.env)
   const reportDir = process.env.RUNNER_TEMP || tmpdir()
   // One name, one chunk: these four are always needed together.
@@ -56,7 +64,7 @@ async function main(): Promise<void> {
       createGitHubClient(token, {
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
         log: (message) => {
-          core.info(message)
+          core.info(redact(message))
         }
       }),
     github: readGitHubContext(process.env),
@@ -90,6 +98,6 @@ main().catch((error: unknown) => {
     core.setFailed(error.message)
     return
   }
-  if (error instanceof Error && error.stack) core.debug(error.stack)
-  core.setFailed(`datafold-diff-gate stopped: ${reasonOf(error)}`)
+  if (error instanceof Error && error.stack) core.debug(redact(error.stack))
+  core.setFailed(redact(`datafold-diff-gate stopped: ${reasonOf(error)}`))
 })
