@@ -16,6 +16,11 @@ export interface Thresholds {
    * default), or the upper bound of Datafold's interval where it gives one.
    */
   sampledLimit?: SampledLimit
+  /**
+   * Where a limit came from, by its input name (`max-rows-changed`), when not from the step's
+   * inputs: `plan entry`, `plan defaults`, `model meta`, `rule 2`.
+   */
+  sources?: Partial<Record<string, string>>
 }
 
 export type SampledLimit = 'estimate' | 'upper'

@@ -14,7 +14,8 @@ const MAY_BE_LONGER = new Set(['inputs.ts', 'report/document.ts'])
 /** The flow's steps in order; a module may import its own step's and earlier steps' modules. */
 const STEPS: { step: string; modules: (module: string) => boolean }[] = [
   { step: 'inputs', modules: (m) => m === 'inputs.ts' },
-  { step: 'plan', modules: (m) => m.startsWith('plan/') },
+  // The plan, from a plan file or from dbt's manifests.
+  { step: 'plan', modules: (m) => m.startsWith('plan/') || m.startsWith('dbt/') },
   // create, wait, read
   { step: 'Datafold', modules: (m) => m.startsWith('datafold/') },
   { step: 'normalised summary', modules: (m) => m === 'normalise.ts' },

@@ -156,7 +156,9 @@ describe('parsePlan', () => {
           'rows-changed': { kind: 'percent', value: 1 }
         },
         minColumnMatch: null,
-        ignoreColumns: []
+        ignoreColumns: [],
+        // Each limit keeps where it came from; rows-removed is the step input's.
+        sources: { 'max-rows-changed': 'plan defaults' }
       }
     })
     expect(events).toMatchObject({
@@ -179,7 +181,13 @@ describe('parsePlan', () => {
         // max-rows-removed: null turns the step's limit off for this entry alone.
         max: { 'rows-changed': { kind: 'percent', value: 5 } },
         minColumnMatch: 99.5,
-        ignoreColumns: ['updated_at', '_etl_*']
+        ignoreColumns: ['updated_at', '_etl_*'],
+        sources: {
+          'max-rows-changed': 'plan entry',
+          'max-rows-removed': 'plan entry',
+          'min-column-match': 'plan entry',
+          'ignore-columns': 'plan entry'
+        }
       }
     })
   })

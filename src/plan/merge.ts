@@ -3,7 +3,7 @@
 import type { Thresholds } from '../limits.js'
 import type { RawDefaults, RawEntry } from './schema.js'
 import { parseTablePath } from './table-path.js'
-import { applyThresholds } from './thresholds.js'
+import { layerThresholds } from './thresholds.js'
 
 export type DataSourceRef = { id: number } | { name: string }
 export type Dataset = { table: string[] } | { query: string }
@@ -91,7 +91,10 @@ export function mergeEntry(
     timeTravelB: merged['time-travel-b'] ?? null,
     // The defaults' tags and the entry's own, both.
     tags: [...new Set([...(defaults.tags ?? []), ...(entry.tags ?? [])])],
-    thresholds: applyThresholds(applyThresholds(step.thresholds, defaults), entry)
+    thresholds: layerThresholds(step.thresholds, [
+      { source: 'plan defaults', given: defaults },
+      { source: 'plan entry', given: entry }
+    ])
   }
 }
 

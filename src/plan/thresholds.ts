@@ -1,5 +1,6 @@
-// A plan's thresholds over the step's: the keys an entry (or `defaults`) sets replace the
-// step's, read by the same parsers as the inputs of the same names. Pure.
+// A plan's thresholds over the step's: the keys an entry (or `defaults`, a dbt rule, a model's
+// meta) sets replace the weaker ones, read by the same parsers as the inputs of the same names,
+// and each limit keeps where it came from, for the report. Pure.
 import { limitOf, list, minColumnMatch } from '../inputs.js'
 import { METRIC_SPEC } from '../metric-spec.js'
 import type { Thresholds } from '../limits.js'
@@ -7,24 +8,45 @@ import { thresholdText, type ThresholdKey } from './schema.js'
 
 type ThresholdValue = string | number | string[] | null | undefined
 
-/** `base` with every threshold `given` sets; an empty or null value means "not checked". */
-export function applyThresholds(
-  base: Thresholds,
+/** Thresholds as one place sets them, and that place in the user's words: `plan defaults`. */
+export interface ThresholdLayer {
+  source: string
   given: Partial<Record<ThresholdKey, ThresholdValue>>
-): Thresholds {
+}
+
+/** The step's thresholds with each layer's over them, weakest first. */
+export function layerThresholds(base: Thresholds, layers: ThresholdLayer[]): Thresholds {
+  return layers.reduce(applyThresholds, base)
+}
+
+/**
+ * `base` with every threshold `layer` sets; an empty or null value means "not checked". A limit
+ * with no recorded source is the step input's.
+ */
+export function applyThresholds(base: Thresholds, layer: ThresholdLayer): Thresholds {
+  const { given, source } = layer
+  const sources = { ...base.sources }
+  const set = (key: ThresholdKey): boolean => {
+    if (given[key] === undefined) return false
+    sources[key] = source
+    return true
+  }
   const max: Thresholds['max'] = {}
   for (const spec of METRIC_SPEC) {
-    const value = given[spec.input]
-    const limit =
-      value === undefined ? base.max[spec.name] : limitOf(spec).parse(thresholdText(value))
+    const limit = set(spec.input)
+      ? limitOf(spec).parse(thresholdText(given[spec.input] ?? null))
+      : base.max[spec.name]
     if (limit) max[spec.name] = limit
   }
-  const minMatch = given['min-column-match']
-  const ignore = given['ignore-columns']
   return {
+    ...base,
     max,
-    minColumnMatch:
-      minMatch === undefined ? base.minColumnMatch : minColumnMatch.parse(thresholdText(minMatch)),
-    ignoreColumns: ignore === undefined ? base.ignoreColumns : list.parse(thresholdText(ignore))
+    minColumnMatch: set('min-column-match')
+      ? minColumnMatch.parse(thresholdText(given['min-column-match'] ?? null))
+      : base.minColumnMatch,
+    ignoreColumns: set('ignore-columns')
+      ? list.parse(thresholdText(given['ignore-columns'] ?? null))
+      : base.ignoreColumns,
+    sources
   }
 }

@@ -1,0 +1,130 @@
+// A dbt manifest as dbt mode reads it: only what decides which models changed, where each lives,
+// what its key is and how it is to be compared. read-manifest.ts builds it from manifest.json
+// (schema v7 to v12, and the v20 layout), keeping digests instead of code so a 100 MB manifest
+// costs little memory; the planning modules read nothing else. Types only.
+
+/** One manifest, as read. */
+export interface DbtManifest {
+  /** The path given, for messages. */
+  file: string
+  /** N of `…/manifest/vN.json`: 7 to 12, or 20. */
+  schemaVersion: number
+  /** `metadata.dbt_version` as written (`1.9.2`, `2025.4.15+7a72e82`). */
+  dbtVersion: string
+  /** `metadata.adapter_type` (`snowflake`, `bigquery`, …); null when absent. */
+  adapterType: string | null
+  /** The root project's name (`metadata.project_name`, v10 and later); null when absent. */
+  projectName: string | null
+  /** `metadata.project_id`, the md5 of the root project's name; null when absent. */
+  projectId: string | null
+  /** Models, seeds and snapshots, enabled ones only, by unique_id. Other nodes are not kept. */
+  nodes: Map<string, DbtNode>
+  /** Generic tests (with `test_metadata`), enabled and disabled. Singular tests are not kept. */
+  tests: DbtTest[]
+  /** Macros by unique_id. */
+  macros: Map<string, DbtMacro>
+}
+
+export type DbtResourceType = 'model' | 'seed' | 'snapshot'
+
+export interface DbtNode {
+  uniqueId: string
+  resourceType: DbtResourceType
+  packageName: string
+  name: string
+  /** `original_file_path`, with forward slashes. */
+  path: string
+  /** The relation as rendered for this build's target; database null where the adapter has none. */
+  database: string | null
+  schema: string
+  /** `alias`, else `name`. */
+  alias: string
+  /** `relation_name` as written (quoted as the adapter quotes); null for ephemeral models. */
+  relationName: string | null
+  /** `config.materialized`: table, view, incremental, ephemeral, snapshot, seed, or an adapter's. */
+  materialized: string
+  /** `config.tags` and node `tags`, both. */
+  tags: string[]
+  /** `fqn`, joined with dots. */
+  fqn: string
+  /** sha256 of `raw_code` (`raw_sql` in v7); for seeds, `checksum.checksum`. */
+  bodyDigest: string
+  /**
+   * `unrendered_config` without the fields dbt's `state:modified` does not compare (alias, schema,
+   * database, tags, group, meta), as canonical JSON (keys sorted).
+   */
+  configDigest: string
+  /** sha256 of the description and the columns' descriptions, when `persist_docs` keeps them. */
+  persistedDocsDigest: string
+  /** `version`, `latest_version`, `access`, `deprecation_date`, as canonical JSON. */
+  refDigest: string
+  /** `depends_on.nodes`. */
+  dependsOnNodes: string[]
+  /** `depends_on.macros`. */
+  dependsOnMacros: string[]
+  /** `config.meta`, else node `meta` (the v20 layout keeps it only in config); {} when none. */
+  meta: Record<string, unknown>
+  columns: DbtColumn[]
+  /** Model-level `constraints` (v9 and later). */
+  constraints: DbtConstraint[]
+  /** dbt's own `primary_key` (dbt 1.9 and later); null when the manifest has no such field. */
+  primaryKey: string[] | null
+  /** `config.unique_key` of an incremental model or a snapshot, as a list; null when none. */
+  uniqueKey: string[] | null
+  /** `config.quoting` (`{database, schema, identifier}`), where set. */
+  quoting: { database?: boolean; schema?: boolean; identifier?: boolean }
+}
+
+export interface DbtColumn {
+  name: string
+  /** `columns[*].config.meta`, else `columns[*].meta`. */
+  meta: Record<string, unknown>
+  /** `columns[*].config.tags` and `columns[*].tags`. */
+  tags: string[]
+  constraints: DbtConstraint[]
+  /** `quote: true` on the column. */
+  quote: boolean
+}
+
+export interface DbtConstraint {
+  /** check, not_null, unique, primary_key, foreign_key, custom. */
+  type: string
+  /** The constraint's columns; [] for a column-level one (it is the column's). */
+  columns: string[]
+}
+
+/** A generic test (`unique`, `not_null`, `unique_combination_of_columns`, …). */
+export interface DbtTest {
+  uniqueId: string
+  /** `test_metadata.name`. */
+  name: string
+  /** `test_metadata.namespace` (`dbt_utils`); null for dbt's own. */
+  namespace: string | null
+  /** The tested node: `attached_node`, else the first model, seed or snapshot in depends_on.nodes. */
+  attachedNode: string | null
+  /** `kwargs.column_name` (one), or `kwargs.combination_of_columns` (several); [] when neither. */
+  columns: string[]
+  /** True when the test has a `where` config: it checks only some rows, so it is not a key. */
+  hasWhere: boolean
+  /** False for a test found under `disabled`. */
+  enabled: boolean
+}
+
+export interface DbtMacro {
+  uniqueId: string
+  /** sha256 of `macro_sql`. */
+  digest: string
+  /** `depends_on.macros`. */
+  dependsOnMacros: string[]
+}
+
+/** A manifest that cannot be used: names the file and what was found there. */
+export class ManifestError extends Error {
+  constructor(
+    readonly file: string,
+    problem: string
+  ) {
+    super(`${file}: ${problem}`)
+    this.name = 'ManifestError'
+  }
+}
