@@ -10,6 +10,12 @@ export const INPUT_NAMES = [
   'diff-ids',
   'plan',
   'plan-file',
+  'dbt-prod-manifest',
+  'dbt-manifest',
+  'dbt-downstream',
+  'dbt-packages',
+  'dbt-seeds',
+  'fail-on-skipped',
   'data-source',
   'api-key',
   'datafold-host',
@@ -34,9 +40,26 @@ export type RawInputs = Record<InputName, string>
 /** Where the plan is: inline YAML (the `plan` input) or a file in the repository. */
 export type PlanInput = { input: 'plan'; text: string } | { input: 'plan-file'; path: string }
 
+/** dbt mode: which manifests to read and which models count; on when dbt-prod-manifest is set. */
+export interface DbtInput {
+  /** Production's manifest, as given (relative to the workspace, or absolute). */
+  prodManifest: string
+  /** The PR build's manifest. */
+  manifest: string
+  /** Also diff the models downstream of a changed one. */
+  downstream: boolean
+  /** Installed packages whose models count too. */
+  packages: string[]
+  /** Also diff changed seeds. */
+  seeds: boolean
+}
+
 export interface Inputs {
   diffIds: number[]
   plan: PlanInput | null
+  dbt: DbtInput | null
+  /** Fail the step when a changed dbt model could not be compared. */
+  failOnSkipped: boolean
   /** The data source of plan entries that name none: a name or an id; '' when not set. */
   dataSource: string
   apiKey: string
@@ -96,9 +119,12 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
   }
 
   const plan = planInput(raw, problems)
+  const dbt = dbtInput(raw, field)
   const inputs: Inputs = {
-    diffIds: field('diff-ids', diffIds(plan === null)),
+    diffIds: field('diff-ids', diffIds(plan === null && dbt === null)),
     plan,
+    dbt,
+    failOnSkipped: field('fail-on-skipped', boolean(false)),
     dataSource: raw['data-source'].trim(),
     apiKey: field('api-key', apiKey, raw['api-key'].trim() || (env.DATAFOLD_API_KEY ?? '').trim()),
     datafoldHost: field(
@@ -153,7 +179,10 @@ const diffIds = (required: boolean) =>
               .refine(Number.isSafeInteger, 'diff ID is too large')
           )
       )
-      .min(required ? 1 : 0, 'at least one diff ID is required, or a plan (plan or plan-file)')
+      .min(
+        required ? 1 : 0,
+        'at least one diff ID is required, or a plan (plan or plan-file), or dbt-prod-manifest'
+      )
       .transform((ids) => [...new Set(ids)])
   )
 
@@ -176,6 +205,25 @@ function planInput(raw: RawInputs, problems: string[]): PlanInput | null {
   }
   return { input: 'plan-file', path }
 }
+
+/** dbt mode's inputs, or null when dbt-prod-manifest is not set (the others are then unused). */
+function dbtInput(
+  raw: RawInputs,
+  field: <T>(name: InputName, parse: z.ZodType<T>) => T
+): DbtInput | null {
+  // Manifests are build artifacts: a path in the workspace, or one the workflow downloaded to.
+  const prodManifest = raw['dbt-prod-manifest'].trim()
+  if (prodManifest === '') return null
+  return {
+    prodManifest,
+    manifest: raw['dbt-manifest'].trim() || DEFAULT_DBT_MANIFEST,
+    downstream: field('dbt-downstream', boolean(false)),
+    packages: field('dbt-packages', list),
+    seeds: field('dbt-seeds', boolean(false))
+  }
+}
+
+export const DEFAULT_DBT_MANIFEST = 'target/manifest.json'
 
 const apiKey = z
   .string()

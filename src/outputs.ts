@@ -1,5 +1,6 @@
 // The step's outputs, as strings, from the evaluation. Pure.
 import { TOTALLED_METRICS, type TotalledMetric } from './metric-spec.js'
+import type { DbtReport } from './report/dbt.js'
 import type { Evaluation } from './thresholds.js'
 
 export interface PublishedComment {
@@ -18,7 +19,8 @@ export const OUTPUT_NAMES = [
   'comment-id',
   'comment-url',
   'diff-ids',
-  'created-diff-ids'
+  'created-diff-ids',
+  'skipped-models'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]
@@ -30,8 +32,14 @@ export function buildOutputs(
   evaluation: Evaluation,
   reportPath: string,
   comment: PublishedComment | null,
-  /** Every diff gated (given, then the plan's) and those this run created. */
-  ids: { all: number[]; created: number[] } = { all: [], created: [] }
+  /**
+   * Every diff gated (given, then the plan's), those this run created, and dbt mode's changed
+   * models that were not compared.
+   */
+  ids: { all: number[]; created: number[]; skipped?: DbtReport['skipped'] } = {
+    all: [],
+    created: []
+  }
 ): Record<OutputName, string> {
   const totals = Object.fromEntries(
     TOTALLED_METRICS.map((metric) => [metric, totalOf(evaluation, metric).total])
@@ -61,7 +69,10 @@ export function buildOutputs(
     'comment-id': comment ? String(comment.id) : '',
     'comment-url': comment?.url ?? '',
     'diff-ids': ids.all.join(','),
-    'created-diff-ids': ids.created.join(',')
+    'created-diff-ids': ids.created.join(','),
+    'skipped-models': jsonList(
+      (ids.skipped ?? []).map(({ name, path, reason, detail }) => ({ name, path, reason, detail }))
+    )
   }
 }
 

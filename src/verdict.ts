@@ -8,10 +8,18 @@ import type { Breach, Evaluation } from './thresholds.js'
 export interface FailurePolicy {
   failOnBreach: boolean
   failOnError: boolean
+  failOnSkipped?: boolean
 }
 
-/** The message for core.setFailed, or null when the step passes. */
-export function failureMessage(evaluation: Evaluation, policy: FailurePolicy): string | null {
+/**
+ * The message for core.setFailed, or null when the step passes. `notCompared`: dbt mode's changed
+ * models that could not be compared, one line each; they fail the step under fail-on-skipped.
+ */
+export function failureMessage(
+  evaluation: Evaluation,
+  policy: FailurePolicy,
+  notCompared: readonly string[] = []
+): string | null {
   const lines: string[] = []
   if (policy.failOnBreach && evaluation.breaches.length > 0) {
     const diffs = new Map(evaluation.diffs.map(({ diff }) => [diff.id, diff]))
@@ -27,6 +35,13 @@ export function failureMessage(evaluation: Evaluation, policy: FailurePolicy): s
   if (policy.failOnError && errors.length > 0) {
     lines.push(`${errors.length} diff${errors.length === 1 ? '' : 's'} could not be checked:`)
     for (const diff of errors) lines.push(`  ${diff.reason}`)
+  }
+  if (policy.failOnSkipped && notCompared.length > 0) {
+    const models = notCompared.length === 1 ? 'model' : 'models'
+    lines.push(
+      `${notCompared.length} changed dbt ${models} could not be compared (fail-on-skipped):`
+    )
+    for (const line of notCompared) lines.push(`  ${line}`)
   }
   return lines.length > 0 ? lines.join('\n') : null
 }

@@ -155,7 +155,7 @@ describe('README yaml snippets', () => {
     }
   })
 
-  it('use the action at @v1, with diff-ids or a plan, and only inputs action.yml declares', () => {
+  it('use the action at @v1, with diff-ids, a plan or dbt mode, and only inputs action.yml declares', () => {
     const steps = blocks.flatMap((block) => actionSteps(parse(block)))
     expect(steps.length).toBeGreaterThanOrEqual(8)
     const declared = new Set(Object.keys(action.inputs))
@@ -166,7 +166,8 @@ describe('README yaml snippets', () => {
         uses: step.uses,
         unknown: []
       })
-      expect(keys.filter((key) => ['diff-ids', 'plan', 'plan-file'].includes(key))).not.toEqual([])
+      const sources = ['diff-ids', 'plan', 'plan-file', 'dbt-prod-manifest']
+      expect(keys.filter((key) => sources.includes(key))).not.toEqual([])
     }
   })
 })

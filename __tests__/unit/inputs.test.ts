@@ -18,6 +18,8 @@ describe('parseInputs defaults', () => {
     expect(parse({})).toEqual({
       diffIds: [12],
       plan: null,
+      dbt: null,
+      failOnSkipped: false,
       dataSource: '',
       apiKey: 'dfkey-123',
       datafoldHost: 'https://app.datafold.com',

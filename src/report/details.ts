@@ -7,6 +7,7 @@ import { oneLine } from '../text.js'
 import type { Thresholds } from '../limits.js'
 import { formatLimit, type Breach, type DiffEvaluation } from '../thresholds.js'
 import { compared, MARK, metricCell } from './cells.js'
+import { limitsLine } from './footer.js'
 import { cell, details, escapeMarkdown, nameList, tableHeader, tableRow } from './markdown.js'
 
 /**
@@ -32,6 +33,8 @@ export function diffDetails(
     parts.push(`**Error:** ${cell(diff.reason, 2000)}`)
   } else {
     parts.push(metricsLine(evaluation, thresholds))
+    const limits = limitsLine(thresholds)
+    if (limits) parts.push(limits)
     const sampled = sampleLine(diff)
     if (sampled) parts.push(sampled)
     const unchecked = uncheckedLine(evaluation, thresholds)

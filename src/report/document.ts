@@ -6,6 +6,7 @@ import { oneLine } from '../text.js'
 import type { Thresholds } from '../limits.js'
 import type { DiffEvaluation, Evaluation, Verdict } from '../thresholds.js'
 import { MARK } from './cells.js'
+import { dbtSection, type DbtReport } from './dbt.js'
 import { diffDetails } from './details.js'
 import { footer } from './footer.js'
 import { cell, escapeMarkdown, link } from './markdown.js'
@@ -23,6 +24,8 @@ export interface ReportOptions {
    * report file when no job summary was written or it had to be shortened too.
    */
   fullReport?: { jobSummary: true } | { file: string }
+  /** dbt mode's models: compared, and changed but not compared. */
+  dbt?: DbtReport
 }
 
 /** GitHub refuses comments over 65,536 characters; this leaves room for the marker and slack. */
@@ -248,18 +251,18 @@ function* documentBlocks(
   yield `## ${cell(title === '' ? DEFAULT_TITLE : title, 200)}`
   yield verdictLine(evaluation)
   if (shape.note !== null) yield shape.note
-  if (evaluation.diffs.length === 0) {
-    yield 'No diffs were given.'
-  } else {
-    yield diffTable(rows, options.thresholds)
-  }
+  if (evaluation.diffs.length > 0) yield diffTable(rows, options.thresholds)
+  // In dbt mode, "nothing changed" is said by the dbt section.
+  else if (!options.dbt) yield 'No diffs were given.'
   if (leftOut > 0) yield leftOutLine(evaluation, rows)
+  if (options.dbt) yield dbtSection(options.dbt, shape.details)
   if (shape.details) {
     for (const d of evaluation.diffs) {
       yield diffDetails(d, options.thresholds, shape.columnLimit, shape.fullReport)
     }
   }
-  yield footer(options.thresholds, options.runUrl)
+  const ownLimits = evaluation.diffs.some((d) => d.thresholds?.sources !== undefined)
+  yield footer(options.thresholds, options.runUrl, ownLimits)
 }
 
 function leftOutLine(evaluation: Evaluation, shown: DiffEvaluation[]): string {
