@@ -35,7 +35,9 @@ export function dbtSection(dbt: DbtReport, full: boolean): string {
       tableRow([modelName(model), cell(model.why.join('; '), 300), cell(model.keyFrom, 200)])
     )
     const table = [tableHeader(['Model', 'Why compared', 'Key']), ...rows].join('\n')
-    blocks.push(details(`Why these ${plural(picked.length, 'model')}`, table))
+    const which =
+      picked.length === 1 ? 'this model was' : `these ${formatNumber(picked.length)} models were`
+    blocks.push(details(`Why ${which} compared`, table))
   }
   if (skipped.length > 0) {
     const lines = skipped.map(

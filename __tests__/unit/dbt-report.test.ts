@@ -1,0 +1,246 @@
+// dbt mode's part of the report, each diff's limits with where they came from, fail-on-skipped,
+// the skipped-models output and the dbt inputs: what a reviewer reads and a later step gets.
+import { describe, expect, it } from '@jest/globals'
+import { finishedDiff } from '../../__fixtures__/results.js'
+import { inputProblems } from '../../__fixtures__/input-problems.js'
+import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
+import type { Thresholds } from '../../src/limits.js'
+import { buildOutputs } from '../../src/outputs.js'
+import { layerThresholds } from '../../src/plan/thresholds.js'
+import { dbtSection, type DbtReport } from '../../src/report/dbt.js'
+import { renderReport, type ReportOptions } from '../../src/report/document.js'
+import { limitsLine } from '../../src/report/footer.js'
+import { evaluateThresholds } from '../../src/thresholds.js'
+import { failureMessage } from '../../src/verdict.js'
+
+const STEP: Thresholds = {
+  max: { 'rows-removed': { kind: 'count', value: 0 } },
+  minColumnMatch: null,
+  ignoreColumns: []
+}
+
+const DBT: DbtReport = {
+  project: 'jaffle_shop',
+  unchanged: 40,
+  picked: [
+    {
+      name: 'orders',
+      path: 'models/marts/orders.sql',
+      why: ['body changed'],
+      keyFrom: 'dbt primary_key: order_id'
+    },
+    {
+      name: 'stg_payments',
+      path: 'models/staging/stg_payments.sql',
+      why: ['macro cents_to_dollars changed'],
+      keyFrom: 'unique test on payment_id'
+    }
+  ],
+  skipped: [
+    {
+      name: 'customers_v2',
+      path: 'models/marts/customers_v2.sql',
+      reason: 'new',
+      detail: 'nothing to compare against'
+    },
+    {
+      name: 'int_orders',
+      path: 'models/int/int_orders.sql',
+      reason: 'no key',
+      detail: 'add `tags: [primary-key]` to its key column, or a unique test'
+    }
+  ]
+}
+
+const OPTIONS: ReportOptions = { title: 'Data diff', thresholds: STEP, runUrl: null }
+
+describe('dbtSection', () => {
+  it.each([
+    {
+      case: 'models compared and not',
+      dbt: DBT,
+      full: true,
+      has: [
+        '**dbt project <code>jaffle_shop</code>:** 2 changed models compared, 2 not compared, 40 unchanged.',
+        '<summary>Why these 2 models were compared</summary>',
+        '| <code>orders</code> (models/marts/orders.sql) | body changed | dbt primary_key: order_id |',
+        '2 changed models not compared:',
+        '- <code>customers_v2</code> (models/marts/customers_v2.sql): new: nothing to compare against',
+        '- <code>int_orders</code> (models/int/int_orders.sql): no key: add &#96;tags: &#91;primary-key&#93;&#96; to its key column, or a unique test'
+      ],
+      hasNot: []
+    },
+    {
+      case: 'a short report leaves out why, keeps what was not compared',
+      dbt: DBT,
+      full: false,
+      has: ['2 changed models compared', '- <code>int_orders</code>'],
+      hasNot: ['Why these']
+    },
+    {
+      case: 'nothing changed',
+      dbt: { project: 'jaffle_shop', unchanged: 42, picked: [], skipped: [] },
+      full: true,
+      has: [
+        '**dbt project <code>jaffle_shop</code>:** no model changed since production (42 unchanged), so there is nothing to compare.'
+      ],
+      hasNot: ['Why these', 'not compared']
+    },
+    {
+      case: 'a long list of models not compared is collapsed',
+      dbt: {
+        ...DBT,
+        skipped: Array.from({ length: 12 }, (_, i) => ({
+          name: `m${i}`,
+          path: `models/m${i}.sql`,
+          reason: 'ephemeral',
+          detail: 'builds no relation'
+        }))
+      },
+      full: true,
+      has: ['<summary>12 changed models not compared</summary>', '- <code>m11</code>'],
+      hasNot: []
+    }
+  ])('$case', ({ dbt, full, has, hasNot }) => {
+    const section = dbtSection(dbt, full)
+    for (const text of has) expect(section).toContain(text)
+    for (const text of hasNot) expect(section).not.toContain(text)
+  })
+
+  it('stands where "No diffs were given" would in a run that compared nothing', () => {
+    const evaluation = evaluateThresholds([], STEP)
+    const nothing = { project: 'shop', unchanged: 3, picked: [], skipped: [] }
+    const report = renderReport(evaluation, { ...OPTIONS, dbt: nothing })
+    expect(report).toContain('✅ no diffs to check')
+    expect(report).toContain('no model changed since production')
+    expect(report).not.toContain('No diffs were given')
+    expect(renderReport(evaluation, OPTIONS)).toContain('No diffs were given')
+  })
+})
+
+describe("each planned diff's limits", () => {
+  const layered = layerThresholds(STEP, [
+    { source: 'plan defaults', given: { 'max-rows-changed': '1%' } },
+    { source: 'rule 1 (path: models/staging/**)', given: { 'max-rows-changed': '10%' } },
+    { source: 'model meta', given: { 'max-null-pks': 0, 'max-rows-removed': null } }
+  ])
+
+  it('say where each came from, the strongest place winning', () => {
+    expect(limitsLine(layered)).toBe(
+      '**Limits:** rows-removed not checked (model meta) · rows-changed ≤ 10% (rule 1 &#40;path: models/staging/&#42;&#42;&#41;) · null-pks ≤ 0 (model meta)'
+    )
+  })
+
+  it("name the step's input for a limit nothing else set", () => {
+    const own = layerThresholds(STEP, [{ source: 'plan entry', given: {} }])
+    expect(limitsLine(own)).toBe('**Limits:** rows-removed ≤ 0 (step input)')
+  })
+
+  it('are not listed for a diff given by id, which has the step’s', () => {
+    expect(limitsLine(STEP)).toBeNull()
+  })
+
+  it('show in the diff’s details, and the footer says so', () => {
+    const diff = { ...finishedDiff(7), entry: 'orders' }
+    const evaluation = evaluateThresholds([diff], STEP, () => layered)
+    const report = renderReport(evaluation, OPTIONS)
+    expect(report).toContain('rows-changed ≤ 10% (rule 1')
+    expect(report).toContain(
+      "**The step's thresholds** (a planned diff's own are in its details): rows-removed ≤ 0"
+    )
+  })
+})
+
+describe('fail-on-skipped', () => {
+  const evaluation = evaluateThresholds([finishedDiff(1)], STEP)
+  const lines = ['int_orders (models/int/int_orders.sql): no key']
+
+  it('fails the step on the models that could not be compared, naming them', () => {
+    const policy = { failOnBreach: true, failOnError: true, failOnSkipped: true }
+    expect(failureMessage(evaluation, policy, lines)).toBe(
+      '1 changed dbt model could not be compared (fail-on-skipped):\n  int_orders (models/int/int_orders.sql): no key'
+    )
+  })
+
+  it('passes when off, and when every changed model was compared', () => {
+    expect(failureMessage(evaluation, { failOnBreach: true, failOnError: true }, lines)).toBeNull()
+    const policy = { failOnBreach: true, failOnError: true, failOnSkipped: true }
+    expect(failureMessage(evaluation, policy, [])).toBeNull()
+  })
+})
+
+describe('the skipped-models output', () => {
+  it('lists each changed model not compared, with its reason', () => {
+    const evaluation = evaluateThresholds([], STEP)
+    const outputs = buildOutputs(evaluation, '', null, {
+      all: [],
+      created: [],
+      skipped: DBT.skipped
+    })
+    expect(JSON.parse(outputs['skipped-models'])).toEqual([
+      {
+        name: 'customers_v2',
+        path: 'models/marts/customers_v2.sql',
+        reason: 'new',
+        detail: 'nothing to compare against'
+      },
+      {
+        name: 'int_orders',
+        path: 'models/int/int_orders.sql',
+        reason: 'no key',
+        detail: 'add `tags: [primary-key]` to its key column, or a unique test'
+      }
+    ])
+    expect(buildOutputs(evaluation, '', null)['skipped-models']).toBe('[]')
+  })
+})
+
+describe('dbt inputs', () => {
+  const blank = Object.fromEntries(INPUT_NAMES.map((name) => [name, ''])) as RawInputs
+  const parse = (raw: Partial<RawInputs>) => parseInputs({ ...blank, 'api-key': 'k', ...raw })
+
+  it('turn dbt mode on with dbt-prod-manifest, which then needs no diff-ids', () => {
+    expect(parse({ 'dbt-prod-manifest': 'prod/manifest.json' })).toMatchObject({
+      diffIds: [],
+      dbt: {
+        prodManifest: 'prod/manifest.json',
+        manifest: 'target/manifest.json',
+        downstream: false,
+        packages: [],
+        seeds: false
+      },
+      failOnSkipped: false
+    })
+  })
+
+  it('read the PR manifest, downstream, packages, seeds and fail-on-skipped', () => {
+    const inputs = parse({
+      'dbt-prod-manifest': '/tmp/prod/manifest.json',
+      'dbt-manifest': 'build/manifest.json',
+      'dbt-downstream': 'true',
+      'dbt-packages': 'shared_models, finance\nmarketing',
+      'dbt-seeds': 'true',
+      'fail-on-skipped': 'true'
+    })
+    expect(inputs.dbt).toEqual({
+      prodManifest: '/tmp/prod/manifest.json',
+      manifest: 'build/manifest.json',
+      downstream: true,
+      packages: ['shared_models', 'finance', 'marketing'],
+      seeds: true
+    })
+    expect(inputs.failOnSkipped).toBe(true)
+  })
+
+  it('are off without dbt-prod-manifest, and then diff-ids or a plan are required', () => {
+    expect(inputProblems(() => parse({ 'dbt-manifest': 'target/manifest.json' }))).toEqual([
+      'diff-ids: at least one diff ID is required, or a plan (plan or plan-file), or dbt-prod-manifest (got "")'
+    ])
+  })
+
+  it('refuse a boolean that is not one', () => {
+    expect(
+      inputProblems(() => parse({ 'dbt-prod-manifest': 'p.json', 'dbt-downstream': 'yes' }))
+    ).toEqual(['dbt-downstream: expected true or false (got "yes")'])
+  })
+})
