@@ -1,8 +1,20 @@
 // Builds dbt mode's compact manifest model (src/dbt/manifest.ts) for the planning tests, so each
 // test states only what it is about: `node({ name: 'orders', bodyDigest: 'b2' })`.
 import type { DbtMacro, DbtManifest, DbtNode, DbtTest } from '../src/dbt/manifest.js'
+import type { DbtPlanOptions } from '../src/dbt/plan-dbt.js'
 
 export const PROJECT = 'jaffle_shop'
+
+/** dbt mode's options with nothing extra asked for: the root project's models, no seeds. */
+export const DBT_OPTIONS: DbtPlanOptions = {
+  dataSource: { name: 'warehouse' },
+  thresholds: { max: {}, minColumnMatch: null, ignoreColumns: [] },
+  defaults: {},
+  rules: [],
+  downstream: false,
+  packages: [],
+  seeds: false
+}
 
 /** A table model of the root project, its relation in the `prod` schema, keyed by a primary-key tag on `id`. */
 export function node(overrides: Partial<DbtNode> & { name?: string } = {}): DbtNode {

@@ -2,21 +2,13 @@
 // seeds, ephemeral models, new and removed ones, and what is downstream.
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
-import { inPr, macro, manifest, node, PROJECT } from '../../__fixtures__/dbt-model.js'
+import { DBT_OPTIONS, inPr, macro, manifest, node, PROJECT } from '../../__fixtures__/dbt-model.js'
 import type { DbtNode } from '../../src/dbt/manifest.js'
 import { planDbt, type DbtPlanOptions } from '../../src/dbt/plan-dbt.js'
 
 type ManifestParts = Parameters<typeof manifest>[0]
 
-const OPTIONS: DbtPlanOptions = {
-  dataSource: { name: 'warehouse' },
-  thresholds: { max: {}, minColumnMatch: null, ignoreColumns: [] },
-  defaults: {},
-  rules: [],
-  downstream: false,
-  packages: [],
-  seeds: false
-}
+const OPTIONS = DBT_OPTIONS
 
 function plan(
   prod: DbtNode[],

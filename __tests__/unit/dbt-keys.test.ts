@@ -1,19 +1,11 @@
 // dbt mode, each changed model's key: every source, the order among them, what is not a key, and
 // the one line a model with no key gets.
 import { describe, expect, it } from '@jest/globals'
-import { inPr, manifest, node, test } from '../../__fixtures__/dbt-model.js'
+import { DBT_OPTIONS, inPr, manifest, node, test } from '../../__fixtures__/dbt-model.js'
 import type { DbtColumn, DbtNode, DbtTest } from '../../src/dbt/manifest.js'
-import { DbtPlanError, planDbt, type DbtPlanOptions } from '../../src/dbt/plan-dbt.js'
+import { DbtPlanError, planDbt } from '../../src/dbt/plan-dbt.js'
 
-const OPTIONS: DbtPlanOptions = {
-  dataSource: { id: 7 },
-  thresholds: { max: {}, minColumnMatch: null, ignoreColumns: [] },
-  defaults: {},
-  rules: [],
-  downstream: false,
-  packages: [],
-  seeds: false
-}
+const OPTIONS = DBT_OPTIONS
 const ID = 'model.jaffle_shop.orders'
 
 function column(name: string, extra: Partial<DbtColumn> = {}): DbtColumn {

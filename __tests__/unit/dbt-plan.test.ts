@@ -1,7 +1,7 @@
 // dbt mode's plan as a whole: the scenario of three changed models with keys from three
 // sources, one new, one ephemeral and one without a key, on Snowflake.
 import { describe, expect, it } from '@jest/globals'
-import { inPr, manifest, node, test } from '../../__fixtures__/dbt-model.js'
+import { DBT_OPTIONS, inPr, manifest, node, test } from '../../__fixtures__/dbt-model.js'
 import { planDbt } from '../../src/dbt/plan-dbt.js'
 import type { Thresholds } from '../../src/limits.js'
 
@@ -34,15 +34,7 @@ describe('planDbt', () => {
       adapterType: 'snowflake',
       tests: [test('unique', orders.uniqueId, ['order_id'])]
     }),
-    {
-      dataSource: { id: 7 },
-      thresholds: STEP,
-      defaults: {},
-      rules: [],
-      downstream: false,
-      packages: [],
-      seeds: false
-    }
+    { ...DBT_OPTIONS, dataSource: { id: 7 }, thresholds: STEP }
   )
 
   it('creates one diff per changed model with a key, by name', () => {

@@ -1,19 +1,11 @@
 // dbt mode, the tables compared: production's side from production's manifest, the PR's from the
 // PR build's, with the adapter's identifier rules for relations and key columns.
 import { describe, expect, it } from '@jest/globals'
-import { inPr, manifest, node } from '../../__fixtures__/dbt-model.js'
+import { DBT_OPTIONS, inPr, manifest, node } from '../../__fixtures__/dbt-model.js'
 import type { DbtColumn, DbtNode } from '../../src/dbt/manifest.js'
-import { planDbt, type DbtPlanOptions } from '../../src/dbt/plan-dbt.js'
+import { planDbt } from '../../src/dbt/plan-dbt.js'
 
-const OPTIONS: DbtPlanOptions = {
-  dataSource: { name: 'warehouse' },
-  thresholds: { max: {}, minColumnMatch: null, ignoreColumns: [] },
-  defaults: {},
-  rules: [],
-  downstream: false,
-  packages: [],
-  seeds: false
-}
+const OPTIONS = DBT_OPTIONS
 
 /** The diff planned for `orders` changed between the two builds. */
 function diffOf(adapterType: string | null, prod: DbtNode, pr: DbtNode) {

@@ -3,7 +3,7 @@
 // the precedence meta > rule > plan defaults > step, each limit with its source; every bad value
 // reported at once, naming the model, its file and the key.
 import { describe, expect, it } from '@jest/globals'
-import { inPr, manifest, node } from '../../__fixtures__/dbt-model.js'
+import { DBT_OPTIONS, inPr, manifest, node } from '../../__fixtures__/dbt-model.js'
 import { globMatcher } from '../../src/dbt/glob.js'
 import type { DbtNode } from '../../src/dbt/manifest.js'
 import { DbtPlanError, planDbt, type DbtPlanOptions } from '../../src/dbt/plan-dbt.js'
@@ -16,15 +16,7 @@ const STEP: Thresholds = {
   minColumnMatch: null,
   ignoreColumns: []
 }
-const OPTIONS: DbtPlanOptions = {
-  dataSource: { name: 'warehouse' },
-  thresholds: STEP,
-  defaults: {},
-  rules: [],
-  downstream: false,
-  packages: [],
-  seeds: false
-}
+const OPTIONS: DbtPlanOptions = { ...DBT_OPTIONS, thresholds: STEP }
 
 /** The plan for the given models, each changed in the PR. */
 function planChanged(models: Partial<DbtNode>[], options: Partial<DbtPlanOptions> = {}) {

@@ -2,9 +2,9 @@
 // model the PR changed, or downstream of one) and the changed models that cannot be compared, each
 // with its reason. Every problem (a bad value in a model's meta, a root project that cannot be
 // told) is found before any request and reported at once. Pure.
-import { InputError } from '../inputs.js'
 import type { Thresholds } from '../limits.js'
 import type { DataSourceRef, PlannedDiff } from '../plan/merge.js'
+import { PlanError } from '../plan/plan.js'
 import type { DbtRule, RawDefaults } from '../plan/schema.js'
 import { findChanges, rootProject, type ChangedModel } from './changed.js'
 import { modelKey, NO_KEY_HINT } from './keys.js'
@@ -55,14 +55,10 @@ export interface DbtPlan {
 }
 
 /** dbt mode's plan that cannot be used: every problem, one line each. */
-export class DbtPlanError extends InputError {
+export class DbtPlanError extends PlanError {
   constructor(file: string, problems: string[]) {
-    super(problems)
+    super(file, problems, 'dbt project')
     this.name = 'DbtPlanError'
-    const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`
-    this.message = `Invalid dbt project (${file}), ${count}; no diff was created:\n${problems
-      .map((p) => `- ${p}`)
-      .join('\n')}`
   }
 }
 

@@ -32,13 +32,13 @@ export interface PlanOptions {
   thresholds: Thresholds
 }
 
-/** A plan that cannot be used: every problem, one line each. */
+/** A plan that cannot be used: every problem, one line each. `what` names it: `dbt project`. */
 export class PlanError extends InputError {
-  constructor(source: string, problems: string[]) {
+  constructor(source: string, problems: string[], what = 'plan') {
     super(problems)
     this.name = 'PlanError'
     const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`
-    this.message = `Invalid plan (${source}), ${count}; no diff was created:\n${problems
+    this.message = `Invalid ${what} (${source}), ${count}; no diff was created:\n${problems
       .map((p) => `- ${p}`)
       .join('\n')}`
   }
