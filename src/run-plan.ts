@@ -15,7 +15,7 @@ import { normaliseDiff } from './normalise.js'
 import { createdBlock, readCreatedBlock, type CreatedDiff } from './plan/created-block.js'
 import type { PlanContext } from './plan/placeholders.js'
 import type { Dataset, PlannedDiff } from './plan/merge.js'
-import { parsePlan, PlanError } from './plan/plan.js'
+import { parsePlan, PlanError, type ParsedPlan } from './plan/plan.js'
 import { reasonOf } from './text.js'
 import type { Thresholds } from './limits.js'
 
@@ -48,14 +48,14 @@ export function planContext(inputs: Inputs, io: RunnerContext): PlanContext {
     : { pr: target.number, sha, env }
 }
 
-/** The plan's diffs; throws PlanError, before any request, when the plan cannot be used. */
+/** The plan's diffs and rules; throws PlanError, before any request, when it cannot be used. */
 export async function readPlan(
   inputs: Inputs,
   context: PlanContext,
   io: RunnerContext
-): Promise<PlannedDiff[]> {
+): Promise<ParsedPlan> {
   const { plan } = inputs
-  if (plan === null) return []
+  if (plan === null) return { diffs: [], defaults: {}, rules: [] }
   const source = plan.input === 'plan' ? 'plan' : `plan-file ${plan.path}`
   let text: string
   if (plan.input === 'plan') text = plan.text

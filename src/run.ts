@@ -32,7 +32,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   const { diffIds, datafoldHost } = inputs
   // The whole plan is checked before any request.
   const context = planContext(inputs, io)
-  const planned = await readPlan(inputs, context, io)
+  const { diffs: planned } = await readPlan(inputs, context, io)
   const count = diffIds.length + planned.length
   io.info(`Checking ${count} data diff${count === 1 ? '' : 's'} at ${datafoldHost}`)
   const log = (message: string): void => {

@@ -53,7 +53,7 @@ function plan(yaml: string) {
     context: { pr: 482, sha: SHA, env: {} },
     dataSource: 'warehouse',
     thresholds: { max: {}, minColumnMatch: null, ignoreColumns: [] }
-  })
+  }).diffs
 }
 
 const THREE = plan(`

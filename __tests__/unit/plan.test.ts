@@ -134,7 +134,7 @@ diffs:
 
 describe('parsePlan', () => {
   it('merges each entry with the defaults and the step inputs, entry first', () => {
-    const [orders, events, customers] = parsePlan(THREE, OPTIONS)
+    const [orders, events, customers] = parsePlan(THREE, OPTIONS).diffs
     expect(orders).toEqual({
       name: 'orders',
       dataSourceA: { name: 'warehouse' },
@@ -309,7 +309,7 @@ describe('plan.schema.json', () => {
 const TAGS = { repository: 'acme/analytics-dbt', pr: 482, sha: CONTEXT.sha }
 
 describe('createDiffBody', () => {
-  const [orders, events, customers] = parsePlan(THREE, OPTIONS)
+  const [orders, events, customers] = parsePlan(THREE, OPTIONS).diffs
   const ids = { a: 11, b: 11 }
 
   it.each([

@@ -1,5 +1,5 @@
 // Reads a plan: YAML text in, the diffs to create out, each merged with `defaults` and the step's
-// inputs (entry > defaults > inputs). Every problem is found before any request and reported at
+// inputs (entry > defaults > inputs), and the `defaults` and `rules` dbt mode applies to models. Every problem is found before any request and reported at
 // once, naming the entry and the field in the plan's own words: `entry 2 (orders): table-b: ...`.
 // Pure: the run's values (PR, commit, environment, the step's inputs) come in.
 import { parseDocument } from 'yaml'
@@ -8,7 +8,19 @@ import { InputError } from '../inputs.js'
 import type { Thresholds } from '../limits.js'
 import { mergeEntry, type PlannedDiff } from './merge.js'
 import { fillPlaceholders, type PlanContext } from './placeholders.js'
-import { defaultsSchema, entrySchema, planSchema, type RawDefaults } from './schema.js'
+import {
+  DEFAULTS_KEYS,
+  defaultsSchema,
+  ENTRY_KEYS,
+  entrySchema,
+  MATCH_KEYS,
+  planSchema,
+  RULE_KEYS,
+  ruleName,
+  ruleSchema,
+  type DbtRule,
+  type RawDefaults
+} from './schema.js'
 import { suggestKey } from './suggest.js'
 
 export interface PlanOptions {
@@ -20,20 +32,29 @@ export interface PlanOptions {
   thresholds: Thresholds
 }
 
-/** A plan that cannot be used: every problem, one line each. */
+/** A plan that cannot be used: every problem, one line each. `what` names it: `dbt project`. */
 export class PlanError extends InputError {
-  constructor(source: string, problems: string[]) {
+  constructor(source: string, problems: string[], what = 'plan') {
     super(problems)
     this.name = 'PlanError'
     const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`
-    this.message = `Invalid plan (${source}), ${count}; no diff was created:\n${problems
+    this.message = `Invalid ${what} (${source}), ${count}; no diff was created:\n${problems
       .map((p) => `- ${p}`)
       .join('\n')}`
   }
 }
 
-/** The plan's diffs, in plan order; throws PlanError listing every problem. */
-export function parsePlan(text: string, options: PlanOptions): PlannedDiff[] {
+export interface ParsedPlan {
+  /** In plan order. */
+  diffs: PlannedDiff[]
+  /** As written (its valid fields), for dbt mode's models. */
+  defaults: RawDefaults
+  /** In plan order, for dbt mode's models. */
+  rules: DbtRule[]
+}
+
+/** The plan's diffs, defaults and rules; throws PlanError listing every problem. */
+export function parsePlan(text: string, options: PlanOptions): ParsedPlan {
   const problems: string[] = []
   const document = parseDocument(text)
   for (const error of document.errors) problems.push(error.message.split('\n')[0] ?? error.message)
@@ -46,9 +67,13 @@ export function parsePlan(text: string, options: PlanOptions): PlannedDiff[] {
     // Aliases that would expand without bound (a "billion laughs" document).
     throw new PlanError(options.source, [error instanceof Error ? error.message : String(error)])
   }
-  const named = (index: number): string => {
-    const name = entryNameOf(written, index)
-    return name === null ? `entry ${index + 1}` : `entry ${index + 1} (${name})`
+  const named = (list: string, index: number): string => {
+    if (list === 'rules')
+      return ruleName(index, recordOf(recordOf(itemOf(written, list, index))?.match))
+    const name = recordOf(itemOf(written, list, index))?.name
+    return typeof name === 'string' && name !== ''
+      ? `entry ${index + 1} (${name})`
+      : `entry ${index + 1}`
   }
   const filled = fillAll(written, options.context, [], (path, problem) => {
     problems.push(`${describePath(path, named)}: ${problem}`)
@@ -65,7 +90,7 @@ export function parsePlan(text: string, options: PlanOptions): PlannedDiff[] {
       const entry = entrySchema.safeParse(raw)
       if (!entry.success) return
       const report = (field: string, problem: string): void => {
-        problems.push(`${named(index)}: ${field}: ${problem}`)
+        problems.push(`${named('diffs', index)}: ${field}: ${problem}`)
       }
       if (seen.has(entry.data.name))
         report('name', 'another entry has this name; names must differ')
@@ -74,8 +99,15 @@ export function parsePlan(text: string, options: PlanOptions): PlannedDiff[] {
       if (diff) planned.push(diff)
     })
   }
+  const rawRules = recordOf(filled)?.rules
+  const rules = Array.isArray(rawRules)
+    ? rawRules.flatMap((raw) => {
+        const rule = ruleSchema.safeParse(raw)
+        return rule.success ? [rule.data] : []
+      })
+    : []
   if (problems.length > 0) throw new PlanError(options.source, problems)
-  return planned
+  return { diffs: planned, defaults, rules }
 }
 
 /** The defaults' fields that are valid: a mistake there is reported once, and the entries are
@@ -115,11 +147,12 @@ function fillAll(
   )
 }
 
-function describeIssue(issue: z.core.$ZodIssue, named: (index: number) => string): string[] {
+type Named = (list: string, index: number) => string
+
+function describeIssue(issue: z.core.$ZodIssue, named: Named): string[] {
   if (issue.code === 'unrecognized_keys') {
-    const inEntry = issue.path[0] === 'diffs'
     return issue.keys.map((key) => {
-      const suggestion = suggestKey(key, inEntry)
+      const suggestion = suggestKey(key, keysAt(issue.path))
       const hint = suggestion === null ? '' : `; did you mean ${suggestion}?`
       return `${describePath([...issue.path, key], named)}: unknown key${hint}`
     })
@@ -127,12 +160,19 @@ function describeIssue(issue: z.core.$ZodIssue, named: (index: number) => string
   return [`${describePath(issue.path, named)}: ${issue.message}`]
 }
 
-/** `entry 2 (orders): table-b`, `defaults: sampling: ratio`, `primary-key item 2`. */
-function describePath(path: PropertyKey[], named: (index: number) => string): string {
+/** The keys that may stand where an unknown key was found. */
+function keysAt(path: PropertyKey[]): readonly string[] {
+  if (path[0] === 'diffs') return ENTRY_KEYS
+  if (path[0] === 'rules') return path[2] === 'match' ? MATCH_KEYS : RULE_KEYS
+  return DEFAULTS_KEYS
+}
+
+/** `entry 2 (orders): table-b`, `rule 1 (tag: finance): max-rows`, `primary-key item 2`. */
+function describePath(path: PropertyKey[], named: Named): string {
   const parts: string[] = []
   let rest = path
-  if (path[0] === 'diffs' && typeof path[1] === 'number') {
-    parts.push(named(path[1]))
+  if ((path[0] === 'diffs' || path[0] === 'rules') && typeof path[1] === 'number') {
+    parts.push(named(path[0], path[1]))
     rest = path.slice(2)
   }
   for (const key of rest) {
@@ -142,10 +182,9 @@ function describePath(path: PropertyKey[], named: (index: number) => string): st
   return parts.length === 0 ? 'plan' : parts.join(': ').replace(/: item/g, ' item')
 }
 
-function entryNameOf(plan: unknown, index: number): string | null {
-  const entries = recordOf(plan)?.diffs
-  const name = Array.isArray(entries) ? recordOf(entries[index])?.name : undefined
-  return typeof name === 'string' && name !== '' ? name : null
+function itemOf(plan: unknown, list: string, index: number): unknown {
+  const items = recordOf(plan)?.[list]
+  return Array.isArray(items) ? (items[index] as unknown) : undefined
 }
 
 function recordOf(value: unknown): Record<string, unknown> | undefined {

@@ -1,5 +1,5 @@
-// The plan's shape, as the user writes it in YAML: optional `defaults` and a list of `diffs`.
-// One zod schema checks a plan and is published as a JSON Schema (plan.schema.json) for editors,
+// The plan's shape, as the user writes it in YAML: optional `defaults`, a list of `diffs`, and
+// `rules` giving dbt mode's models their thresholds. One zod schema checks a plan and is published as a JSON Schema (plan.schema.json) for editors,
 // so the two cannot drift. Rules across fields (one table or query per side, a key unless
 // inferred) are checked once an entry is merged with its defaults, in plan.ts.
 import { z } from 'zod'
@@ -114,10 +114,42 @@ export const entrySchema = z.strictObject({
   ...shared
 })
 
+const glob = (over: string) =>
+  text.meta({
+    description: `A glob over the model's ${over}: \`*\` and \`?\` stay within a folder, \`**\` crosses folders.`
+  })
+
+export const matchSchema = z
+  .strictObject(
+    {
+      name: glob('name').optional(),
+      path: glob('file path (models/staging/stg_orders.sql)').optional(),
+      tag: text.optional().meta({ description: 'A dbt tag the model has.' })
+    },
+    { error: 'expected name, path or tag to match' }
+  )
+  .refine((match) => Object.keys(match).length > 0, {
+    message: 'give name, path or tag',
+    // A misspelt key is reported as such, not as a match with no keys.
+    when: (payload) => payload.issues.length === 0
+  })
+  .meta({ description: 'Which dbt models the rule is for: all of its keys must match.' })
+
+/** dbt mode: thresholds for the models a match selects; the first matching rule applies. */
+export const ruleSchema = z.strictObject({ match: matchSchema, ...thresholds }).meta({
+  description:
+    "dbt mode: thresholds for the models `match` selects, over the plan's defaults; a model's own meta is stronger. The first matching rule applies."
+})
+
 export const planSchema = z
   .strictObject({
     defaults: defaultsSchema.optional(),
-    diffs: z.array(entrySchema).min(1, 'list at least one diff')
+    diffs: z.array(entrySchema).min(1, 'list at least one diff').optional(),
+    rules: z.array(ruleSchema).optional()
+  })
+  .refine((plan) => plan.diffs !== undefined || plan.rules !== undefined, {
+    message: 'none given: list the diffs to create, or rules for dbt mode, or both',
+    path: ['diffs']
   })
   .meta({
     title: 'datafold-diff-gate plan',
@@ -128,9 +160,27 @@ export const planSchema = z
 export type RawPlan = z.infer<typeof planSchema>
 export type RawEntry = z.infer<typeof entrySchema>
 export type RawDefaults = z.infer<typeof defaultsSchema>
+export type DbtRule = z.infer<typeof ruleSchema>
 
-/** Every key an entry takes, for suggestions on a misspelt one. */
+/** A layer's thresholds as the plan's parsers check them: for a dbt model's meta. */
+export const thresholdsSchema = z.strictObject(thresholds)
+
+/** Every key each part takes, for suggestions on a misspelt one. */
 export const ENTRY_KEYS: readonly string[] = Object.keys(entrySchema.shape)
+export const DEFAULTS_KEYS: readonly string[] = Object.keys(defaultsSchema.shape)
+export const RULE_KEYS: readonly string[] = Object.keys(ruleSchema.shape)
+export const MATCH_KEYS: readonly string[] = ['name', 'path', 'tag']
+
+/** A rule as the report and the problems name it: `rule 2 (name: stg_*, tag: finance)`. */
+export function ruleName(
+  index: number,
+  match: Partial<Record<string, unknown>> | undefined
+): string {
+  const parts = MATCH_KEYS.flatMap((key) =>
+    typeof match?.[key] === 'string' ? [`${key}: ${match[key]}`] : []
+  )
+  return parts.length === 0 ? `rule ${index + 1}` : `rule ${index + 1} (${parts.join(', ')})`
+}
 
 /** The JSON Schema published as plan.schema.json. */
 export function planJsonSchema(): object {

@@ -1,12 +1,8 @@
 // The key a misspelt plan key was probably meant to be: an unknown key is most often a typo of a
 // threshold (`max-row-changed`), and naming the right one saves a round trip. Pure.
-import { ENTRY_KEYS } from './schema.js'
 
-const ENTRY_ONLY = new Set(['name', 'table-a', 'table-b', 'query-a', 'query-b'])
-
-/** The closest key within a few edits, or null. `inEntry` false: a key of `defaults`. */
-export function suggestKey(key: string, inEntry: boolean): string | null {
-  const keys = inEntry ? ENTRY_KEYS : ENTRY_KEYS.filter((k) => !ENTRY_ONLY.has(k))
+/** The closest of `keys` within a few edits, or null. */
+export function suggestKey(key: string, keys: readonly string[]): string | null {
   let best: { key: string; distance: number } | null = null
   for (const candidate of keys) {
     const distance = editDistance(key.toLowerCase().replace(/_/g, '-'), candidate)
