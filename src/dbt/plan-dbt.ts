@@ -30,6 +30,8 @@ export type SkipReason =
 
 export interface PickedModel {
   uniqueId: string
+  /** The model's file, in the PR. */
+  path: string
   why: string[]
   keyFrom: string
   diff: PlannedDiff
@@ -121,6 +123,7 @@ function planModel(
   return {
     picked: {
       uniqueId: node.uniqueId,
+      path: node.path,
       why: model.why,
       keyFrom: key.from,
       diff: {

@@ -149,7 +149,7 @@ function samplingOf(
 }
 
 /** A number, or text of digits only, is an id; other text a name. */
-function dataSourceRef(value: string | number): DataSourceRef {
+export function dataSourceRef(value: string | number): DataSourceRef {
   if (typeof value === 'number') return { id: value }
   return /^[0-9]+$/.test(value) ? { id: Number(value) } : { name: value }
 }
