@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { writeBigManifestPair } from '../../__fixtures__/dbt-big-manifest.js'
 import {
   buildManifest,
+  changedProject,
   manifestDir,
   MANIFEST_VERSIONS,
   PROD,
@@ -14,7 +15,7 @@ import {
   type ManifestVersion,
   type ProjectSpec
 } from '../../__fixtures__/dbt-manifests.js'
-import { ManifestError, type DbtManifest } from '../../src/dbt/manifest.js'
+import { ManifestError, type DbtManifest, type DbtNode } from '../../src/dbt/manifest.js'
 import { readManifest, type ManifestIo } from '../../src/dbt/read-manifest.js'
 
 /** Serves text in chunks of `size` bytes, as a stream would. */
@@ -448,6 +449,46 @@ describe('a file that is not a manifest dbt mode reads fails at once, naming it 
     const file = writeJson(dir, 'manifest.json', buildManifest(PROJECT, { version: 7, target: PR }))
     const manifest = await readManifest(file, fileIo)
     expect(manifest.nodes.get('model.shop.orders')?.schema).toBe('dbt_pr_482')
+  })
+})
+
+describe('changedProject, the end-to-end pair, differs where it says', () => {
+  it.each([8, 12] as const)('v%s', async (version) => {
+    const pair = changedProject(version)
+    const [prod, pr] = [await read(pair.prod), await read(pair.pr)]
+    const differs = (id: string, field: keyof DbtNode) =>
+      prod.nodes.get(id)?.[field] !== pr.nodes.get(id)?.[field]
+    const model = (name: string) => `model.jaffle_shop.${name}`
+    expect(
+      ['orders', 'stg_orders', 'events'].filter((m) => differs(model(m), 'bodyDigest'))
+    ).toHaveLength(3)
+    expect(differs(model('customers'), 'configDigest')).toBe(true)
+    expect(differs(model('customers'), 'bodyDigest')).toBe(false)
+    expect(pr.macros.get('macro.jaffle_shop.cents_to_dollars')?.digest).not.toBe(
+      prod.macros.get('macro.jaffle_shop.cents_to_dollars')?.digest
+    )
+    expect(pr.nodes.get(model('payments'))?.dependsOnMacros).toEqual([
+      'macro.jaffle_shop.cents_to_dollars'
+    ])
+    expect(prod.nodes.has(model('order_items'))).toBe(false)
+    expect(pr.nodes.get(model('order_items'))).toBeDefined()
+    for (const unchanged of ['stg_customers', 'dim_dates'])
+      expect(pr.nodes.get(model(unchanged))).toEqual({
+        ...prod.nodes.get(model(unchanged)),
+        schema: 'dbt_pr_482',
+        relationName: `"analytics"."dbt_pr_482"."${unchanged}"`
+      })
+    expect(pr.nodes.get(model('orders'))).toMatchObject({
+      uniqueKey: ['order_id'],
+      primaryKey: version === 12 ? ['order_id'] : null,
+      meta: { datafold_diff_gate: { 'max-rows-changed': '5%' } }
+    })
+    expect(pr.nodes.get(model('customers'))?.primaryKey).toEqual(
+      version === 12 ? ['customer_id'] : null
+    )
+    expect(pr.nodes.get(model('payments'))?.meta).toMatchObject({ 'primary-key': ['payment_id'] })
+    expect(pr.nodes.get(model('events'))?.primaryKey).toEqual(version === 12 ? [] : null)
+    expect(pr.tests.filter((t) => t.attachedNode === model('customers'))).toHaveLength(2)
   })
 })
 
