@@ -2,6 +2,9 @@
 // project is built for: production (`analytics.core`) or a PR build (`analytics.dbt_pr_482`).
 import { createHash } from 'node:crypto'
 
+/** A manifest, or one of its entries, as JSON. */
+export type Json = Record<string, unknown>
+
 export type ManifestVersion = 7 | 8 | 9 | 10 | 11 | 12 | 20
 export const MANIFEST_VERSIONS: ManifestVersion[] = [7, 8, 9, 10, 11, 12, 20]
 
@@ -51,7 +54,7 @@ export interface ModelSpec {
   folder?: string
   /** Another package's model (installed package). */
   packageName?: string
-  /** A `where` rendered alias differing from the name. */
+  /** A configured alias, the relation's name instead of the model's. */
   alias?: string
 }
 
