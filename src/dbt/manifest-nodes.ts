@@ -3,7 +3,7 @@
 // place first and falls back to the older (config.meta then meta, attached_node then depends_on).
 // Entries are JSON as dbt wrote it, so every field is checked before use; unknown ones are ignored.
 import { createHash } from 'node:crypto'
-import { canonicalJson } from '../canonical-json.js'
+import { canonicalJson } from '../plan/canonical-json.js'
 import type { DbtColumn, DbtConstraint, DbtMacro, DbtNode, DbtTest } from './manifest.js'
 
 type Raw = Record<string, unknown>

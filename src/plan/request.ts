@@ -2,7 +2,7 @@
 // the tags that mark it as this action's, and the fingerprint that tells a re-run whether the
 // same request was sent for the same commit already. Pure.
 import { createHash } from 'node:crypto'
-import { canonicalJson } from '../canonical-json.js'
+import { canonicalJson } from './canonical-json.js'
 import type { Dataset, PlannedDiff } from './merge.js'
 
 /** The tag on every diff this action creates. */
