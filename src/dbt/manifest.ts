@@ -47,14 +47,18 @@ export interface DbtNode {
   tags: string[]
   /** `fqn`, joined with dots. */
   fqn: string
-  /** sha256 of `raw_code` (`raw_sql` in v7); for seeds, `checksum.checksum`. */
+  /** sha256 of `raw_code` (v7, dbt 1.3, already writes raw_code); for seeds, `checksum.checksum`. */
   bodyDigest: string
   /**
    * `unrendered_config` without the fields dbt's `state:modified` does not compare (alias, schema,
-   * database, tags, group, meta), as canonical JSON (keys sorted).
+   * database, tags, group, meta), as canonical JSON (keys sorted). Kept as text, not hashed: it is
+   * small, and shows what changed.
    */
   configDigest: string
-  /** sha256 of the description and the columns' descriptions, when `persist_docs` keeps them. */
+  /**
+   * sha256 of the description (`persist_docs.relation`) and the columns' descriptions
+   * (`persist_docs.columns`), those persisted only; '' when neither is on.
+   */
   persistedDocsDigest: string
   /** `version`, `latest_version`, `access`, `deprecation_date`, as canonical JSON. */
   refDigest: string
@@ -62,14 +66,14 @@ export interface DbtNode {
   dependsOnNodes: string[]
   /** `depends_on.macros`. */
   dependsOnMacros: string[]
-  /** `config.meta`, else node `meta` (the v20 layout keeps it only in config); {} when none. */
+  /** `config.meta` when not empty, else node `meta` (the v20 layout keeps it only in config); {} when none. */
   meta: Record<string, unknown>
   columns: DbtColumn[]
   /** Model-level `constraints` (v9 and later). */
   constraints: DbtConstraint[]
   /** dbt's own `primary_key` (dbt 1.9 and later); null when the manifest has no such field. */
   primaryKey: string[] | null
-  /** `config.unique_key` of an incremental model or a snapshot, as a list; null when none. */
+  /** `config.unique_key` of an incremental model or a snapshot, as a list; null when none or another materialization. */
   uniqueKey: string[] | null
   /** `config.quoting` (`{database, schema, identifier}`), where set. */
   quoting: { database?: boolean; schema?: boolean; identifier?: boolean }

@@ -2,6 +2,7 @@
 // the tags that mark it as this action's, and the fingerprint that tells a re-run whether the
 // same request was sent for the same commit already. Pure.
 import { createHash } from 'node:crypto'
+import { canonicalJson } from './canonical-json.js'
 import type { Dataset, PlannedDiff } from './merge.js'
 
 /** The tag on every diff this action creates. */
@@ -78,17 +79,6 @@ export function actionTags(context: TagContext): string[] {
 /** The same request gives the same fingerprint, whatever the order of its keys. */
 export function requestFingerprint(body: CreateDiffBody): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex').slice(0, 32)
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0
-    )
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
 }
 
 function side(dataset: Dataset, n: '1' | '2'): Partial<CreateDiffBody> {
