@@ -1,11 +1,12 @@
 // What the runner gives the action, and the same with every secret taken out of whatever is
 // written: the one place the run's output is redacted.
+import type { DbtIO } from './run-dbt.js'
 import type { PlanIO } from './run-plan.js'
 import type { PublishIO } from './publish.js'
 import type { Redact } from './redact.js'
 
 /** What the runner gives the action: logging, outputs, files, the event, the network. */
-export interface RunIO extends PlanIO, PublishIO {
+export interface RunIO extends PlanIO, DbtIO, PublishIO {
   /** An error annotation that does not by itself fail the step. */
   annotate(message: string, title: string): void
   setOutput(name: string, value: string): void

@@ -10,6 +10,7 @@ import { buildOutputs, totalsWarnings } from './outputs.js'
 import { publishReport } from './publish.js'
 import { createRedactor } from './redact.js'
 import type { ReportOptions } from './report/document.js'
+import { allPlanned, dbtReport, notComparable, readDbtPlan, tellSkipped } from './run-dbt.js'
 import { redacting, type RunIO } from './run-io.js'
 import {
   blockFor,
@@ -30,9 +31,12 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   const io = redacting(runnerIO, redact)
   const startedAt = (io.now ?? now)()
   const { diffIds, datafoldHost } = inputs
-  // The whole plan is checked before any request.
+  // The whole plan, and dbt mode's models, are checked before any request.
   const context = planContext(inputs, io)
-  const { diffs: planned } = await readPlan(inputs, context, io)
+  const written = await readPlan(inputs, context, io)
+  const dbt = await readDbtPlan(inputs, written, io)
+  const planned = allPlanned(written, dbt)
+  tellSkipped(dbt, io, inputs.failOnSkipped)
   const count = diffIds.length + planned.length
   io.info(`Checking ${count} data diff${count === 1 ? '' : 's'} at ${datafoldHost}`)
   const log = (message: string): void => {
@@ -78,7 +82,8 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   const reportOptions: ReportOptions = {
     title: inputs.title,
     thresholds: inputs.thresholds,
-    runUrl: runUrl(io.github)
+    runUrl: runUrl(io.github),
+    ...(dbt ? { dbt: dbtReport(dbt) } : {})
   }
   const { reportPath, comment } = await publishReport(
     inputs,
@@ -91,7 +96,11 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     },
     io
   )
-  const gated = { all: [...diffIds, ...planIds], created: plan?.created.map((d) => d.id) ?? [] }
+  const gated = {
+    all: [...diffIds, ...planIds],
+    created: plan?.created.map((d) => d.id) ?? [],
+    skipped: dbt?.skipped ?? []
+  }
   for (const [name, value] of Object.entries(
     buildOutputs(evaluation, reportPath, comment, gated)
   )) {
@@ -103,7 +112,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     if (diff) io.annotate(describeBreach(breach, diff), 'Datafold threshold exceeded')
   }
 
-  const failure = failureMessage(evaluation, inputs)
+  const failure = failureMessage(evaluation, inputs, notComparable(dbt))
   if (failure) io.setFailed(failure)
   else io.info(`Result: ${evaluation.result}`)
   return evaluation

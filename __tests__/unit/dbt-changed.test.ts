@@ -173,7 +173,7 @@ describe('new, removed, ephemeral', () => {
         name: 'customers',
         path: 'models/customers.sql',
         reason: 'new',
-        detail: 'new: nothing to compare against'
+        detail: 'nothing to compare against'
       },
       {
         uniqueId: orders.uniqueId,

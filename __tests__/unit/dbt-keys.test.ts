@@ -67,13 +67,13 @@ describe('each source of a key', () => {
       ['pk'],
       'primary_key constraint'
     ],
-    ['a unique test', {}, [test('unique', ID, ['id'])], ['id'], 'unique test on id'],
+    ['a unique test', {}, [test('unique', ID, ['id'])], ['id'], 'unique test'],
     [
       'a unique_combination_of_columns test',
       {},
       [test('unique_combination_of_columns', ID, ['day', 'shop'])],
       ['day', 'shop'],
-      'unique_combination_of_columns test on day, shop'
+      'unique_combination_of_columns test'
     ],
     [
       'an incremental unique_key',
@@ -153,7 +153,7 @@ describe('the first found wins', () => {
   it('says where a preferred unique column came from', () => {
     expect(keyOf({}, [test('unique', ID, ['id']), test('not_null', ID, ['id'])])).toEqual({
       key: ['id'],
-      from: 'unique and not_null tests on id'
+      from: 'unique and not_null tests'
     })
   })
 })
@@ -164,7 +164,7 @@ describe('not a key', () => {
     name: 'orders',
     path: 'models/orders.sql',
     reason: 'no key',
-    detail: 'no key: add `tags: [primary-key]` to the key column in its YAML, or a unique test'
+    detail: 'add `tags: [primary-key]` to the key column in its YAML, or a unique test'
   }
   it.each([
     ['a unique test with a where config', [test('unique', ID, ['id'], { hasWhere: true })]],

@@ -52,6 +52,7 @@ describe('planDbt', () => {
     expect(result.picked).toEqual([
       {
         uniqueId: customers.uniqueId,
+        path: customers.path,
         why: ['body changed'],
         keyFrom: 'dbt primary_key',
         diff: {
@@ -67,8 +68,9 @@ describe('planDbt', () => {
       },
       {
         uniqueId: orders.uniqueId,
+        path: orders.path,
         why: ['body changed'],
-        keyFrom: 'unique test on order_id',
+        keyFrom: 'unique test',
         diff: {
           ...common,
           name: 'orders',
@@ -82,6 +84,7 @@ describe('planDbt', () => {
       },
       {
         uniqueId: payments.uniqueId,
+        path: payments.path,
         why: ['body changed'],
         keyFrom: "primary-key in the model's meta",
         diff: {

@@ -97,7 +97,7 @@ describe("Datafold's meta.datafold.datadiff keys", () => {
         name: 'orders',
         path: 'models/orders.sql',
         reason: 'never_diff',
-        detail: 'never_diff is set in its meta'
+        detail: 'meta.datafold.datadiff.never_diff is set'
       }
     ])
   })

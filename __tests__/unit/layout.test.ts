@@ -42,7 +42,7 @@ const VOCABULARY = new Set([
 ])
 
 /** Not steps: they run the steps in order, so they may import any module; no step imports them. */
-const DRIVERS = new Set(['index.ts', 'run.ts', 'run-io.ts', 'run-plan.ts'])
+const DRIVERS = new Set(['index.ts', 'run.ts', 'run-io.ts', 'run-plan.ts', 'run-dbt.ts'])
 
 type Place = { kind: 'vocabulary' } | { kind: 'driver' } | { kind: 'step'; index: number }
 

@@ -20,7 +20,7 @@ export interface ModelKey {
 }
 
 /** How to declare a key, for a model that has none. */
-export const NO_KEY_HINT = `no key: add \`tags: [${TAG}]\` to the key column in its YAML, or a unique test`
+export const NO_KEY_HINT = `add \`tags: [${TAG}]\` to the key column in its YAML, or a unique test`
 
 /**
  * The model's key; null when it has none. `tests` are the manifest's generic tests. A meta
@@ -79,15 +79,11 @@ function testKey(node: DbtNode, tests: DbtTest[]): ModelKey | null {
     tested('unique').flatMap((t) => (t.columns.length === 1 ? t.columns : []))
   )
   const strict = unique.find((column) => notNull.has(column))
-  if (strict !== undefined)
-    return { columns: [strict], from: `unique and not_null tests on ${strict}` }
-  if (unique[0] !== undefined) return { columns: [unique[0]], from: `unique test on ${unique[0]}` }
+  if (strict !== undefined) return { columns: [strict], from: 'unique and not_null tests' }
+  if (unique[0] !== undefined) return { columns: [unique[0]], from: 'unique test' }
   const combination = tested('unique_combination_of_columns')[0]
   return combination
-    ? {
-        columns: combination.columns,
-        from: `unique_combination_of_columns test on ${combination.columns.join(', ')}`
-      }
+    ? { columns: combination.columns, from: 'unique_combination_of_columns test' }
     : null
 }
 

@@ -108,15 +108,15 @@ function planModel(
     skipped: { uniqueId: node.uniqueId, name: node.name, path: node.path, reason, detail }
   })
   if (model.status === 'removed') return skip('removed', 'removed by this PR')
-  if (before === null) return skip('new', 'new: nothing to compare against')
-  if (node.materialized === 'ephemeral') return skip('ephemeral', 'ephemeral: it has no table')
+  if (before === null) return skip('new', 'nothing to compare against')
+  if (node.materialized === 'ephemeral') return skip('ephemeral', 'it builds no table')
   if (before.materialized === 'ephemeral') {
     return skip('not materialized', 'ephemeral in production: no table to compare against')
   }
   const { pr, options, report } = context
   const settings = modelSettings(node, report)
   const key = modelKey(node, pr.tests, report)
-  if (settings.neverDiff) return skip('never_diff', 'never_diff is set in its meta')
+  if (settings.neverDiff) return skip('never_diff', 'meta.datafold.datadiff.never_diff is set')
   if (key === null) return skip('no key', NO_KEY_HINT)
   const columns = (names: string[] | null) =>
     names === null ? null : columnNames(node, names, pr.adapterType)
