@@ -652,7 +652,8 @@ async function commentLookup(): Promise<void> {
 }
 
 // 7. dbt mode on a large project: production's and the PR's manifest of 5,000 models (about 100 MB
-// each, 200 models changed) read one after the other in a child process, as dbt mode reads them.
+// each, 200 models changed) read one after the other in a child process, as dbt mode reads them,
+// then planned with every model downstream of a changed one.
 // Its peak RSS includes tsx, which runs the TypeScript: the child with no manifests to read is
 // measured too, as the floor.
 function dbtManifests(): void {
@@ -689,15 +690,24 @@ function dbtManifests(): void {
     budget: '≤ 5,000 ms',
     ok: median(reads) <= 5000
   })
-  if (plans.length)
-    row({
-      case: name,
-      measure: `plan (${changed} changed)`,
-      median: `${median(plans).toFixed(0)} ms`,
-      spread: spreadOf(plans, 'ms'),
-      budget: '',
-      ok: null
-    })
+  const picked = runs[0]?.times?.picked ?? 0
+  row({
+    case: name,
+    measure: `plan (${changed} changed, ${picked} to diff with downstream)`,
+    median: `${median(plans).toFixed(0)} ms`,
+    spread: spreadOf(plans, 'ms'),
+    budget: '',
+    ok: null
+  })
+  const totals = runs.map((r) => (r.times?.readMs ?? NaN) + (r.times?.planMs ?? NaN))
+  row({
+    case: name,
+    measure: 'read both and plan',
+    median: `${median(totals).toFixed(0)} ms`,
+    spread: spreadOf(totals, 'ms'),
+    budget: '≤ 5,000 ms',
+    ok: median(totals) <= 5000
+  })
   row({
     case: name,
     measure: 'peak RSS',

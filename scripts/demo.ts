@@ -7,6 +7,7 @@
 //   DATAFOLD_API_KEY=... npm run demo -- --datafold-host eu.datafold.com --diff-ids 12345
 import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runAction } from '../__fixtures__/run-action.js'
 import { INPUT_NAMES } from '../src/inputs.js'
@@ -27,10 +28,17 @@ async function main(): Promise<void> {
   const demo = useRealDatafold ? null : await startDemo()
   const demoUrl = demo?.fakes.datafold.url
   // Unless told otherwise, the demo gates the demo diffs by id and creates the plan's diffs too.
-  const showcase = demo !== null && !given['diff-ids'] && !given.plan && !given['plan-file']
+  const dbt = Boolean(given['dbt-prod-manifest'])
+  const showcase = demo !== null && !given['diff-ids'] && !given.plan && !given['plan-file'] && !dbt
+  // Your own manifests, read where you are, not in the run's temporary workspace.
+  for (const name of ['dbt-prod-manifest', 'dbt-manifest'] as const) {
+    const path = given[name]
+    if (path) given[name] = resolve(path)
+  }
   const inputs: Record<string, string> = {
     ...(showcase ? { ...EXAMPLE_THRESHOLDS, plan: DEMO_PLAN, 'data-source': 'warehouse' } : {}),
-    ...demo?.fakes.inputs(DEMO_DIFF_IDS.join(',')),
+    // In dbt mode, the demo diffs are not gated beside your models'.
+    ...demo?.fakes.inputs(dbt ? '' : DEMO_DIFF_IDS.join(',')),
     'wait-timeout': '1m',
     ...given,
     ...(demoUrl ? { 'datafold-host': demoUrl } : {}),
@@ -39,7 +47,9 @@ async function main(): Promise<void> {
   }
   console.log(
     demoUrl
-      ? `Demo Datafold API at ${demoUrl}: diffs ${DEMO_DIFF_IDS.join(', ')} (clean, over thresholds, cross-database, sampled, failed)${showcase ? `, and a plan of two tables to create:\n\n${DEMO_PLAN}` : '\n'}`
+      ? dbt
+        ? `Demo Datafold API at ${demoUrl}: dbt mode creates your changed models' diffs there, with made-up counts\n`
+        : `Demo Datafold API at ${demoUrl}: diffs ${DEMO_DIFF_IDS.join(', ')} (clean, over thresholds, cross-database, sampled, failed)${showcase ? `, and a plan of two tables to create:\n\n${DEMO_PLAN}` : '\n'}`
       : `Datafold at ${inputs['datafold-host'] ?? process.env.DATAFOLD_HOST ?? 'https://app.datafold.com'}\n`
   )
   const env: Record<string, string> = {}

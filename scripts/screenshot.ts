@@ -4,7 +4,7 @@
 // Chromium screenshot. It fails when a table of the comment is wider than the column, since GitHub
 // would then make the reader scroll it sideways.
 //
-//   npm run screenshot          writes docs/comment-pass.png and docs/comment-fail.png
+//   npm run screenshot   writes docs/comment-pass.png, docs/comment-fail.png and docs/comment-dbt.png
 //
 // Needs Chromium, Debian's cmark-gfm (else it falls back to marked in GFM mode, and says so) and an
 // emoji font: `apt-get install -y chromium cmark-gfm fonts-noto-color-emoji` (or set CHROMIUM to
@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { marked } from 'marked'
+import { changedProject, writeManifests } from '../__fixtures__/dbt-manifests.js'
 import { REPO_ROOT } from '../__fixtures__/run-action.js'
 import { DEMO_DIFF_IDS, EXAMPLE_THRESHOLDS, startDemoPullRequest } from './demo-datafold.js'
 
@@ -35,14 +36,28 @@ const STYLESHEET = join(
 interface Shot {
   file: string
   diffIds: readonly number[]
+  /** dbt mode, on the end-to-end tests' project in which three models changed. */
+  dbt?: boolean
   /** What the action must exit with, so a picture never shows a report other than the one meant. */
   expectedCode: number
 }
 
 const SHOTS: Shot[] = [
   { file: 'comment-pass.png', diffIds: [101, 104], expectedCode: 0 },
-  { file: 'comment-fail.png', diffIds: DEMO_DIFF_IDS, expectedCode: 1 }
+  { file: 'comment-fail.png', diffIds: DEMO_DIFF_IDS, expectedCode: 1 },
+  { file: 'comment-dbt.png', diffIds: [], expectedCode: 1, dbt: true }
 ]
+
+/** dbt mode's inputs: the manifests written under `work`, and a rule for the customers. */
+function dbtInputs(work: string): Record<string, string> {
+  const { prod, pr } = writeManifests(changedProject(12, { adapter: 'snowflake' }), work)
+  return {
+    'dbt-prod-manifest': prod,
+    'dbt-manifest': pr,
+    'data-source': 'warehouse',
+    plan: 'rules:\n  - match: { name: customers }\n    max-rows-changed: 5%\n'
+  }
+}
 
 interface TableWidth {
   header: string
@@ -59,7 +74,12 @@ async function main(): Promise<void> {
   try {
     for (const shot of SHOTS) {
       const run = await fakes.run(shot.diffIds.join(','), {
-        inputs: { ...EXAMPLE_THRESHOLDS, 'wait-timeout': '1m', 'comment-mode': 'update' }
+        inputs: {
+          ...EXAMPLE_THRESHOLDS,
+          ...(shot.dbt ? dbtInputs(work) : {}),
+          'wait-timeout': '1m',
+          'comment-mode': 'update'
+        }
       })
       const posted = fakes.github.commentsOn().at(-1)?.body
       if (run.code !== shot.expectedCode || !posted?.includes('## ')) {
@@ -124,11 +144,12 @@ function markdownRenderer(): { name: string; render: (markdown: string) => strin
 }
 
 /** The comment as GitHub shows it, with the sections of the diffs that fail or could not be
- * checked opened (the posted comment has every section collapsed). The page measures itself: its
+ * checked, and why dbt's models were compared, opened (the posted comment has every section
+ * collapsed). The page measures itself: its
  * height as pictured, then, with every section open, the width each table needs (scrollWidth) and
  * the width it is given (clientWidth). */
 function page(body: string): string {
-  const opened = body.replace(/<details>(\s*<summary>(?:❌|⚠️))/g, '<details open>$1')
+  const opened = body.replace(/<details>(\s*<summary>(?:❌|⚠️|Why))/g, '<details open>$1')
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -167,14 +167,14 @@ describe('dbt mode on the bundle', () => {
       ])
       // Not compared, each a warning where it could have been; fail-on-skipped is off.
       expect(run.stdout).toMatch(
-        /::warning::dbt model not compared: events \(models\/marts\/events\.sql\): no key: add /
+        /::warning::dbt model not compared: events \(models\/marts\/events\.sql\): no key: tag its key column /
       )
       expect(run.stdout).toMatch(/::warning::dbt model not compared: stg_orders .*: ephemeral: /)
       expect(run.stdout).not.toMatch(/::warning::dbt model not compared: order_items/)
 
       const body = github.commentsOn()[0]?.body ?? ''
       expect(body).toContain(
-        '**dbt project <code>jaffle_shop</code>:** 3 changed models compared, 3 not compared,'
+        '**dbt project** <code>jaffle_shop</code>: 3 changed models compared, 3 not compared,'
       )
       const why = (name: string, reason: string, key: string) =>
         `| <code>${name}</code> (models/marts/${name}.sql) | ${reason} | ${key} |`
@@ -203,7 +203,9 @@ describe('dbt mode on the bundle', () => {
     expect(run.code).toBe(1)
     const message = failure(run)
     expect(message).toContain('2 changed dbt models could not be compared (fail-on-skipped):')
-    expect(message).toMatch(/\n {2}events \(models\/marts\/events\.sql\): no key: add /)
+    expect(message).toMatch(
+      /\n {2}events \(models\/marts\/events\.sql\): no key: tag its key column /
+    )
     expect(message).toMatch(/\n {2}stg_orders \([^)]*\): ephemeral: /)
     expect(run.outputs.result).toBe('pass')
   }, 60_000)
@@ -216,7 +218,7 @@ describe('dbt mode on the bundle', () => {
     expect(requestsTo(fakes.datafold)).toEqual([])
     expect(run.outputs.result).toBe('pass')
     expect(fakes.github.commentsOn()[0]?.body).toContain(
-      '**dbt project <code>jaffle_shop</code>:** no model changed since production'
+      '**dbt project** <code>jaffle_shop</code>: no model changed since production'
     )
   }, 60_000)
 

@@ -4,7 +4,8 @@ import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
+import { changedProject, writeManifests } from '../../__fixtures__/dbt-manifests.js'
 import { REPO_ROOT } from '../../__fixtures__/run-action.js'
 
 function demo(args: string[], extraEnv: Record<string, string> = {}) {
@@ -33,6 +34,28 @@ describe('npm run demo', () => {
     expect(run.stdout).toMatch(/^created-diff-ids: \d+,\d+$/m)
     expect(run.stdout).toContain('fct_orders_daily')
     expect(run.stdout).toContain('dim_customers')
+  }, 60_000)
+
+  it('runs dbt mode on your own manifests, given relative to where you are', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demo-dbt-'))
+    try {
+      const files = writeManifests(changedProject(11), dir)
+      const here = (file: string) => relative(REPO_ROOT, file)
+      const run = demo([
+        ...['--dbt-prod-manifest', here(files.prod), '--dbt-manifest', here(files.pr)],
+        ...['--data-source', 'warehouse']
+      ])
+      expect(run.status).toBe(0)
+      expect(run.stdout).toContain('dbt mode creates your changed models')
+      expect(run.stdout).toContain(
+        '**dbt project** <code>jaffle_shop</code>: 3 changed models compared, 3 not compared'
+      )
+      // Only your models' diffs: the demo diffs are not gated beside them.
+      expect(run.stdout).toMatch(/^diff-ids: 9001,9002,9003$/m)
+      expect(run.stdout).not.toContain('/datadiffs/101/')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   }, 60_000)
 
   it('shows the log as a runner does and leaves nothing in the temp directory', () => {

@@ -164,7 +164,7 @@ describe('not a key', () => {
     name: 'orders',
     path: 'models/orders.sql',
     reason: 'no key',
-    detail: 'add `tags: [primary-key]` to the key column in its YAML, or a unique test'
+    detail: "tag its key column primary-key in the model's YAML, or give it a unique test"
   }
   it.each([
     ['a unique test with a where config', [test('unique', ID, ['id'], { hasWhere: true })]],

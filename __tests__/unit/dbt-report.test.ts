@@ -61,7 +61,7 @@ describe('dbtSection', () => {
       dbt: DBT,
       full: true,
       has: [
-        '**dbt project <code>jaffle_shop</code>:** 2 changed models compared, 2 not compared, 40 unchanged.',
+        '**dbt project** <code>jaffle_shop</code>: 2 changed models compared, 2 not compared, 40 unchanged.',
         '<summary>Why these 2 models were compared</summary>',
         '| <code>orders</code> (models/marts/orders.sql) | body changed | dbt primary_key: order_id |',
         '2 changed models not compared:',
@@ -82,7 +82,7 @@ describe('dbtSection', () => {
       dbt: { project: 'jaffle_shop', unchanged: 42, picked: [], skipped: [] },
       full: true,
       has: [
-        '**dbt project <code>jaffle_shop</code>:** no model changed since production (42 unchanged), so there is nothing to compare.'
+        '**dbt project** <code>jaffle_shop</code>: no model changed since production (42 unchanged), so there is nothing to compare.'
       ],
       hasNot: ['Why these', 'not compared']
     },

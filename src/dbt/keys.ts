@@ -20,7 +20,7 @@ export interface ModelKey {
 }
 
 /** How to declare a key, for a model that has none. */
-export const NO_KEY_HINT = `add \`tags: [${TAG}]\` to the key column in its YAML, or a unique test`
+export const NO_KEY_HINT = `tag its key column ${TAG} in the model's YAML, or give it a unique test`
 
 /**
  * The model's key; null when it has none. `tests` are the manifest's generic tests. A meta

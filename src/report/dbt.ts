@@ -19,17 +19,17 @@ const LONG_LIST = 10
 
 /** The section; `full`: with the table of why each model was picked (left out of a short report). */
 export function dbtSection(dbt: DbtReport, full: boolean): string {
-  const project = `dbt project <code>${cell(dbt.project, 100)}</code>`
+  const project = `**dbt project** <code>${cell(dbt.project, 100)}</code>`
   const { picked, skipped } = dbt
   if (picked.length === 0 && skipped.length === 0) {
-    return `**${project}:** no model changed since production (${formatNumber(dbt.unchanged)} unchanged), so there is nothing to compare.`
+    return `${project}: no model changed since production (${formatNumber(dbt.unchanged)} unchanged), so there is nothing to compare.`
   }
   const counts = [
     `${plural(picked.length, 'changed model')} compared`,
     ...(skipped.length > 0 ? [`${formatNumber(skipped.length)} not compared`] : []),
     `${formatNumber(dbt.unchanged)} unchanged`
   ]
-  const blocks = [`**${project}:** ${counts.join(', ')}.`]
+  const blocks = [`${project}: ${counts.join(', ')}.`]
   if (full && picked.length > 0) {
     const rows = picked.map((model) =>
       tableRow([modelName(model), cell(model.why.join('; '), 300), cell(model.keyFrom, 200)])
