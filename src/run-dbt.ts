@@ -4,6 +4,7 @@
 // dbt mode.
 import type { DbtPlan, SkippedModel } from './dbt/plan-dbt.js'
 import type { ManifestIo } from './dbt/read-manifest.js'
+import { formatNumber, plural } from './format.js'
 import { InputError, type Inputs } from './inputs.js'
 import { dataSourceRef, type PlannedDiff } from './plan/merge.js'
 import type { ParsedPlan } from './plan/plan.js'
@@ -101,7 +102,7 @@ export function tellSkipped(
 ): void {
   if (dbt === null) return
   io.info(
-    `dbt project ${dbt.project}: ${dbt.picked.length} changed models to compare, ${dbt.skipped.length} not compared, ${dbt.unchanged} unchanged`
+    `dbt project ${dbt.project}: ${plural(dbt.picked.length, 'changed model')} to compare, ${formatNumber(dbt.skipped.length)} not compared, ${formatNumber(dbt.unchanged)} unchanged`
   )
   for (const model of dbt.skipped) {
     const text = `dbt model not compared: ${line(model)}`
