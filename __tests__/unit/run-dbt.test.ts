@@ -3,7 +3,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { changedProject } from '../../__fixtures__/dbt-manifests.js'
 import { inputProblems } from '../../__fixtures__/input-problems.js'
-import { DBT_OPTIONS } from '../../__fixtures__/dbt-model.js'
 import type { DbtPlan } from '../../src/dbt/plan-dbt.js'
 import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
 import type { PlannedDiff } from '../../src/plan/merge.js'
