@@ -102,6 +102,11 @@ const CASES: {
     keys: ['ORDER_ID · primary_key constraint', 'CUSTOMER_ID · unique and not_null tests', META_KEY]
   },
   {
+    manifests: 'the v20 layout (dbt Fusion), meta only under config',
+    version: 20,
+    keys: ['ORDER_ID · primary_key constraint', 'CUSTOMER_ID · unique and not_null tests', META_KEY]
+  },
+  {
     manifests: 'schema v8',
     version: 8,
     keys: ['ORDER_ID · unique_key config', 'CUSTOMER_ID · unique and not_null tests', META_KEY]
