@@ -1,7 +1,7 @@
 // dbt mode on the bundle: `node dist/index.js` with production's manifest and the PR's against the
 // fake Datafold and GitHub. Of the issue's project, three changed models are created as diffs with
 // their relations, keys, filters and own limits, the three others are listed with their reasons,
-// and the step is gated; for schema v12 (dbt 1.10 and 1.8) and v8 manifests alike.
+// and the step is gated; for schema v12 (dbt 1.10 and 1.8), the v20 layout and v8 alike.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'

@@ -232,6 +232,12 @@ describe('the root project and packages', () => {
     )
   })
 
+  it("refuses production's manifest of another project, where every model would look new", () => {
+    expect(() =>
+      plan(both.prod, both.pr, {}, { prod: { projectName: 'other_shop' }, pr: {} })
+    ).toThrow(/is project other_shop's manifest, and .* project jaffle_shop's: give production's/)
+  })
+
   it('names a picked model by package and name when two share a name', () => {
     const copy = node({ name: 'orders', packageName: 'shop_core' })
     const result = plan(

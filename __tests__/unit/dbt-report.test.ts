@@ -232,3 +232,42 @@ describe('dbt inputs', () => {
     ).toEqual(['dbt-downstream: expected true or false (got "yes")'])
   })
 })
+
+describe('a project where many models changed', () => {
+  const models = (count: number, reason = 'new') =>
+    Array.from({ length: count }, (_, i) => ({
+      name: `model_${i}`,
+      path: `models/model_${i}.sql`,
+      why: ['body changed'],
+      keyFrom: 'ID · unique test',
+      reason,
+      detail: 'nothing to compare against'
+    }))
+  const many: DbtReport = {
+    project: 'big',
+    unchanged: 0,
+    picked: models(250),
+    skipped: models(130)
+  }
+
+  it.each([
+    { report: 'full', full: true, rows: 100, items: 100, moreRows: 150, moreItems: 30 },
+    { report: 'short', full: false, rows: 0, items: 20, moreRows: 0, moreItems: 110 }
+  ])(
+    'lists at most so many in the $report report, and says where all of them are',
+    ({ full, rows, items, moreRows, moreItems }) => {
+      const section = dbtSection(many, full)
+      expect(section.match(/^\| <code>model_\d+<\/code>/gm) ?? []).toHaveLength(rows)
+      expect(section.match(/^- <code>model_\d+<\/code>/gm) ?? []).toHaveLength(items)
+      if (moreRows > 0) {
+        expect(section).toContain(
+          `… and ${moreRows} more models: the \`diffs\` output names each diff by its model.`
+        )
+      }
+      expect(section).toContain(
+        `… and ${moreItems} more models: the \`skipped-models\` output lists them all.`
+      )
+      expect(section).toContain('250 changed models compared, 130 not compared')
+    }
+  )
+})

@@ -74,6 +74,12 @@ export function planDbt(prod: DbtManifest, pr: DbtManifest, options: DbtPlanOpti
       `${pr.file}: cannot tell the root project: the manifest has no metadata.project_name, and its project_id is the md5 of none of its packages' names`
     ])
   }
+  // Another project's manifest would make every model look new: refuse it instead.
+  if (prod.projectName !== null && pr.projectName !== null && prod.projectName !== pr.projectName) {
+    throw new DbtPlanError(prod.file, [
+      `${prod.file} is project ${prod.projectName}'s manifest, and ${pr.file} project ${pr.projectName}'s: give production's manifest of the same project`
+    ])
+  }
   const changes = findChanges(prod, pr, project, options)
   const problems: string[] = []
   const findRule = ruleFinder(options.rules)

@@ -17,6 +17,9 @@ export interface DbtReport {
 /** A list this long or longer is collapsed. */
 const LONG_LIST = 10
 
+/** The most models listed, in the full report and in a short one; the outputs hold them all. */
+const MOST_LISTED = { full: 100, short: 20 }
+
 /** The section; `full`: with the table of why each model was picked (left out of a short report). */
 export function dbtSection(dbt: DbtReport, full: boolean): string {
   const project = `**dbt project** <code>${cell(dbt.project, 100)}</code>`
@@ -30,24 +33,42 @@ export function dbtSection(dbt: DbtReport, full: boolean): string {
     `${formatNumber(dbt.unchanged)} unchanged`
   ]
   const blocks = [`${project}: ${counts.join(', ')}.`]
+  const most = full ? MOST_LISTED.full : MOST_LISTED.short
   if (full && picked.length > 0) {
-    const rows = picked.map((model) =>
-      tableRow([modelName(model), cell(model.why.join('; '), 300), cell(model.keyFrom, 200)])
-    )
-    const table = [tableHeader(['Model', 'Why compared', 'Key']), ...rows].join('\n')
+    const rows = picked
+      .slice(0, most)
+      .map((model) =>
+        tableRow([modelName(model), cell(model.why.join('; '), 300), cell(model.keyFrom, 200)])
+      )
+    const table = [
+      tableHeader(['Model', 'Why compared', 'Key']),
+      ...rows,
+      ...moreLine(picked.length - rows.length, 'the `diffs` output names each diff by its model')
+    ].join('\n')
     const which =
       picked.length === 1 ? 'this model was' : `these ${formatNumber(picked.length)} models were`
     blocks.push(details(`Why ${which} compared`, table))
   }
   if (skipped.length > 0) {
-    const lines = skipped.map(
-      (model) => `- ${modelName(model)}: ${cell(model.reason, 60)}: ${cell(model.detail, 300)}`
-    )
-    const list = lines.join('\n')
+    const lines = skipped
+      .slice(0, most)
+      .map(
+        (model) => `- ${modelName(model)}: ${cell(model.reason, 60)}: ${cell(model.detail, 300)}`
+      )
+    const list = [
+      ...lines,
+      ...moreLine(skipped.length - lines.length, 'the `skipped-models` output lists them all')
+    ].join('\n')
     const title = `${plural(skipped.length, 'changed model')} not compared`
     blocks.push(skipped.length < LONG_LIST ? `${title}:\n\n${list}` : details(title, list))
   }
   return blocks.join('\n\n')
+}
+
+/** After a cut list: `… and 12 more models: <where they all are>.` (a paragraph after a table or
+ * list); nothing when none was cut. */
+function moreLine(more: number, where: string): string[] {
+  return more > 0 ? ['', `… and ${plural(more, 'more model')}: ${where}.`] : []
 }
 
 /** `<code>orders</code> (models/marts/orders.sql)`: entities work inside `<code>`, not in a code span. */
