@@ -154,10 +154,12 @@ export function jsonList(items: readonly unknown[], maxBytes = MAX_OUTPUT_BYTES)
 // Columns are left out: with hundreds of diffs they would outgrow the outputs limit, and the
 // report holds them.
 function diffOutput({ diff, verdict, breaches, notMeasured }: Evaluation['diffs'][number]) {
+  // A plan entry Datafold refused to create has no diff: no id and no URL, rather than 0 and ''.
+  const created = diff.id > 0
   const common = {
-    id: diff.id,
+    id: created ? diff.id : null,
     ...(diff.entry === undefined ? {} : { name: diff.entry }),
-    url: diff.url,
+    url: created ? diff.url : null,
     result: verdict,
     datasetA: diff.target.datasetA,
     datasetB: diff.target.datasetB,

@@ -76,3 +76,25 @@ describe('buildOutputs', () => {
     expect(none['comment-url']).toBe('')
   })
 })
+
+describe('the diffs output', () => {
+  it('gives an entry Datafold refused to create no id and no URL, and its error', () => {
+    const refused = erroredDiff(0, 'orders: Datafold refused it (422): table2: unknown table', {
+      url: '',
+      entry: 'orders'
+    })
+    const outputs = buildOutputs(evaluateThresholds([refused], thresholds), '', null)
+    expect(JSON.parse(outputs.diffs)).toEqual([
+      {
+        id: null,
+        name: 'orders',
+        url: null,
+        result: 'error',
+        datasetA: null,
+        datasetB: null,
+        kind: null,
+        error: 'orders: Datafold refused it (422): table2: unknown table'
+      }
+    ])
+  })
+})
