@@ -283,4 +283,19 @@ diffs:
     }
     expect(datafold.requests).toEqual([])
   }, 60_000)
+
+  it('never shows a secret a refused plan quotes, such as the API key pasted as a name', async () => {
+    const fakes = await start()
+    const key = 'dfk_e2e_plan_0123456789abcdef'
+    const run = await fakes.run(
+      '',
+      planRun(fakes.github, {}, SHA, `diffs:\n  - name: "${key}"\n    table-a: a.b\n`)
+    )
+    expect(run.code).toBe(1)
+    // The plan's problems name the entry by its name: the key, masked by the action itself.
+    expect(firstError(run)).toContain('entry 1 (***): table-b: required')
+    const shown = run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::'))
+    expect(shown.filter((line) => line.includes(key))).toEqual([])
+    expect(fakes.datafold.requests).toEqual([])
+  }, 60_000)
 })
