@@ -70,9 +70,7 @@ export function buildOutputs(
     'comment-url': comment?.url ?? '',
     'diff-ids': ids.all.join(','),
     'created-diff-ids': ids.created.join(','),
-    'skipped-models': jsonList(
-      (ids.skipped ?? []).map(({ name, path, reason, detail }) => ({ name, path, reason, detail }))
-    )
+    'skipped-models': jsonList(ids.skipped ?? [])
   }
 }
 

@@ -99,7 +99,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   const gated = {
     all: [...diffIds, ...planIds],
     created: plan?.created.map((d) => d.id) ?? [],
-    skipped: dbt?.skipped ?? []
+    skipped: reportOptions.dbt?.skipped ?? []
   }
   for (const [name, value] of Object.entries(
     buildOutputs(evaluation, reportPath, comment, gated)

@@ -3,6 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readFileSync } from 'node:fs'
 import { parse, parseDocument } from 'yaml'
+import { yamlBlocks } from '../../__fixtures__/readme-run.js'
 
 interface ActionYml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>
@@ -54,10 +55,6 @@ function readmeInputs(markdown: string): Map<string, string> {
 
 function readmeOutputs(markdown: string): string[] {
   return tableRows(section(markdown, 'Outputs'), 'output').map(([name = '']) => codeName(name))
-}
-
-function yamlBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '')
 }
 
 /** Every mapping in a parsed YAML value whose `uses:` names this action. */

@@ -144,7 +144,8 @@ describe('every Datafold wait is bounded', () => {
     expect(run.code).toBe(1)
     expect(run.outputs.result).toBe('error')
     // Eight requests hang until the 5 s grace, eight more until the deadline's grace ends
-    // (2 s + 5 s); the other 384 are never sent. Each used to get 5 s of its own: 250 s.
+    // (2 s + 5 s); the other 384 are never sent. Each used to get 5 s of its own: 250 s, which
+    // the test's timeout (150 s, about 19 times the 8 s this takes) would stop.
     expect(fakes.datafold.requests.length).toBeGreaterThanOrEqual(16)
     expect(fakes.datafold.requests.length).toBeLessThanOrEqual(24)
     const diffs = JSON.parse(run.outputs.diffs ?? '[]') as { result: string }[]
@@ -153,8 +154,6 @@ describe('every Datafold wait is bounded', () => {
     expect(run.stdout).toContain(
       `diff 1200: not sent to ${fakes.datafold.url}: wait-timeout ran out while other requests to Datafold were under way`
     )
-    // A hang guard, ten times the 8 s this takes.
-    expect(run.durationMs).toBeLessThan(80_000)
   }, 150_000)
 })
 

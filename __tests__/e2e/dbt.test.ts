@@ -19,6 +19,7 @@ import { sameDbDone } from '../../__fixtures__/diffs.js'
 import type { FakeDatafold } from '../../__fixtures__/fake-datafold.js'
 import type { FakeGitHub } from '../../__fixtures__/fake-github.js'
 import { firstError, Harness, type RunOptions } from '../../__fixtures__/harness.js'
+import { runnerLogLine } from '../../scripts/demo-log.js'
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 
@@ -74,9 +75,9 @@ function dbtRun(
   }
 }
 
-/** The step's failure message as the job's log shows it: the workflow command decoded. */
+/** The step's failure message as the job's log shows it (`Error: …`), the command decoded. */
 const failure = (run: Parameters<typeof firstError>[0]): string =>
-  firstError(run).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
+  runnerLogLine(firstError(run)) ?? ''
 
 const requestsTo = (datafold: FakeDatafold) =>
   datafold.requests.filter((r) => r.path.startsWith('/api/v1/datadiffs'))

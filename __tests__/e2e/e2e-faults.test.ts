@@ -72,8 +72,6 @@ describe('dist/index.js against faults on the wire', () => {
     })
     const { datafold, github } = fakes
     const run = await fakes.run('13', { inputs: { 'wait-timeout': '3s' } })
-    // A hang guard, ten times the 5 s this takes.
-    expect(run.durationMs).toBeLessThan(50_000)
     const failure = failedWith(run)
     expect(failure).toContain('diff 13: gave up after 1 try')
     expect(failure).toContain('after wait-timeout')

@@ -235,8 +235,6 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(run.outputs.result).toBe('error')
     expect(run.stdout).toContain('diff 401 was still running after 2s (wait-timeout)')
     expect(firstError(run)).toContain('still running')
-    // A hang guard, ten times the 3 s this takes.
-    expect(run.durationMs).toBeLessThan(30_000)
     // The first check, and one more that falls on the deadline.
     expect(datafold.hits(401, 'summary_results')).toBeGreaterThanOrEqual(2)
     expect(datafold.hits(401, 'summary_results')).toBeLessThanOrEqual(3)

@@ -23,7 +23,7 @@ export function layerThresholds(base: Thresholds, layers: ThresholdLayer[]): Thr
  * `base` with every threshold `layer` sets; an empty or null value means "not checked". A limit
  * with no recorded source is the step input's.
  */
-export function applyThresholds(base: Thresholds, layer: ThresholdLayer): Thresholds {
+function applyThresholds(base: Thresholds, layer: ThresholdLayer): Thresholds {
   const { given, source } = layer
   const sources = { ...base.sources }
   const set = (key: ThresholdKey): boolean => {
