@@ -134,7 +134,7 @@ describe('a plan on the bundle', () => {
     const [comment] = github.commentsOn()
     expect(comment?.body).toMatch(/\| ✅ \[\d+\]\([^)]*\) orders<br>/)
     expect(comment?.body).toContain('customers')
-    expect(comment?.body).toContain('<!-- datafold-diff-gate:created v1 ')
+    expect(comment?.body).toContain('<!-- datafold-diff-gate:state v2 ')
     expect(first.everything).not.toContain('sf-Pa55word')
 
     const again = await fakes.run('', planRun(github, {}))
@@ -161,7 +161,7 @@ describe('a plan on the bundle', () => {
     expect(run.outputs['diff-ids']).toBe(['555', ...ids].join(','))
     expect(run.outputs.result).toBe('error')
     // Cancelled diffs are not kept for reuse.
-    expect(github.commentsOn()[0]?.body).not.toContain('datafold-diff-gate:created')
+    expect(github.commentsOn()[0]?.body).not.toContain('datafold-diff-gate:state')
   }, 60_000)
 
   it('cancels the diffs it created when the job is cancelled (SIGTERM)', async () => {
@@ -203,7 +203,11 @@ describe('a plan on the bundle', () => {
 
     const next = await fakes.run('', planRun(github, { 'wait-timeout': '0' }, NEXT_SHA))
     expect([...datafold.cancellations].sort()).toEqual([...olderIds].sort())
-    expect(next.stdout).toMatch(/Cancelled diff \d+ \(orders\): replaced by commit ffeeddc/)
+    for (const id of olderIds) {
+      expect(next.stdout).toContain(
+        `Cancelled diff ${id} (for commit a1b2c3d): replaced by commit ffeeddc`
+      )
+    }
     expect(datafold.created).toHaveLength(6)
   }, 60_000)
 

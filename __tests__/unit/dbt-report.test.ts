@@ -1,7 +1,7 @@
 // dbt mode's part of the report, each diff's limits with where they came from, fail-on-skipped,
 // the skipped-models output and the dbt inputs: what a reviewer reads and a later step gets.
 import { describe, expect, it } from '@jest/globals'
-import { finishedDiff } from '../../__fixtures__/results.js'
+import { finishedDiff, requested } from '../../__fixtures__/results.js'
 import { inputProblems } from '../../__fixtures__/input-problems.js'
 import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
 import type { Thresholds } from '../../src/limits.js'
@@ -141,8 +141,7 @@ describe("each planned diff's limits", () => {
   })
 
   it('show in the diff’s details, and the footer says so', () => {
-    const diff = { ...finishedDiff(7), entry: 'orders' }
-    const evaluation = evaluateThresholds([diff], STEP, () => layered)
+    const evaluation = evaluateThresholds([requested(finishedDiff(7), 'orders', layered)], STEP)
     const report = renderReport(evaluation, OPTIONS)
     expect(report).toContain('rows-changed ≤ 10% (rule 1')
     expect(report).toContain(
@@ -157,29 +156,29 @@ describe('fail-on-skipped', () => {
 
   it('fails the step on the models that could not be compared, naming them', () => {
     const policy = { failOnBreach: true, failOnError: true, failOnSkipped: true }
-    expect(failureMessage(evaluation, policy, lines)).toBe(
+    expect(failureMessage(evaluation, policy, { notCompared: lines })).toBe(
       '1 changed dbt model could not be compared (fail-on-skipped):\n  int_orders (models/int/int_orders.sql): no key'
     )
   })
 
   it('passes when off, and when every changed model was compared', () => {
-    expect(failureMessage(evaluation, { failOnBreach: true, failOnError: true }, lines)).toBeNull()
+    expect(failureMessage(evaluation, { failOnBreach: true, failOnError: true }, { notCompared: lines })).toBeNull()
     const policy = { failOnBreach: true, failOnError: true, failOnSkipped: true }
-    expect(failureMessage(evaluation, policy, [])).toBeNull()
+    expect(failureMessage(evaluation, policy, { notCompared: [] })).toBeNull()
   })
 })
 
 describe('the skipped-models output', () => {
   it('lists each changed model not compared, with its reason', () => {
     const evaluation = evaluateThresholds([], STEP)
-    const outputs = buildOutputs(evaluation, '', null, {
-      all: [],
-      created: [],
-      skipped: DBT.skipped
-    })
+    const outputs = buildOutputs(
+      evaluation,
+      { reportPath: '', comment: null, commentRefused: null },
+      DBT.skipped
+    )
     // Exactly the four fields of each, in the plan's order.
     expect(JSON.parse(outputs['skipped-models'])).toEqual(DBT.skipped)
-    expect(buildOutputs(evaluation, '', null)['skipped-models']).toBe('[]')
+    expect(buildOutputs(evaluation, { reportPath: '', comment: null, commentRefused: null })['skipped-models']).toBe('[]')
   })
 })
 

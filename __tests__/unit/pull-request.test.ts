@@ -1,6 +1,11 @@
-// findPullRequest: which pull request a run comments on, for every kind of event.
+// findPullRequest: which pull request a run comments on, for every kind of event; runTarget: the
+// PR and commit the placeholders, tags and report name.
 import { describe, expect, it } from '@jest/globals'
-import { findPullRequest, type PullRequestTarget } from '../../src/github/pull-request.js'
+import {
+  findPullRequest,
+  runTarget,
+  type PullRequestTarget
+} from '../../src/pull-request.js'
 
 interface Case {
   name: string
@@ -161,5 +166,30 @@ describe('findPullRequest', () => {
         findPullRequest({ eventName: 'pull_request', payload: { pull_request: { number } } }, null)
       ).toEqual({ number: null, reason: expect.stringContaining('no pull_request.number') })
     }
+  })
+})
+
+describe('runTarget', () => {
+  it('names the PR and its head commit, not the merge commit GITHUB_SHA names', () => {
+    const payload = { pull_request: { number: 7, head: { sha: 'head' } } }
+    const env = { GITHUB_SHA: 'merge' }
+    expect(runTarget({ eventName: 'pull_request', payload }, null, env)).toEqual({
+      pr: 7,
+      sha: 'head',
+      env
+    })
+  })
+
+  it('takes GITHUB_SHA on other events, and says why there is no PR', () => {
+    const target = runTarget({ eventName: 'push', payload: {} }, null, { GITHUB_SHA: 'pushed' })
+    expect(target).toMatchObject({ pr: null, sha: 'pushed' })
+    expect(target.noPrReason).toContain('push')
+  })
+
+  it('takes the pr-number input when given, and no commit when none is known', () => {
+    expect(runTarget({ eventName: 'push', payload: {} }, 12, {})).toMatchObject({
+      pr: 12,
+      sha: null
+    })
   })
 })

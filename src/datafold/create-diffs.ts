@@ -1,26 +1,22 @@
-// Creates the plan's diffs at Datafold: data-source names resolved to ids (exact match), one
-// `POST /api/v1/datadiffs` per entry, side by side within the transport's concurrency limit. A
-// diff created for the same entry, request and commit before (the comment's created block) is
-// reused instead. A create Datafold refuses makes that entry an error; the others go on.
-import type { CreatedDiff } from '../plan/created-block.js'
-import type { DataSourceRef, PlannedDiff } from '../plan/merge.js'
-import { createDiffBody, requestFingerprint, type TagContext } from '../plan/request.js'
+// Creates the requested diffs at Datafold: data-source names resolved to ids (exact match), one
+// `POST /api/v1/datadiffs` per diff, side by side within the transport's concurrency limit. A diff
+// created for the same entry, request and commit before (the comment's carried state) is reused
+// instead. A create Datafold refuses makes that diff an error; the others go on.
+import type { CarriedState } from '../comment-state.js'
+import type { DataSourceRef } from '../plan/merge.js'
+import { createDiffBody, reuseKey, type TagContext } from '../plan/request.js'
+import type { DiffToJudge, GivenDiff, RequestedDiff } from '../sources/source.js'
 import { reasonOf } from '../text.js'
 import type { DatafoldPlanClient } from './endpoints.js'
 import { createdDiffSchema, dataSourcesSchema, type DataSource } from './created.js'
 import { DatafoldRequestError } from './errors.js'
 
-/** What became of one entry. */
-export interface PlannedOutcome {
-  entry: string
-  /** null when the diff could not be created. */
-  id: number | null
-  /** Created by this run (not reused from an earlier run for the same commit). */
-  created: boolean
-  fingerprint: string
-  /** Why there is no diff. */
-  error: string | null
-}
+/** One diff to judge and what became of it at Datafold: given, created now, reused from an
+ * earlier run for the same commit, or refused with why. */
+export type Obtained =
+  | { diff: GivenDiff; origin: 'given'; id: number }
+  | { diff: RequestedDiff; origin: 'created' | 'reused'; id: number; key: string }
+  | { diff: RequestedDiff; origin: 'not created'; error: string }
 
 /** A data-source name that does not resolve: nothing is created. */
 export class DataSourceError extends Error {
@@ -33,48 +29,48 @@ export class DataSourceError extends Error {
 export interface CreateOptions {
   client: DatafoldPlanClient
   tags: TagContext
-  /** What earlier runs created for this PR (the comment's block). */
-  earlier: CreatedDiff[]
+  /** What an earlier run for this PR carried in its report; reused when its commit is this one. */
+  carried: CarriedState | null
   log: (message: string) => void
   /** Told of each diff as soon as it is created, so a stopped job can cancel it. */
-  onCreated?: (id: number, entry: string) => void
+  onCreated?: (id: number, name: string) => void
 }
 
-/** One outcome per entry, in plan order. Throws DataSourceError before creating anything. */
-export async function createPlannedDiffs(
-  planned: PlannedDiff[],
+/** One outcome per diff, in order. Throws DataSourceError before creating anything. */
+export async function createRequestedDiffs(
+  diffs: DiffToJudge[],
   options: CreateOptions
-): Promise<PlannedOutcome[]> {
-  const ids = await resolveDataSources(planned, options.client)
-  const { sha } = options.tags
+): Promise<Obtained[]> {
+  const requested = diffs.flatMap((diff) => (diff.kind === 'requested' ? [diff] : []))
+  const ids = await resolveDataSources(requested, options.client)
+  const { carried, tags } = options
+  const reusable = carried !== null && carried.sha === tags.sha ? carried.created : null
   return Promise.all(
-    planned.map(async (diff): Promise<PlannedOutcome> => {
+    diffs.map(async (diff): Promise<Obtained> => {
+      if (diff.kind === 'given') return { diff, origin: 'given', id: diff.id }
+      const { request, name } = diff
       const body = createDiffBody(
-        diff,
-        { a: ids(diff.dataSourceA), b: ids(diff.dataSourceB) },
-        options.tags
+        request,
+        { a: ids(request.dataSourceA), b: ids(request.dataSourceB) },
+        tags
       )
-      const fingerprint = requestFingerprint(body)
-      const earlier = options.earlier.find(
-        (e) => e.entry === diff.name && e.fingerprint === fingerprint && e.sha === sha
-      )
-      if (earlier) {
-        options.log(`${diff.name}: reusing diff ${earlier.id}, created for this commit before`)
-        return { entry: diff.name, id: earlier.id, created: false, fingerprint, error: null }
+      const key = reuseKey(name, body)
+      const earlier = reusable?.get(key)
+      if (earlier !== undefined) {
+        options.log(`${name}: reusing diff ${earlier}, created for this commit before`)
+        return { diff, origin: 'reused', id: earlier, key }
       }
       try {
         const answer = createdDiffSchema.safeParse(await options.client.createDiff(body))
         if (!answer.success || answer.data.id === null) {
-          const why = 'Datafold answered the create without a diff id'
-          return { entry: diff.name, id: null, created: false, fingerprint, error: why }
+          return { diff, origin: 'not created', error: 'Datafold answered the create without a diff id' }
         }
-        options.onCreated?.(answer.data.id, diff.name)
-        options.log(`${diff.name}: created diff ${answer.data.id}`)
-        return { entry: diff.name, id: answer.data.id, created: true, fingerprint, error: null }
+        options.onCreated?.(answer.data.id, name)
+        options.log(`${name}: created diff ${answer.data.id}`)
+        return { diff, origin: 'created', id: answer.data.id, key }
       } catch (error) {
         const reason = error instanceof DatafoldRequestError ? error.reason : reasonOf(error)
-        const error_ = `could not create the diff: ${reason}`
-        return { entry: diff.name, id: null, created: false, fingerprint, error: error_ }
+        return { diff, origin: 'not created', error: `could not create the diff: ${reason}` }
       }
     })
   )
@@ -82,12 +78,12 @@ export async function createPlannedDiffs(
 
 /** Resolves every name the plan uses with one list request; ids are taken as given. */
 async function resolveDataSources(
-  planned: PlannedDiff[],
+  requested: RequestedDiff[],
   client: DatafoldPlanClient
 ): Promise<(ref: DataSourceRef) => number> {
   const names = new Set(
-    planned
-      .flatMap((d) => [d.dataSourceA, d.dataSourceB])
+    requested
+      .flatMap(({ request }) => [request.dataSourceA, request.dataSourceB])
       .flatMap((r) => ('name' in r ? [r.name] : []))
   )
   const byName = new Map<string, number>()

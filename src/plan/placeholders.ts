@@ -2,15 +2,10 @@
 // `{pr}`, `{sha}`, `{short-sha}` and `{env.NAME}`. Braces around anything else of the same shape
 // (`{prs}`) are a mistake and reported; other braces (a JSON literal in a query) are left alone.
 // Pure: the run's values come in.
+import type { RunTarget } from '../pull-request.js'
 
-export interface PlanContext {
-  /** The pull request's number; null when the run has none, with why. */
-  pr: number | null
-  noPrReason?: string
-  /** The PR's head commit, else GITHUB_SHA; null when unknown. */
-  sha: string | null
-  env: Record<string, string | undefined>
-}
+/** The run's PR, commit and environment. */
+export type PlanContext = RunTarget
 
 const PLACEHOLDER = /\{([a-z][a-z-]*|env\.[A-Za-z_][A-Za-z0-9_]*)\}/g
 

@@ -1,5 +1,5 @@
-// Which pull request the comment belongs to, from the `pr-number` input or the event that
-// started the run. Pure: the event comes in as data.
+// Which pull request the run is about, from the `pr-number` input or the event that started the
+// run, and which commit: with the inputs, what the run was given. Pure: the event comes in as data.
 
 export type PullRequestTarget = { number: number } | { number: null; reason: string }
 
@@ -17,6 +17,31 @@ const PULL_REQUEST_EVENTS = new Set([
 ])
 
 const SET_PR_NUMBER = 'set pr-number to comment'
+
+/** The run's PR and commit, and the environment: what the placeholders, the tags and the report
+ * name. */
+export interface RunTarget {
+  /** The pull request's number; null when the run has none, with why. */
+  pr: number | null
+  noPrReason?: string
+  /** The PR's head commit (not the merge commit GITHUB_SHA names), else GITHUB_SHA; null when
+   * unknown. */
+  sha: string | null
+  env: Record<string, string | undefined>
+}
+
+export function runTarget(
+  event: WorkflowEvent,
+  prNumberInput: number | null,
+  env: Record<string, string | undefined>
+): RunTarget {
+  const pullRequest = findPullRequest(event, prNumberInput)
+  const head = record(record(event.payload.pull_request)?.head)?.sha
+  const sha = typeof head === 'string' && head !== '' ? head : env.GITHUB_SHA || null
+  return pullRequest.number === null
+    ? { pr: null, noPrReason: pullRequest.reason, sha, env }
+    : { pr: pullRequest.number, sha, env }
+}
 
 export function findPullRequest(
   event: WorkflowEvent,
