@@ -104,6 +104,11 @@ export interface FakeGitHub {
   /** Requests that `match` are carried out at once and answered `ms` later. */
   slowAnswers(match: (request: RecordedGitHubRequest) => boolean, ms: number): void
   /**
+   * Requests that `match` are carried out at once, and answered (as things stood when they
+   * arrived) only when the function returned is called; after that, at once.
+   */
+  holdAnswers(match: (request: RecordedGitHubRequest) => boolean): () => void
+  /**
    * Requests that `match` (every request by default) are accepted and never answered, nor carried
    * out; with `headersFirst`, a 200 and its headers are sent, and then no body.
    */
@@ -142,6 +147,17 @@ export function lockedConversation(): GitHubFault {
     body: {
       message: 'Unable to create comment because issue is locked.',
       documentation_url: 'https://docs.github.com/articles/locking-conversations/'
+    }
+  }
+}
+
+/** GitHub refusing a comment for what it holds: 422 Validation Failed. */
+export function commentRefused(): GitHubFault {
+  return {
+    status: 422,
+    body: {
+      message: `Validation Failed: body is too long (maximum is ${String(MAX_COMMENT_LENGTH)} characters)`,
+      documentation_url: `${DOCS}/issues/comments#update-an-issue-comment`
     }
   }
 }
@@ -197,6 +213,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const faults: { fault: GitHubFault; method: string | undefined }[] = []
   const slow: { match: (request: RecordedGitHubRequest) => boolean; ms: number }[] = []
   const silent: { match: (request: RecordedGitHubRequest) => boolean; headersFirst: boolean }[] = []
+  const held: { match: (request: RecordedGitHubRequest) => boolean; waiting: (() => void)[] }[] = []
   const unanswered = new Set<ServerResponse>()
   let linkOrigin: string | null = null
   const poster = options.postsAs ?? { login: BOT_USER.login, type: 'Bot' }
@@ -362,6 +379,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         const latency =
           (options.latencyMs ?? 0) +
           slow.filter((s) => s.match(recorded)).reduce((sum, s) => sum + s.ms, 0)
+        const hold = held.find((h) => h.match(recorded))
+        if (hold) {
+          hold.waiting.push(() => {
+            reply(res, answer)
+          })
+          return
+        }
         if (latency <= 0) {
           reply(res, answer)
           return
@@ -423,6 +447,14 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     },
     slowAnswers: (match, ms) => {
       slow.push({ match, ms })
+    },
+    holdAnswers: (match) => {
+      const hold = { match, waiting: [] as (() => void)[] }
+      held.push(hold)
+      return () => {
+        held.splice(held.indexOf(hold), 1)
+        for (const answer of hold.waiting.splice(0)) answer()
+      }
     },
     neverAnswer: (match = () => true, headersFirst = false) => {
       silent.push({ match, headersFirst })
