@@ -148,9 +148,7 @@ async function publishComment(
   const marker = commentMarker(options.commentKey)
   // What the next run needs goes first, within its budget; the report fits in what is left.
   const state =
-    options.carry === null
-      ? { line: '', forgotten: 0 }
-      : stateLine(options.carry, STATE_BUDGET)
+    options.carry === null ? { line: '', forgotten: 0 } : stateLine(options.carry, STATE_BUDGET)
   const header = [marker, stampLine(options.stamp), state.line].filter(Boolean).join('\n')
   const body = renderComment(
     evaluation,

@@ -162,7 +162,9 @@ describe('fail-on-skipped', () => {
   })
 
   it('passes when off, and when every changed model was compared', () => {
-    expect(failureMessage(evaluation, { failOnBreach: true, failOnError: true }, { notCompared: lines })).toBeNull()
+    expect(
+      failureMessage(evaluation, { failOnBreach: true, failOnError: true }, { notCompared: lines })
+    ).toBeNull()
     const policy = { failOnBreach: true, failOnError: true, failOnSkipped: true }
     expect(failureMessage(evaluation, policy, { notCompared: [] })).toBeNull()
   })
@@ -178,7 +180,11 @@ describe('the skipped-models output', () => {
     )
     // Exactly the four fields of each, in the plan's order.
     expect(JSON.parse(outputs['skipped-models'])).toEqual(DBT.skipped)
-    expect(buildOutputs(evaluation, { reportPath: '', comment: null, commentRefused: null })['skipped-models']).toBe('[]')
+    expect(
+      buildOutputs(evaluation, { reportPath: '', comment: null, commentRefused: null })[
+        'skipped-models'
+      ]
+    ).toBe('[]')
   })
 })
 

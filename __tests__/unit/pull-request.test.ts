@@ -1,11 +1,7 @@
 // findPullRequest: which pull request a run comments on, for every kind of event; runTarget: the
 // PR and commit the placeholders, tags and report name.
 import { describe, expect, it } from '@jest/globals'
-import {
-  findPullRequest,
-  runTarget,
-  type PullRequestTarget
-} from '../../src/pull-request.js'
+import { findPullRequest, runTarget, type PullRequestTarget } from '../../src/pull-request.js'
 
 interface Case {
   name: string

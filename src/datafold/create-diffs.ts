@@ -63,7 +63,11 @@ export async function createRequestedDiffs(
       try {
         const answer = createdDiffSchema.safeParse(await options.client.createDiff(body))
         if (!answer.success || answer.data.id === null) {
-          return { diff, origin: 'not created', error: 'Datafold answered the create without a diff id' }
+          return {
+            diff,
+            origin: 'not created',
+            error: 'Datafold answered the create without a diff id'
+          }
         }
         options.onCreated?.(answer.data.id, name)
         options.log(`${name}: created diff ${answer.data.id}`)

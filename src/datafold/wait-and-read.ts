@@ -41,15 +41,14 @@ export async function waitAndRead(
   const byId = new Map(fetched.map((f) => [f.id, f]))
   const timedOut = options.deadline !== null && now() >= options.deadline
   const unfinished = options.created.filter((diff) => byId.get(diff.id)?.summary === null)
-  const cancelled =
-    timedOut
-      ? await cancelDiffs(
-          options.client,
-          unfinished,
-          'wait-timeout ended before it finished',
-          options.log
-        )
-      : []
+  const cancelled = timedOut
+    ? await cancelDiffs(
+        options.client,
+        unfinished,
+        'wait-timeout ended before it finished',
+        options.log
+      )
+    : []
   const read = obtained.map((o): ReadDiff => {
     if (o.origin === 'not created') return { obtained: o, fetched: null }
     const answer = byId.get(o.id)

@@ -3,12 +3,7 @@
 // it: a comment that quotes the marker anywhere else, or that anyone else wrote, is never edited,
 // deleted, nor read. A run never replaces a newer run's report (comment-state.ts says which is
 // newer): it reads the report afresh right before writing, and looks again after (see `settle`).
-import {
-  compareReports,
-  describeRun,
-  isNewerReport,
-  readStamp
-} from '../comment-state.js'
+import { compareReports, describeRun, isNewerReport, readStamp } from '../comment-state.js'
 import type { WritingMode } from './comment-modes.js'
 import {
   createComment,

@@ -82,7 +82,10 @@ export function actionTags(context: TagContext): string[] {
  * changed since (a new commit is in its tags) gets another key, bar a one in four billion chance.
  */
 export function reuseKey(name: string, body: CreateDiffBody): string {
-  return createHash('sha256').update(`${name}\n${canonicalJson(body)}`).digest('hex').slice(0, 8)
+  return createHash('sha256')
+    .update(`${name}\n${canonicalJson(body)}`)
+    .digest('hex')
+    .slice(0, 8)
 }
 
 function side(dataset: Dataset, n: '1' | '2'): Partial<CreateDiffBody> {

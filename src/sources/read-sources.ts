@@ -52,4 +52,3 @@ function refuseSharedNames(diffs: DiffToJudge[]): void {
   }
   if (problems.length > 0) throw new InputError(problems)
 }
-
