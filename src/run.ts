@@ -2,7 +2,7 @@
 // read → judge → report → publish → verdict. Everything that touches the outside world comes in
 // through `RunIO`, so tests hand in fakes.
 import { now } from './clock.js'
-import { commentMarker, runStamp } from './comment-state.js'
+import { runStamp } from './comment-state.js'
 import { createOrReuse, stateToCarry } from './datafold/create-or-reuse.js'
 import { createDatafoldClient } from './datafold/endpoints.js'
 import { waitAndRead } from './datafold/wait-and-read.js'
@@ -10,10 +10,9 @@ import { describeSkipped, needsAction } from './dbt/skipped.js'
 import { runUrl } from './github/context.js'
 import type { GitHubClient } from './github/octokit.js'
 import { runTarget } from './pull-request.js'
-import { readThread, type ReportPlace } from './github/thread.js'
+import { readThread } from './github/thread.js'
 import type { Inputs } from './inputs.js'
 import { buildOutputs, totalsWarnings } from './outputs.js'
-import type { PlanContext } from './plan/placeholders.js'
 import { publishReport } from './publish.js'
 import { createRedactor } from './redact.js'
 import { dbtReport } from './report/dbt.js'
@@ -21,7 +20,7 @@ import { judgedOf } from './results.js'
 import { redacting, type RunIO } from './run-io.js'
 import { readSources } from './sources/read-sources.js'
 import { evaluateThresholds, type Evaluation } from './thresholds.js'
-import { describeBreach, failureMessage } from './verdict.js'
+import { describeBreach, failureMessage, gapWarnings } from './verdict.js'
 
 export const USER_AGENT = 'datafold-diff-gate/1.0.0'
 
@@ -31,20 +30,22 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   const startedAt = (io.now ?? now)()
   const target = runTarget(io.github, inputs.prNumber, io.env ?? {})
   const github = once(() => io.createGitHubClient(inputs.githubToken))
+  const log = (message: string): void => {
+    io.info(message)
+  }
+  const warn = (message: string): void => {
+    io.warning(message)
+  }
 
   // Every source is read and checked before any request.
   const source = await readSources(inputs, target, io)
   io.info(`Checking ${count(source.diffs.length)} at ${inputs.datafoldHost}`)
-  const thread = await readThread(reportPlace(inputs, target, io), {
-    ...{ token: inputs.githubToken, github },
-    warning: (message) => {
-      io.warning(message)
-    }
+  const { commentMode, commentKey, githubToken: token } = inputs
+  const thread = await readThread({
+    ...{ commentMode, commentKey, token, target, repository: io.github },
+    ...{ github, info: log, warning: warn }
   })
 
-  const log = (message: string): void => {
-    io.info(message)
-  }
   const clientOptions = {
     ...{ host: inputs.datafoldHost, apiKey: inputs.apiKey, userAgent: USER_AGENT },
     // Datafold's answers are scrubbed of every secret as they arrive, before they are read.
@@ -73,7 +74,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     read.map((diff) => judgedOf(diff, inputs.datafoldHost)),
     inputs.thresholds
   )
-  warnAboutGaps(evaluation, io)
+  gapWarnings(evaluation).forEach(warn)
   const published = await publishReport(
     evaluation,
     {
@@ -83,8 +84,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
       ...(source.dbt ? { dbt: dbtReport(source.dbt) } : {})
     },
     {
-      ...{ commentMode: inputs.commentMode, commentKey: inputs.commentKey },
-      ...{ jobSummary: inputs.jobSummary, token: inputs.githubToken, thread, github, redact },
+      ...{ commentMode, commentKey, jobSummary: inputs.jobSummary, token, thread, github, redact },
       stamp: runStamp(io.github, startedAt, target.sha),
       carry: stateToCarry(read, target.sha, cancelled)
     },
@@ -92,7 +92,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   )
   const outputs = buildOutputs(evaluation, published, source.dbt?.skipped ?? [])
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
-  for (const warning of totalsWarnings(evaluation)) io.warning(warning)
+  totalsWarnings(evaluation).forEach(warn)
   for (const { diff, breaches } of evaluation.diffs) {
     for (const breach of breaches) {
       io.annotate(describeBreach(breach, diff), 'Datafold threshold exceeded')
@@ -107,35 +107,6 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   if (failure) io.setFailed(failure)
   else io.info(`Result: ${evaluation.result}`)
   return evaluation
-}
-
-/** Where the report comment goes; null, saying why, when none is written. */
-function reportPlace(inputs: Inputs, target: PlanContext, io: RunIO): ReportPlace | null {
-  if (inputs.commentMode === 'off') return null
-  if (target.pr === null) {
-    io.info(`No PR comment: ${target.noPrReason ?? 'this run has no pull request'}`)
-    return null
-  }
-  if (!inputs.githubToken) {
-    io.warning('No PR comment: github-token is empty')
-    return null
-  }
-  const { owner, repo } = io.github
-  return { owner, repo, issueNumber: target.pr, marker: commentMarker(inputs.commentKey) }
-}
-
-function warnAboutGaps(evaluation: Evaluation, io: RunIO): void {
-  for (const { diff, notMeasured } of evaluation.diffs) {
-    for (const warning of diff.warnings) io.warning(warning)
-    if (notMeasured.length > 0) {
-      io.warning(
-        `diff ${diff.id ?? '(not created)'}: Datafold did not measure ${notMeasured.join(', ')}, so ${
-          notMeasured.length === 1 ? 'its threshold was' : 'their thresholds were'
-        } not checked`
-      )
-    }
-    if (diff.status === 'error') io.warning(diff.reason)
-  }
 }
 
 const count = (n: number): string => `${n} data diff${n === 1 ? '' : 's'}`

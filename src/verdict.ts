@@ -54,6 +54,22 @@ export function failureMessage(
   return lines.length > 0 ? lines.join('\n') : null
 }
 
+/** What the log warns of: each diff's own warnings, set thresholds Datafold did not measure, and
+ * each diff that could not be checked, with why. */
+export function gapWarnings(evaluation: Evaluation): string[] {
+  return evaluation.diffs.flatMap(({ diff, notMeasured }) => [
+    ...diff.warnings,
+    ...(diff.status === 'done' && notMeasured.length > 0
+      ? [
+          `diff ${diff.id}: Datafold did not measure ${notMeasured.join(', ')}, so ${
+            notMeasured.length === 1 ? 'its threshold was' : 'their thresholds were'
+          } not checked`
+        ]
+      : []),
+    ...(diff.status === 'error' ? [diff.reason] : [])
+  ])
+}
+
 /**
  * One plain-text line for the failure message and annotations:
  * `diff 123 (analytics.orders): rows-changed 250 (2.50%) > max 1%`,

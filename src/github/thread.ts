@@ -2,8 +2,9 @@
 // on: where the report comment goes, who the token posts as, the report an earlier run wrote and
 // what it carries. Reading it never fails the run: when GitHub cannot be read, no comment is
 // written and nothing is reused, with one warning that says so.
-import { readState, type CarriedState } from '../comment-state.js'
+import { commentMarker, readState, type CarriedState } from '../comment-state.js'
 import { reasonOf } from '../text.js'
+import type { CommentMode } from './comment-modes.js'
 import { commentAuthor, findReport, type Author } from './comment.js'
 import type { IssueComment, Thread } from './comment-requests.js'
 import type { GitHubClient } from './octokit.js'
@@ -27,14 +28,20 @@ export interface ReportThread {
 
 export const NO_THREAD: ReportThread = { place: null, author: null, report: null, carried: null }
 
-export async function readThread(
-  place: ReportPlace | null,
-  options: {
-    token: string
-    github: () => Promise<GitHubClient>
-    warning: (message: string) => void
-  }
-): Promise<ReportThread> {
+export interface ThreadOptions {
+  commentMode: CommentMode
+  commentKey: string
+  token: string
+  /** The run's PR; null with why. */
+  target: { pr: number | null; noPrReason?: string }
+  repository: { owner: string; repo: string }
+  github: () => Promise<GitHubClient>
+  info: (message: string) => void
+  warning: (message: string) => void
+}
+
+export async function readThread(options: ThreadOptions): Promise<ReportThread> {
+  const place = reportPlace(options)
   if (place === null) return NO_THREAD
   try {
     const github = await options.github()
@@ -47,4 +54,20 @@ export async function readThread(
     )
     return NO_THREAD
   }
+}
+
+/** Where the report comment goes; null, saying why, when none is written. */
+function reportPlace(options: ThreadOptions): ReportPlace | null {
+  if (options.commentMode === 'off') return null
+  const { pr, noPrReason } = options.target
+  if (pr === null) {
+    options.info(`No PR comment: ${noPrReason ?? 'this run has no pull request'}`)
+    return null
+  }
+  if (!options.token) {
+    options.warning('No PR comment: github-token is empty')
+    return null
+  }
+  const { owner, repo } = options.repository
+  return { owner, repo, issueNumber: pr, marker: commentMarker(options.commentKey) }
 }
