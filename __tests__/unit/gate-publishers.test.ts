@@ -6,7 +6,9 @@ import { describe, expect, it } from '@jest/globals'
 import {
   checkRunConclusion,
   checkRunSummary,
-  MAX_SUMMARY_LENGTH
+  MAX_ANNOTATIONS,
+  MAX_SUMMARY_LENGTH,
+  postCheckRun
 } from '../../src/github/check-run.js'
 import {
   commitStatusWanted,
@@ -16,6 +18,7 @@ import {
   statusState
 } from '../../src/github/commit-status.js'
 import { refusedWriteWarning, type GateVerdict } from '../../src/github/gate-verdict.js'
+import type { GitHubClient } from '../../src/github/octokit.js'
 import { createRedactor } from '../../src/redact.js'
 
 const codePoints = (text: string) => Array.from(text).length
@@ -208,5 +211,68 @@ describe('a refused write', () => {
     ]
   ])('names %s as it is, without a permission line', (_case, error, warning) => {
     expect(refusedWriteWarning('post it', 'statuses', error)).toBe(warning)
+  })
+})
+
+describe('postCheckRun past its own bound of 1,000 annotations', () => {
+  it('sends 1,000 in 20 requests of 50 and says in the summary how many were left out', async () => {
+    const calls: { kind: string; annotations: number; summary: string }[] = []
+    const record =
+      (kind: string) => (params: { output?: { summary: string; annotations?: unknown[] } }) => {
+        calls.push({
+          kind,
+          annotations: params.output?.annotations?.length ?? 0,
+          summary: params.output?.summary ?? ''
+        })
+        return Promise.resolve({ data: { id: 7, html_url: 'https://github.com/acme/wh/runs/7' } })
+      }
+    // Only the two calls postCheckRun makes; the HTTP path is the integration test's.
+    const github = {
+      rest: { checks: { create: record('create'), update: record('update') } }
+    } as unknown as GitHubClient
+    const infos: string[] = []
+    const posted = await postCheckRun(
+      github,
+      {
+        owner: 'acme',
+        repo: 'wh',
+        sha: 'c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe',
+        name: 'Datafold data diffs',
+        verdict: verdict({ result: 'fail', breaches: 1_234, failed: true }),
+        headline: '❌ 1,234 over their limits',
+        summary: '## report',
+        annotations: Array.from({ length: 1_234 }, (_, i) => ({
+          path: `m${i}.sql`,
+          line: 1,
+          level: 'failure' as const,
+          title: 't',
+          message: 'm'
+        })),
+        notes: [],
+        detailsUrl: null
+      },
+      {
+        info: (m) => infos.push(m),
+        warning: (m) => {
+          throw new Error(m)
+        },
+        redact: (t) => t
+      }
+    )
+    expect(MAX_ANNOTATIONS).toBe(1_000)
+    expect(calls.map((c) => c.kind)).toEqual(['create', ...Array<string>(19).fill('update')])
+    expect(calls.every((c) => c.annotations === 50)).toBe(true)
+    expect(calls[0]?.summary).toContain(
+      '234 more findings not annotated: this check run takes at most 1,000 annotations. The report lists them all.'
+    )
+    expect(posted).toEqual({
+      id: 7,
+      url: 'https://github.com/acme/wh/runs/7',
+      conclusion: 'failure',
+      annotations: 1_000
+    })
+    expect(infos).toEqual([
+      'Check run "Datafold data diffs" failure with 1,000 annotations: https://github.com/acme/wh/runs/7'
+    ])
   })
 })
