@@ -101,11 +101,19 @@ export interface ChecksOptions {
 }
 
 export interface ChecksApi {
+  /** Every commit status, all commits, oldest first; live. */
   statuses: FakeStatus[]
+  /** Every check run, with every annotation it received; live. */
   checkRuns: FakeCheckRun[]
+  /** The pull requests `GET /repos/{o}/{r}/commits/{sha}/pulls` finds by their head; live. */
   pulls: SeedPull[]
+  /**
+   * Refuses the permission as GitHub refuses a token without it (403 "Resource not accessible by
+   * integration"): its writes (`write`, the default), or its reads too (`read`).
+   */
   deny(permission: GitHubPermission, level?: Denial): void
   allow(permission: GitHubPermission): void
+  /** A status someone else posted (dbt Cloud's, say), on the server's repository by default. */
   seedStatus(seed: SeedStatus): FakeStatus
   /** The answer to a request of this part of the API; null for a path it does not serve. */
   route(method: string, path: string, query: URLSearchParams, body: unknown): Answer | null

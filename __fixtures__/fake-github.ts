@@ -13,16 +13,7 @@
 // TypeScript, no jest: the demo runs this under `tsx`.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import {
-  checksApi,
-  type ChecksOptions,
-  type FakeCheckRun,
-  type FakeStatus,
-  type GitHubPermission,
-  type SeedPull,
-  type SeedStatus,
-  type Denial
-} from './fake-github-checks.js'
+import { checksApi, type ChecksApi, type ChecksOptions } from './fake-github-checks.js'
 import {
   API_PREFIX,
   DOCS,
@@ -101,7 +92,8 @@ export interface RecordedGitHubRequest {
   answer?: { status: number; body: unknown }
 }
 
-export interface FakeGitHub {
+/** With the statuses, check runs and pulls of fake-github-checks.ts. */
+export interface FakeGitHub extends Omit<ChecksApi, 'route'> {
   /** The API root, ending with `/api/v3`: the value for `GITHUB_API_URL`. */
   url: string
   /** The web root (the value for `GITHUB_SERVER_URL`). */
@@ -132,20 +124,6 @@ export interface FakeGitHub {
   neverAnswer(match?: (request: RecordedGitHubRequest) => boolean, headersFirst?: boolean): void
   /** Page links (`Link` headers) name this origin instead of the server's own; null: its own. */
   pageLinksTo(origin: string | null): void
-  /** Every commit status, all commits, oldest first; live. */
-  statuses: FakeStatus[]
-  /** Every check run, with every annotation it received; live. */
-  checkRuns: FakeCheckRun[]
-  /** The pull requests `GET /repos/{o}/{r}/commits/{sha}/pulls` finds by their head; live. */
-  pulls: SeedPull[]
-  /**
-   * Refuses the permission as GitHub refuses a token without it (403 "Resource not accessible by
-   * integration"): its writes (`write`, the default), or its reads too (`read`).
-   */
-  deny(permission: GitHubPermission, level?: Denial): void
-  allow(permission: GitHubPermission): void
-  /** A status someone else posted (dbt Cloud's, say), on the server's repository by default. */
-  seedStatus(seed: SeedStatus): FakeStatus
   close(): Promise<void>
 }
 

@@ -5,10 +5,9 @@
 // an update GitHub refuses, costs one warning and never a throw.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { fakeGitHubPool } from '../../__fixtures__/fake-github.js'
+import { gitHubWithClient } from '../../__fixtures__/gate-client.js'
 import { postCheckRun, type CheckRunRequest } from '../../src/github/check-run.js'
-import { createGitHubClient } from '../../src/github/octokit.js'
 import { parsePlan } from '../../src/plan/plan.js'
-import { createRedactor } from '../../src/redact.js'
 import { locateFindings, type Finding } from '../../src/report/annotations.js'
 
 const pool = fakeGitHubPool()
@@ -21,17 +20,7 @@ const HEAD = 'c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe'
 const RUN = 'https://github.com/acme/analytics-dbt/actions/runs/9001'
 const FAILED = { result: 'fail' as const, breaches: 120, unchecked: 0, failed: true }
 
-async function setUp() {
-  const gh = await pool.start({ token: TOKEN, pulls: [{ number: 482, headSha: HEAD }] })
-  const github = await createGitHubClient(TOKEN, { baseUrl: gh.url, fetch: globalThis.fetch })
-  const log = { infos: [] as string[], warnings: [] as string[] }
-  const io = {
-    info: (m: string) => log.infos.push(m),
-    warning: (m: string) => log.warnings.push(m),
-    redact: createRedactor([TOKEN])
-  }
-  return { gh, github, io, log }
-}
+const setUp = () => gitHubWithClient(pool, TOKEN, { pulls: [{ number: 482, headSha: HEAD }] })
 
 function request(overrides: Partial<CheckRunRequest>): CheckRunRequest {
   return {

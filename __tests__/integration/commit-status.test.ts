@@ -3,9 +3,8 @@
 // a token without `statuses: write`, or a failure, costing one warning and never a throw.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { fakeGitHubPool } from '../../__fixtures__/fake-github.js'
+import { gitHubWithClient } from '../../__fixtures__/gate-client.js'
 import { postCommitStatus, type CommitStatusRequest } from '../../src/github/commit-status.js'
-import { createGitHubClient } from '../../src/github/octokit.js'
-import { createRedactor } from '../../src/redact.js'
 
 const pool = fakeGitHubPool()
 afterEach(async () => {
@@ -34,17 +33,7 @@ function request(overrides: Partial<CommitStatusRequest> = {}): CommitStatusRequ
   }
 }
 
-async function setUp() {
-  const gh = await pool.start({ token: TOKEN, pulls: [{ number: 482, headSha: HEAD }] })
-  const github = await createGitHubClient(TOKEN, { baseUrl: gh.url, fetch: globalThis.fetch })
-  const log = { infos: [] as string[], warnings: [] as string[] }
-  const io = {
-    info: (m: string) => log.infos.push(m),
-    warning: (m: string) => log.warnings.push(m),
-    redact: createRedactor([TOKEN])
-  }
-  return { gh, github, io, log }
-}
+const setUp = () => gitHubWithClient(pool, TOKEN, { pulls: [{ number: 482, headSha: HEAD }] })
 
 describe('postCommitStatus over HTTP', () => {
   it('posts one status on the head SHA it is given, with the state, description and link', async () => {

@@ -6,7 +6,7 @@ import { formatNumber, plural } from '../format.js'
 import type { Redact } from '../redact.js'
 import type { FileAnnotation } from '../report/annotations.js'
 import { oneLine, truncate } from '../text.js'
-import { refusedWriteWarning, type GateVerdict } from './gate-verdict.js'
+import { refusedWriteWarning, type GateIO, type GateVerdict } from './gate-verdict.js'
 import type { GitHubClient } from './octokit.js'
 
 // GitHub's limits, from its OpenAPI description of `POST /repos/{owner}/{repo}/check-runs`.
@@ -59,12 +59,6 @@ export interface CheckRunRequest {
   startedAt?: string
 }
 
-export interface CheckRunIO {
-  info(message: string): void
-  warning(message: string): void
-  redact: Redact
-}
-
 export interface PostedCheckRun {
   id: number
   url: string
@@ -87,7 +81,7 @@ type Annotation = {
 export async function postCheckRun(
   github: GitHubClient,
   request: CheckRunRequest,
-  io: CheckRunIO
+  io: GateIO
 ): Promise<PostedCheckRun | null> {
   const { owner, repo } = request
   const conclusion = checkRunConclusion(request.verdict)

@@ -5,7 +5,7 @@
 import type { CommitStatusSetting } from '../inputs.js'
 import type { Redact } from '../redact.js'
 import { oneLine } from '../text.js'
-import { refusedWriteWarning, type GateVerdict } from './gate-verdict.js'
+import { refusedWriteWarning, type GateIO, type GateVerdict } from './gate-verdict.js'
 import type { GitHubClient } from './octokit.js'
 
 /** The status's name on the PR, and in branch protection's list of required checks. */
@@ -87,12 +87,6 @@ export interface CommitStatusRequest {
   runUrl: string | null
 }
 
-export interface CommitStatusIO {
-  info(message: string): void
-  warning(message: string): void
-  redact: Redact
-}
-
 export interface PostedStatus {
   id: number
   context: string
@@ -107,7 +101,7 @@ const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i
 export async function postCommitStatus(
   github: GitHubClient,
   request: CommitStatusRequest,
-  io: CommitStatusIO
+  io: GateIO
 ): Promise<PostedStatus | null> {
   const what = 'post the commit status'
   if (!SHA.test(request.sha)) {

@@ -2,6 +2,7 @@
 // stand where GitHub gates a pull request, so they say what the step says; losing either (a token
 // without the permission, GitHub down) costs a warning, never the verdict, the comment or the
 // outputs.
+import type { Redact } from '../redact.js'
 import type { Verdict } from '../thresholds.js'
 import { githubMessage, isRateLimit, statusOf } from './errors.js'
 
@@ -15,6 +16,14 @@ export interface GateVerdict {
   unchecked: number
   /** Whether the step fails: verdict.ts's failure message is not null. */
   failed: boolean
+}
+
+/** What the commit status and the check run write to: the log, and the run's redactor, applied
+ * to everything they send and say before it is cut. */
+export interface GateIO {
+  info(message: string): void
+  warning(message: string): void
+  redact: Redact
 }
 
 /** A write GitHub refused for want of a permission: a 403 that is not a rate limit, or a 404 (a
