@@ -200,7 +200,8 @@ describe('dbt inputs', () => {
         manifest: 'target/manifest.json',
         downstream: false,
         packages: [],
-        seeds: false
+        seeds: false,
+        projectDir: null
       },
       failOnSkipped: false
     })
@@ -220,10 +221,33 @@ describe('dbt inputs', () => {
       manifest: 'build/manifest.json',
       downstream: true,
       packages: ['shared_models', 'finance', 'marketing'],
-      seeds: true
+      seeds: true,
+      projectDir: null
     })
     expect(inputs.failOnSkipped).toBe(true)
   })
+
+  it.each([
+    ['transform', 'transform'],
+    ['./transform/', 'transform'],
+    ['.\\analytics\\dbt', 'analytics/dbt'],
+    ['.', '']
+  ])('read dbt-project-dir %j as %j, from the repository root with /', (text, dir) => {
+    const inputs = parse({ 'dbt-prod-manifest': 'prod.json', 'dbt-project-dir': text })
+    expect(inputs.dbt?.projectDir).toBe(dir)
+  })
+
+  it.each(['/home/runner/work/x', '../elsewhere', 'C:\\dbt', 'a/../../b'])(
+    'refuse dbt-project-dir %j outside the repository',
+    (text) => {
+      const problems = inputProblems(() =>
+        parse({ 'dbt-prod-manifest': 'prod.json', 'dbt-project-dir': text })
+      )
+      expect(problems).toEqual([
+        `dbt-project-dir: give the dbt project's folder from the repository's root, such as transform (got "${text}")`
+      ])
+    }
+  )
 
   it('are off without dbt-prod-manifest, and then diff-ids or a plan are required', () => {
     expect(inputProblems(() => parse({ 'dbt-manifest': 'target/manifest.json' }))).toEqual([

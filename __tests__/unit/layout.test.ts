@@ -64,7 +64,7 @@ const MAY_IMPORT: Record<Exclude<Layer, 'driver'>, readonly Layer[]> = {
   normalised: ['vocabulary', 'sources', 'datafold'],
   thresholds: ['vocabulary', 'normalised'],
   report: ['vocabulary', 'sources', 'thresholds'],
-  github: ['vocabulary', 'comment state'],
+  github: ['vocabulary', 'comment state', 'inputs', 'thresholds', 'report'],
   publish: ['vocabulary', 'comment state', 'thresholds', 'report', 'github'],
   verdict: ['vocabulary', 'thresholds']
 }
