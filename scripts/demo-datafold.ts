@@ -1,6 +1,7 @@
 // The demo's Datafold API: the end-to-end harness's fake, serving its realistic demo diffs.
 import { dataSources } from '../__fixtures__/data-sources.js'
 import { DEMO_DIFF_IDS, sameDbDone } from '../__fixtures__/diffs.js'
+import type { CreateScript } from '../__fixtures__/fake-datafold.js'
 import { Harness, type Fakes } from '../__fixtures__/harness.js'
 
 export { DEMO_DIFF_IDS }
@@ -36,14 +37,18 @@ export async function startDemo(): Promise<{ harness: Harness; fakes: Fakes<null
   return { harness, fakes: await harness.start({ github: false, datafold }) }
 }
 
-/** The demo diffs and a fake GitHub holding PR 482, for pictures of the comment as posted. The
- * diffs it creates changed 2,500 amounts of payments (2%), and nothing else. */
-export async function startDemoPullRequest(): Promise<{ harness: Harness; fakes: Fakes }> {
+/** The diffs the demo creates changed 2,500 amounts of payments (2%), and nothing else. */
+export function paymentsChanged(body: Record<string, unknown>, id: number): object {
+  const table = Array.isArray(body.table1) ? String(body.table1.at(-1)) : ''
+  return sameDbDone({ id, differences: table === 'PAYMENTS' ? { amount: 2_500 } : {} })
+}
+
+/** The demo diffs and a fake GitHub holding PR 482, for pictures of the comment as posted; the
+ * diffs it creates are answered by `summary`. */
+export async function startDemoPullRequest(
+  summary: NonNullable<CreateScript['summary']> = paymentsChanged
+): Promise<{ harness: Harness; fakes: Fakes }> {
   const harness = new Harness({ apiKey: DEMO_API_KEY, token: 'demo-token' })
-  const summary = (body: Record<string, unknown>, id: number) => {
-    const table = Array.isArray(body.table1) ? String(body.table1.at(-1)) : ''
-    return sameDbDone({ id, differences: table === 'PAYMENTS' ? { amount: 2_500 } : {} })
-  }
   const datafold = { dataSources: dataSources(), create: { polls: 1, summary } }
   return { harness, fakes: await harness.start({ datafold }) }
 }

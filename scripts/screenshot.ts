@@ -4,7 +4,9 @@
 // Chromium screenshot. It fails when a table of the comment is wider than the column, since GitHub
 // would then make the reader scroll it sideways.
 //
-//   npm run screenshot   writes docs/comment-pass.png, docs/comment-fail.png and docs/comment-dbt.png
+//   npm run screenshot                     writes every picture of SHOTS to docs/
+//   npm run screenshot -- comment-150.png  writes only the pictures named
+//   SCREENSHOT_DIR=docs/before npm run screenshot   writes them elsewhere (pictures of another bundle)
 //
 // Needs Chromium, Debian's cmark-gfm (else it falls back to marked in GFM mode, and says so) and an
 // emoji font: `apt-get install -y chromium cmark-gfm fonts-noto-color-emoji` (or set CHROMIUM to
@@ -16,8 +18,25 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { marked } from 'marked'
 import { changedProject, writeManifests } from '../__fixtures__/dbt-manifests.js'
-import { REPO_ROOT } from '../__fixtures__/run-action.js'
-import { DEMO_DIFF_IDS, EXAMPLE_THRESHOLDS, startDemoPullRequest } from './demo-datafold.js'
+import { reportMarker, type FakeGitHub } from '../__fixtures__/fake-github.js'
+import type { Harness, RunOptions } from '../__fixtures__/harness.js'
+import { planRun } from '../__fixtures__/plan-run.js'
+import {
+  ALL_PASS,
+  caseSummaries,
+  FIRST_PUSH,
+  keylessProject,
+  MANY_TABLES,
+  NEXT_PUSH,
+  type PlanCase
+} from '../__fixtures__/report-cases.js'
+import { REPO_ROOT, type ActionRun } from '../__fixtures__/run-action.js'
+import {
+  DEMO_DIFF_IDS,
+  EXAMPLE_THRESHOLDS,
+  paymentsChanged,
+  startDemoPullRequest
+} from './demo-datafold.js'
 
 const CHROMIUM = process.env.CHROMIUM ?? 'chromium'
 /** A PR conversation column: the comment's `.markdown-body`, GitHub's padding included. */
@@ -33,31 +52,111 @@ const STYLESHEET = join(
   'github-markdown-light.css'
 )
 
+/** A picture: the runs that make it (the last one's comment is pictured), each a function of the
+ * fakes and a scratch folder, and what the last run must exit with, so that a picture never shows a
+ * report other than the one meant. */
 interface Shot {
   file: string
-  diffIds: readonly number[]
-  /** dbt mode, on the end-to-end tests' project in which three models changed. */
-  dbt?: boolean
-  /** What the action must exit with, so a picture never shows a report other than the one meant. */
+  /** What the picture shows, for the log and the README's alt text. */
+  about: string
+  runs: ((context: ShotContext) => RunOptions & { diffIds?: string })[]
   expectedCode: number
 }
 
-const SHOTS: Shot[] = [
-  { file: 'comment-pass.png', diffIds: [101, 104], expectedCode: 0 },
-  { file: 'comment-fail.png', diffIds: DEMO_DIFF_IDS, expectedCode: 1 },
-  { file: 'comment-dbt.png', diffIds: [], expectedCode: 1, dbt: true }
-]
-
-/** dbt mode's inputs: the manifests written under `work`, and a rule for the customers. */
-function dbtInputs(work: string): Record<string, string> {
-  const { prod, pr } = writeManifests(changedProject(12, { adapter: 'snowflake' }), work)
-  return {
-    'dbt-prod-manifest': prod,
-    'dbt-manifest': pr,
-    'data-source': 'warehouse',
-    plan: 'rules:\n  - match: { name: customers }\n    max-rows-changed: 5%\n'
-  }
+interface ShotContext {
+  harness: Harness
+  github: FakeGitHub
+  work: string
+  /** The shot's own comment key, so that no shot reads another's report. */
+  key: string
 }
+
+/** The thresholds of the demo, with a comment of the shot's own. */
+const demoRun =
+  (diffIds: readonly number[], extra: Record<string, string> = {}) =>
+  ({ key }: ShotContext) => ({
+    diffIds: diffIds.join(','),
+    inputs: { ...EXAMPLE_THRESHOLDS, 'comment-key': key, ...extra }
+  })
+
+/** A plan's run at its commit, with the demo's thresholds. */
+const planCaseRun =
+  (planCase: PlanCase) =>
+  ({ harness, github, key }: ShotContext) =>
+    planRun(
+      harness,
+      github,
+      planCase.plan,
+      { ...EXAMPLE_THRESHOLDS, 'comment-key': key },
+      planCase.sha
+    )
+
+/** dbt mode on manifests written under `work`. */
+const dbtRun =
+  (pair: () => { prod: object; pr: object }, plan = '') =>
+  ({ work, key }: ShotContext) => {
+    const { prod, pr } = writeManifests(pair(), mkdtempSync(join(work, 'dbt-')))
+    return {
+      inputs: {
+        ...EXAMPLE_THRESHOLDS,
+        'comment-key': key,
+        'dbt-prod-manifest': prod,
+        'dbt-manifest': pr,
+        'data-source': 'warehouse',
+        ...(plan === '' ? {} : { plan })
+      }
+    }
+  }
+
+const SHOTS: Shot[] = [
+  {
+    file: 'comment-pass.png',
+    about: 'two diffs within their limits, one of them sampled',
+    runs: [demoRun([101, 104])],
+    expectedCode: 0
+  },
+  {
+    file: 'comment-fail.png',
+    about: 'the demo: one diff over its limits, one Datafold could not diff, one cross-database',
+    runs: [demoRun(DEMO_DIFF_IDS)],
+    expectedCode: 1
+  },
+  {
+    file: 'comment-dbt.png',
+    about: 'dbt mode: three changed models compared, three not',
+    runs: [
+      dbtRun(
+        () => changedProject(12, { adapter: 'snowflake' }),
+        'rules:\n  - match: { name: customers }\n    max-rows-changed: 5%\n'
+      )
+    ],
+    expectedCode: 1
+  },
+  {
+    file: 'comment-dbt-keyless.png',
+    about: 'dbt mode: three changed models, two of them without a key',
+    runs: [dbtRun(keylessProject)],
+    expectedCode: 0
+  },
+  {
+    file: 'comment-150.png',
+    about: '150 tables: 3 over their limits, 2 Datafold could not diff',
+    runs: [planCaseRun(MANY_TABLES)],
+    expectedCode: 1
+  },
+  {
+    file: 'comment-all-pass.png',
+    about: '12 tables, all within their limits',
+    runs: [planCaseRun(ALL_PASS)],
+    expectedCode: 0
+  },
+  {
+    file: 'comment-new-push.png',
+    about: 'the 12 tables re-run on a new commit: one fixed, one better, one newly over',
+    runs: [planCaseRun(FIRST_PUSH), planCaseRun(NEXT_PUSH)],
+    expectedCode: 1
+  }
+]
 
 interface TableWidth {
   header: string
@@ -66,30 +165,41 @@ interface TableWidth {
 }
 
 async function main(): Promise<void> {
-  mkdirSync(DOCS, { recursive: true })
+  const only = process.argv.slice(2)
+  const outDir = process.env.SCREENSHOT_DIR ?? DOCS
+  mkdirSync(outDir, { recursive: true })
   const work = mkdtempSync(join(tmpdir(), 'datafold-diff-gate-screenshot-'))
-  const { harness, fakes } = await startDemoPullRequest()
+  const { harness, fakes } = await startDemoPullRequest(
+    caseSummaries([MANY_TABLES, ALL_PASS, FIRST_PUSH, NEXT_PUSH], paymentsChanged)
+  )
   const renderer = markdownRenderer()
   console.log(`Markdown rendered with ${renderer.name}`)
   try {
-    for (const shot of SHOTS) {
-      const run = await fakes.run(shot.diffIds.join(','), {
-        inputs: {
-          ...EXAMPLE_THRESHOLDS,
-          ...(shot.dbt ? dbtInputs(work) : {}),
-          'wait-timeout': '1m',
-          'comment-mode': 'update'
-        }
-      })
-      const posted = fakes.github.commentsOn().at(-1)?.body
-      if (run.code !== shot.expectedCode || !posted?.includes('## ')) {
+    for (const shot of SHOTS.filter((s) => only.length === 0 || only.includes(s.file))) {
+      const key = shot.file.replace(/\.png$/, '')
+      let run: ActionRun | null = null
+      for (const runOf of shot.runs) {
+        const { diffIds = '', ...options } = runOf({ harness, github: fakes.github, work, key })
+        run = await fakes.run(diffIds, {
+          ...options,
+          inputs: { 'wait-timeout': '1m', 'comment-mode': 'update', ...options.inputs },
+          timeoutMs: 300_000
+        })
+      }
+      const posted = fakes.github
+        .commentsOn()
+        .find((c) => c.body.startsWith(reportMarker(key)))?.body
+      if (run === null || run.code !== shot.expectedCode || posted === undefined) {
         throw new Error(
-          `${shot.file}: the action exited with ${run.code} (expected ${shot.expectedCode}) and posted ${posted === undefined ? 'no comment' : 'a comment without a report'}\n${run.stdout}\n${run.stderr}`
+          `${shot.file}: the action exited with ${run?.code ?? '?'} (expected ${shot.expectedCode}) and posted ${posted === undefined ? 'no comment' : 'its report'}\n${run?.stdout ?? ''}\n${run?.stderr ?? ''}`
         )
       }
+      // SCREENSHOT_MARKDOWN=dir keeps each comment's markdown, to read beside its picture.
+      const keep = process.env.SCREENSHOT_MARKDOWN
+      if (keep) writeFileSync(join(keep, shot.file.replace(/\.png$/, '.md')), posted)
       const html = join(work, shot.file.replace(/\.png$/, '.html'))
       writeFileSync(html, page(renderer.render(posted)))
-      const { height, tables } = measure(html, work)
+      const { height, closedHeight, problemsEnd, tables } = measure(html, work)
       const tooWide = tables.filter((t) => t.scrollWidth > t.clientWidth)
       const widths = tables.map(
         (t, i) =>
@@ -100,9 +210,14 @@ async function main(): Promise<void> {
           `${shot.file}: GitHub would make the reader scroll sideways, a table is wider than the ${COLUMN - 2 * PADDING} px column:\n  ${widths.join('\n  ')}`
         )
       }
-      screenshot(html, join(DOCS, shot.file), height, work)
+      screenshot(html, join(outDir, shot.file), height, work)
       console.log(
-        `docs/${shot.file}: ${WINDOW_WIDTH}×${height}, result ${run.outputs.result ?? '?'}\n  ${widths.join('\n  ')}`
+        [
+          `${shot.file}: ${shot.about}; result ${run.outputs.result ?? '?'}`,
+          `  ${closedHeight} px as posted (every section collapsed), ${height} px as pictured (problems' sections open)`,
+          `  the last problem row or error reason ends at ${problemsEnd} px`,
+          ...widths.map((w) => `  ${w}`)
+        ].join('\n')
       )
     }
   } finally {
@@ -175,7 +290,17 @@ ${opened}
 </article>
 </div>
 <script>
-const height = Math.ceil(document.querySelector('.comment').getBoundingClientRect().bottom) + ${MARGIN}
+const bottom = () => Math.ceil(document.querySelector('.comment').getBoundingClientRect().bottom) + ${MARGIN}
+const height = bottom()
+const opened = [...document.querySelectorAll('details[open]')]
+for (const d of opened) d.open = false
+const closedHeight = bottom()
+// Where the last row of a diff that failed or could not be checked ends, as posted.
+const problemRows = [...document.querySelectorAll('.markdown-body tr')].filter((tr) =>
+  /^(❌|⚠️)/u.test(tr.querySelector('td')?.textContent.trim() ?? '')
+)
+const problemsEnd = Math.max(0, ...problemRows.map((tr) => Math.ceil(tr.getBoundingClientRect().bottom)))
+for (const d of opened) d.open = true
 const closed = [...document.querySelectorAll('details:not([open])')]
 for (const d of closed) d.open = true
 const tables = [...document.querySelectorAll('.markdown-body table')].map((t) => ({
@@ -184,7 +309,7 @@ const tables = [...document.querySelectorAll('.markdown-body table')].map((t) =>
   clientWidth: t.clientWidth
 }))
 for (const d of closed) d.open = false
-document.body.setAttribute('data-measures', encodeURIComponent(JSON.stringify({ height, tables })))
+document.body.setAttribute('data-measures', encodeURIComponent(JSON.stringify({ height, closedHeight, problemsEnd, tables })))
 </script>
 </body>
 </html>
@@ -222,17 +347,24 @@ function chromium(args: string[], work: string): string {
 }
 
 /** Lays the page out once at the screenshot's width (`--dump-dom`) and reads back its measures. */
-function measure(html: string, work: string): { height: number; tables: TableWidth[] } {
+interface Measures {
+  /** The comment as pictured, problems' sections open. */
+  height: number
+  /** The comment as posted: every section collapsed. */
+  closedHeight: number
+  /** Where the last table row of a problem ends (0: none). */
+  problemsEnd: number
+  tables: TableWidth[]
+}
+
+function measure(html: string, work: string): Measures {
   const dom = chromium(
     [`--window-size=${WINDOW_WIDTH},800`, '--dump-dom', pathToFileURL(html).href],
     work
   )
   const encoded = /data-measures="([^"]*)"/.exec(dom)?.[1]
   if (!encoded) throw new Error(`could not measure ${html}`)
-  const measures = JSON.parse(decodeURIComponent(encoded)) as {
-    height: number
-    tables: TableWidth[]
-  }
+  const measures = JSON.parse(decodeURIComponent(encoded)) as Measures
   if (!(measures.height > 0)) throw new Error(`could not measure ${html}`)
   return measures
 }
