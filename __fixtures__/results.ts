@@ -23,7 +23,9 @@ export function finishedDiff(
     sampled: false,
     metrics: { ...zero, ...metrics },
     columns: [],
+    comparedColumns: null,
     schema: { columnsOnlyInA: [], columnsOnlyInB: [], typeChanged: [], typeMismatches: 0 },
+    downstream: [],
     ...extra
   }
 }

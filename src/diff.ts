@@ -95,7 +95,19 @@ export interface FinishedDiff extends DiffBase {
   sampled: boolean
   metrics: Metrics
   columns: ColumnStat[]
+  /** How many columns Datafold compared values of (`values.compared_columns`); null when it
+   * compared none. `columns` may list fewer. */
+  comparedColumns: number | null
   schema: SchemaChanges | null
+  /** What Datafold knows to be downstream of the table (`dependencies`): dashboards, models. */
+  downstream: Downstream[]
+}
+
+/** Something downstream of a diffed table, as Datafold names it. */
+export interface Downstream {
+  name: string
+  /** Datafold's `item_type`: `table`, `looker_dashboard`, … */
+  type: string
 }
 
 export interface ErroredDiff extends DiffBase {

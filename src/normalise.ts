@@ -47,7 +47,12 @@ export function normaliseDiff(fetched: FetchedDiff, host: string): DiffResult {
     sampled,
     metrics: measure(pks, values, schema, sampled),
     columns: values ? values.columns_diff_stats.map(columnStat) : [],
-    schema: schema ? schemaChanges(schema) : null
+    comparedColumns: values ? values.compared_columns : null,
+    schema: schema ? schemaChanges(schema) : null,
+    downstream:
+      summary.shape === 'cross-db'
+        ? []
+        : summary.dependencies.map(({ name, item_type }) => ({ name, type: item_type }))
   }
 }
 

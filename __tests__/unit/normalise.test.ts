@@ -95,6 +95,26 @@ describe('normaliseDiff: each metric and its base', () => {
     })
   })
 
+  it('keeps how many columns Datafold compared, and what it knows to be downstream', () => {
+    const diff = finished(sameDbBody)
+    // values.compared_columns, even for a clean diff whose columns Datafold does not all list.
+    expect(diff.comparedColumns).toBe(10)
+    expect(
+      finished({ ...sameDbBody, values: { ...sameDbBody.values, columns_diff_stats: [] } })
+        .comparedColumns
+    ).toBe(10)
+    expect(diff.downstream).toEqual([
+      { name: 'fct_revenue', type: 'table' },
+      { name: 'Orders overview', type: 'looker_dashboard' }
+    ])
+    expect(finished(dependenciesOnly('customers')).downstream).toEqual([
+      { name: 'fct_revenue', type: 'table' },
+      { name: 'Customers overview', type: 'looker_dashboard' }
+    ])
+    const cross = finished(crossDbDone({ compareValues: false }))
+    expect([cross.comparedColumns, cross.downstream]).toEqual([null, []])
+  })
+
   it('keeps the estimate and its interval of a column compared on a sample', () => {
     const body = sampledDone({ ...SPEC, sampled: { rows: 4_980, confidence: 0.95 } })
     const stat = body.values?.columns_diff_stats[1]

@@ -100,6 +100,7 @@ export type Pks = z.infer<typeof pksSchema>
 export type Values = z.infer<typeof valuesSchema>
 export type SchemaBlock = z.infer<typeof schemaSchema>
 export type ColumnDiffStat = z.infer<typeof columnDiffStatSchema>
+export type Dependency = z.infer<typeof dependencySchema>
 
 /** What one `summary_results` answer says, once its shape is known. */
 export type SummaryResults =
@@ -109,9 +110,10 @@ export type SummaryResults =
       pks: Pks
       values: Values | null
       schema: SchemaBlock
+      dependencies: Dependency[]
     }
   | { shape: 'cross-db'; status: 'done' | 'success'; pks: Pks | null; values: Values | null }
-  | { shape: 'dependencies-only'; status: 'done' | 'success' }
+  | { shape: 'dependencies-only'; status: 'done' | 'success'; dependencies: Dependency[] }
   | { shape: 'failed'; error: FailedError }
   | { shape: 'running'; status: 'pending' | 'running' }
 
@@ -153,13 +155,17 @@ function parseFinished(body: Record<string, unknown>): ParsedSummary {
   if ('schema' in body || 'materialized_results' in body) {
     const sameDb = sameDbDoneSchema.safeParse(body)
     if (!sameDb.success) return invalid(sameDb.error)
-    const { status, pks, values, schema } = sameDb.data
-    return { ok: true, summary: { shape: 'same-db', status, pks, values: values ?? null, schema } }
+    const { status, pks, values, schema, dependencies } = sameDb.data
+    return {
+      ok: true,
+      summary: { shape: 'same-db', status, pks, values: values ?? null, schema, dependencies }
+    }
   }
   if ('dependencies' in body && !('pks' in body) && !('values' in body)) {
     const deps = dependenciesOnlySchema.safeParse(body)
     if (!deps.success) return invalid(deps.error)
-    return { ok: true, summary: { shape: 'dependencies-only', status: deps.data.status } }
+    const { status, dependencies } = deps.data
+    return { ok: true, summary: { shape: 'dependencies-only', status, dependencies } }
   }
   const cross = crossDbDoneSchema.safeParse(body)
   if (!cross.success) return invalid(cross.error)
