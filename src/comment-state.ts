@@ -4,10 +4,22 @@
 //   <!-- datafold-diff-gate:run {"runId":…,"attempt":…,"at":…,"sha":…} -->   which run wrote it (line 2)
 //   …the report…
 //   <!-- datafold-diff-gate:state v2 BASE64 -->                       what a re-run needs (last line)
-// The state is deflated JSON: the commit its diffs were created for, and each created diff as a
-// 32-bit fingerprint of its entry and request plus its id (delta-coded), so 5,000 created diffs take
-// about 35,000 characters. Pure but for node's zlib.
+// The state is deflated JSON: the commit its diffs were created for, each created diff as a 32-bit
+// fingerprint of its entry and request plus its id (delta-coded), so 5,000 created diffs take about
+// 35,000 characters; and what the report found (its counts, and each table not within its limits
+// with its breached figures), so that the next report can say what changed. Within its budget the
+// created diffs come first: the figures are cut, then dropped, before any diff is forgotten.
+// Pure but for node's zlib.
 import { deflateRawSync, inflateRawSync } from 'node:zlib'
+import {
+  bounded,
+  cutFigures,
+  packFigures,
+  unpackFigures,
+  type ReportFigures
+} from './comment-figures.js'
+
+export type { ProblemFigures, ReportFigures } from './comment-figures.js'
 
 /** Which run wrote a report. */
 export interface RunStamp {
@@ -21,14 +33,17 @@ export interface RunStamp {
   sha: string | null
 }
 
-/** What re-runs for the same commit need: the diffs created for it, to reuse rather than create. */
+/** What the next run needs: the diffs created for this commit, to reuse rather than create, and
+ * what this report found, to say what changed. */
 export interface CarriedState {
-  /** The commit the diffs were created for. */
+  /** The commit the diffs were created for, and the report judged. */
   sha: string
   /** Diff id by fingerprint (see plan/request.ts `reuseKey`), in the order they were created. */
   created: ReadonlyMap<string, number>
   /** Created diffs the comment had no room for: a re-run creates those again. */
   forgotten: number
+  /** What the report found; null when it had no room or was written before figures were kept. */
+  report: ReportFigures | null
 }
 
 /** A report comment as GitHub gives it: its id and its body. */
@@ -122,45 +137,67 @@ export function describeRun(stamp: RunStamp | null): string {
 }
 
 /**
- * The state line, at most `maxLength` characters: when every created diff does not fit, the first
- * ones that do are kept, and `forgotten` (in the line, and returned) counts the rest. The line is
- * '' when there is nothing to carry.
+ * The state line, at most `maxLength` characters. The created diffs come first: when all of them
+ * and the figures do not fit, the figures keep as many problems as fit, then only their counts,
+ * then none; when the created diffs alone do not fit, the first ones that do are kept and
+ * `forgotten` (in the line, and returned) counts the rest. The line is '' when there is nothing to
+ * carry.
  */
 export function stateLine(
   state: CarriedState,
   maxLength: number
 ): { line: string; forgotten: number } {
   const entries = [...state.created]
-  const line = (count: number): string => {
+  const figures = state.report === null ? null : bounded(state.report)
+  const line = (count: number, report: ReportFigures | null): string => {
     const kept = entries.slice(0, count)
     const payload = {
       sha: state.sha,
       fp: Buffer.concat(kept.map(([key]) => Buffer.from(key, 'hex'))).toString('base64'),
       // Ids created side by side are close: their differences deflate to almost nothing.
       ids: kept.map(([, id], i) => id - (kept[i - 1]?.[1] ?? 0)),
-      forgotten: state.forgotten + entries.length - count
+      forgotten: state.forgotten + entries.length - count,
+      ...(report === null ? {} : { r: packFigures(report) })
     }
     const packed = deflateRawSync(JSON.stringify(payload)).toString('base64')
     return `<!-- ${PREFIX}:state v2 ${packed} -->`
   }
-  const result = (count: number) => ({
-    line: line(count),
+  const result = (text: string, count: number) => ({
+    line: text,
     forgotten: state.forgotten + entries.length - count
   })
+  if (entries.length === 0 && figures === null) return { line: '', forgotten: state.forgotten }
+  const fits = (text: string) => text.length <= maxLength
+  const all = line(entries.length, figures)
+  if (fits(all)) return result(all, entries.length)
+  if (figures !== null) {
+    // Every created diff, and as many problems as fit beside them.
+    const most = mostThatFit(figures.problems.length, (n) =>
+      fits(line(entries.length, cutFigures(figures, n)))
+    )
+    if (most !== null)
+      return result(line(entries.length, cutFigures(figures, most)), entries.length)
+  }
   if (entries.length === 0) return { line: '', forgotten: state.forgotten }
-  const all = result(entries.length)
-  if (all.line.length <= maxLength) return all
-  // The most entries that fit, by halving: a few encodings, however many diffs.
-  let fits = 0
-  let tooMany = entries.length
-  while (tooMany - fits > 1) {
-    const middle = Math.floor((fits + tooMany) / 2)
-    if (line(middle).length <= maxLength) fits = middle
+  // The most created diffs that fit, the figures dropped.
+  const count = mostThatFit(entries.length, (n) => fits(line(n, null)))
+  return count === null
+    ? { line: '', forgotten: state.forgotten + entries.length }
+    : result(line(count, null), count)
+}
+
+/** The largest n in 0..most for which `fits(n)` holds (it holds for all below one that does), by
+ * halving: a few encodings, however many; null when not even 0 fits. */
+function mostThatFit(most: number, fits: (n: number) => boolean): number | null {
+  if (!fits(0)) return null
+  let fit = 0
+  let tooMany = most + 1
+  while (tooMany - fit > 1) {
+    const middle = Math.floor((fit + tooMany) / 2)
+    if (fits(middle)) fit = middle
     else tooMany = middle
   }
-  return fits === 0 && line(0).length > maxLength
-    ? { line: '', forgotten: state.forgotten + entries.length }
-    : result(fits)
+  return fit
 }
 
 /** The state a report carries; null when it carries none or it does not read. */
@@ -175,7 +212,7 @@ export function readState(body: string | null | undefined): CarriedState | null 
     return null
   }
   const value = parseJson(text)
-  const { sha, fp, ids, forgotten } = value ?? {}
+  const { sha, fp, ids, forgotten, r } = value ?? {}
   if (typeof sha !== 'string' || typeof fp !== 'string' || !Array.isArray(ids)) return null
   const keys = Buffer.from(fp, 'base64').toString('hex').match(/.{8}/g) ?? []
   if (keys.length !== ids.length) return null
@@ -192,7 +229,8 @@ export function readState(body: string | null | undefined): CarriedState | null 
     typeof forgotten === 'number' && Number.isSafeInteger(forgotten) && forgotten > 0
       ? forgotten
       : 0
-  return { sha, created, forgotten: count }
+  // Figures that do not read cost only the "what changed": the reuse still holds.
+  return { sha, created, forgotten: count, report: r === undefined ? null : unpackFigures(r) }
 }
 
 function parseJson(text: string | undefined): Record<string, unknown> | null {

@@ -86,7 +86,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     {
       ...{ commentMode, commentKey, jobSummary: inputs.jobSummary, token, thread, github, redact },
       stamp: runStamp(io.github, startedAt, target.sha),
-      carry: stateToCarry(read, target.sha, cancelled)
+      carry: stateToCarry(read, target.sha, cancelled, null)
     },
     io
   )

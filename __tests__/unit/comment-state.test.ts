@@ -1,6 +1,7 @@
 // What the report comment carries between runs: the run stamp that says which report is newest,
-// and the state a re-run reuses created diffs from, compact enough for thousands of diffs and
-// safe to read when a person (or an attacker) edited it.
+// the state a re-run reuses created diffs from, and what the report found for the next one to say
+// what changed; compact enough for thousands of diffs, and safe to read when a person (or an
+// attacker) edited it.
 import { describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { deflateRawSync } from 'node:zlib'
@@ -15,8 +16,10 @@ import {
   stampLine,
   stateLine,
   type CarriedState,
+  type ReportFigures,
   type RunStamp
 } from '../../src/comment-state.js'
+import { MAX_PROBLEMS } from '../../src/comment-figures.js'
 
 const MARKER = commentMarker('default')
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
@@ -37,7 +40,8 @@ function created(count: number, firstId = 4_000_000): Map<string, number> {
 const state = (diffs: Map<string, number>, sha = SHA): CarriedState => ({
   sha,
   created: diffs,
-  forgotten: 0
+  forgotten: 0,
+  report: null
 })
 
 const packed = (payload: unknown) =>
@@ -159,5 +163,90 @@ describe('the carried state', () => {
     const bomb = deflateRawSync(`{"sha":"${'a'.repeat(5 * 1024 * 1024)}"}`).toString('base64')
     expect(bomb.length).toBeLessThan(20_000)
     expect(readState(`<!-- datafold-diff-gate:state v2 ${bomb} -->`)).toBeNull()
+  })
+})
+
+describe('what the report found, carried for the next one', () => {
+  /** `count` tables not within their limits, with long names and a few figures each. */
+  const figures = (count: number, tables = 5_000): ReportFigures => ({
+    tables,
+    over: count,
+    unchecked: 0,
+    problems: Array.from({ length: count }, (_, i) => ({
+      name: `analytics.marts.fct_orders_${String(i).padStart(5, '0')}_${'x'.repeat(60)}`,
+      state: 'over' as const,
+      figures: [
+        { metric: 'rows-changed', value: 31_000 + i, percent: 3.1234 },
+        { metric: 'column-match:amount', value: 200, percent: 97.5 }
+      ]
+    })),
+    more: 0
+  })
+
+  it('reads back the counts and each problem with its figures, shares to two decimals', () => {
+    const report = figures(2, 12)
+    const { line } = stateLine({ ...state(created(3)), report }, 45_000)
+    const read = readState(line)
+    expect(read?.created).toEqual(created(3))
+    expect(read?.report).toEqual({
+      ...report,
+      problems: report.problems.map((p) => ({
+        ...p,
+        figures: [
+          { metric: 'rows-changed', value: p.figures[0]?.value, percent: 3.12 },
+          { metric: 'column-match:amount', value: 200, percent: 97.5 }
+        ]
+      }))
+    })
+  })
+
+  it('travels without any created diff: a run of diffs given by id says what changed too', () => {
+    const report = figures(1, 3)
+    const read = readState(stateLine({ ...state(new Map()), report }, 45_000).line)
+    expect(read?.created.size).toBe(0)
+    expect(read?.report?.problems.map((p) => p.name)).toEqual([report.problems[0]?.name])
+  })
+
+  it(`keeps at most ${MAX_PROBLEMS} problems and counts the rest`, () => {
+    const read = readState(stateLine({ ...state(new Map()), report: figures(250) }, 45_000).line)
+    expect(read?.report?.problems).toHaveLength(MAX_PROBLEMS)
+    expect(read?.report?.more).toBe(150)
+    expect(read?.report?.over).toBe(250)
+  })
+
+  it('gives the created diffs their room first: the figures are cut, then dropped, before a diff is forgotten', () => {
+    const diffs = created(5_000)
+    const alone = stateLine(state(diffs), 45_000).line.length
+    // Room for every diff and a few problems: the problems are cut.
+    const some = stateLine({ ...state(diffs), report: figures(100) }, alone + 600)
+    const cut = readState(some.line)
+    expect(some.forgotten).toBe(0)
+    expect(cut?.created.size).toBe(5_000)
+    expect(cut?.report?.problems.length).toBeGreaterThan(0)
+    expect(cut?.report?.problems.length).toBeLessThan(100)
+    expect((cut?.report?.problems.length ?? 0) + (cut?.report?.more ?? 0)).toBe(100)
+    // Room for the diffs alone: the figures are dropped, every diff is kept.
+    const none = stateLine({ ...state(diffs), report: figures(100) }, alone)
+    expect(none.forgotten).toBe(0)
+    expect(readState(none.line)?.report).toBeNull()
+    expect(readState(none.line)?.created.size).toBe(5_000)
+    // Less room still: the first diffs that fit, and no figures.
+    const less = stateLine({ ...state(diffs), report: figures(100) }, alone - 2_000)
+    expect(less.forgotten).toBeGreaterThan(0)
+    expect(readState(less.line)?.report).toBeNull()
+  })
+
+  it.each([
+    ['counts that are not counts', [1, -1, 0, 0, []]],
+    ['a state it does not know', [1, 1, 0, 0, [['orders', 'x', []]]]],
+    [
+      'a figure that is not a number',
+      [1, 1, 0, 0, [['orders', 'o', [['rows-changed', 'many', null]]]]]
+    ],
+    ['not a list', { tables: 1 }]
+  ])('reads no figures, but still the diffs to reuse, from %s', (_what, r) => {
+    const read = readState(packed({ sha: SHA, fp: 'AAAAAA==', ids: [3], r }))
+    expect(read?.created.size).toBe(1)
+    expect(read?.report).toBeNull()
   })
 })

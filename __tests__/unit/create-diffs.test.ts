@@ -199,7 +199,8 @@ describe('createRequestedDiffs', () => {
     const carried = (sha: string, keyed: string) => ({
       sha,
       created: new Map([[keyed, 77]]),
-      forgotten: 0
+      forgotten: 0,
+      report: null
     })
     const outcomes = await createRequestedDiffs([orders], {
       client: client(datafold),

@@ -90,7 +90,8 @@ describe('createOrReuse', () => {
     const carried: CarriedState = {
       sha: 'ffeeddccbbaa99887766554433221100ffeeddcc',
       created: new Map([['0badf00d', 42]]),
-      forgotten: 0
+      forgotten: 0,
+      report: null
     }
     const log: string[] = []
     await createOrReuse([asked('orders')], {
@@ -155,6 +156,7 @@ describe('waitAndRead', () => {
 })
 
 describe('stateToCarry', () => {
+  const FIGURES = { tables: 4, over: 1, unchecked: 0, problems: [], more: 0 }
   const read = (
     origin: 'created' | 'reused' | 'given' | 'not created',
     id: number,
@@ -183,7 +185,8 @@ describe('stateToCarry', () => {
     const state = stateToCarry(
       [read('created', 1), read('reused', 2), read('created', 3), read('given', 4)],
       SHA,
-      [3]
+      [3],
+      null
     )
     expect(state).toEqual({
       sha: SHA,
@@ -191,21 +194,30 @@ describe('stateToCarry', () => {
         ['00000001', 1],
         ['00000002', 2]
       ]),
-      forgotten: 0
+      forgotten: 0,
+      report: null
     })
-    expect(stateToCarry([read('not created', 5)], SHA, [])).toBeNull()
+    expect(stateToCarry([read('not created', 5)], SHA, [], null)).toBeNull()
+    // What the report found travels even when no diff was created.
+    expect(stateToCarry([read('given', 4)], SHA, [], FIGURES)).toEqual({
+      sha: SHA,
+      created: new Map(),
+      forgotten: 0,
+      report: FIGURES
+    })
   })
 
   it('leaves out a diff that failed with an error Datafold calls retryable: a re-run creates it again', () => {
     const state = stateToCarry(
       [read('created', 1, { error: 'failed', retryable: true }), read('created', 2)],
       SHA,
-      []
+      [],
+      null
     )
     expect([...(state?.created.values() ?? [])]).toEqual([2])
   })
 
   it('keeps nothing without a commit to tie the diffs to', () => {
-    expect(stateToCarry([read('created', 1)], null, [])).toBeNull()
+    expect(stateToCarry([read('created', 1)], null, [], FIGURES)).toBeNull()
   })
 })

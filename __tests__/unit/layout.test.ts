@@ -31,7 +31,7 @@ const LAYERS = {
       'github/comment-modes.ts'
     ].includes(m),
   /** What the report comment carries between runs: one owner. */
-  'comment state': (m: string) => m === 'comment-state.ts',
+  'comment state': (m: string) => m === 'comment-state.ts' || m === 'comment-figures.ts',
   /** What the run was given: the inputs, and the event's PR and commit. */
   inputs: (m: string) => m === 'inputs.ts' || m === 'pull-request.ts',
   /** The sources of diffs: ids, a plan, dbt manifests. */

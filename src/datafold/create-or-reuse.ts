@@ -1,7 +1,7 @@
 // The diffs to judge, each with the id it has at Datafold: given ones as they are, requested ones
 // created now or reused from an earlier run for the same commit. First, what an older commit's run
 // left running is cancelled; while this run waits, a stopped job cancels what it created.
-import type { CarriedState } from '../comment-state.js'
+import type { CarriedState, ReportFigures } from '../comment-state.js'
 import type { TagContext } from '../plan/request.js'
 import type { DiffToJudge } from '../sources/source.js'
 import { cancelDiffs, cancelUnfinished, type DiffToCancel } from './cancel-diffs.js'
@@ -56,14 +56,16 @@ export async function createOrReuse(
 }
 
 /**
- * What the report comment carries for a re-run of this commit: the diffs created for it, less
- * those cancelled and those that failed with an error Datafold calls retryable (created again
- * rather than reused). Null without a commit to tie them to.
+ * What the report comment carries for the next run: for a re-run of this commit, the diffs created
+ * for it, less those cancelled and those that failed with an error Datafold calls retryable
+ * (created again rather than reused); for a run of the next commit, what this report found
+ * (`report`). Null without a commit to tie them to.
  */
 export function stateToCarry(
   read: readonly ReadDiff[],
   sha: string | null,
-  cancelled: readonly number[]
+  cancelled: readonly number[],
+  report: ReportFigures | null
 ): CarriedState | null {
   if (sha === null) return null
   const created = new Map<string, number>()
@@ -72,5 +74,5 @@ export function stateToCarry(
     if (cancelled.includes(obtained.id) || fetched?.retryable === true) continue
     created.set(obtained.key, obtained.id)
   }
-  return created.size === 0 ? null : { sha, created, forgotten: 0 }
+  return created.size === 0 && report === null ? null : { sha, created, forgotten: 0, report }
 }
