@@ -4,8 +4,16 @@
 // it. The order is the order of the inputs, the outputs and the report's footer.
 // Pure data: no imports, so every step may read it.
 
-/** The report table's metric columns, in the table's order. */
-export const REPORT_COLUMNS = ['Added', 'Removed', 'Changed', 'Schema', 'PKs'] as const
+/** The report table's metric columns, in the table's order, named as a data engineer says them. */
+export const REPORT_COLUMNS = [
+  'Rows added',
+  'Rows removed',
+  'Rows changed',
+  'Values changed',
+  'Columns changed',
+  'Schema changes',
+  'Key problems'
+] as const
 
 export type ReportColumn = (typeof REPORT_COLUMNS)[number]
 
@@ -23,10 +31,10 @@ export interface MetricSpec<Name extends string = MetricName> {
   totalled: boolean
   report: {
     column: ReportColumn
-    /** Names the metric in a column that holds more than one: `3 null`, `values 0.56% > 0.1%`. */
+    /** Names the metric in a column that holds more than one: `3 null`, `12 duplicate`. */
     label?: string
-    /** Shown in its column only when it breached or its threshold could not be checked. */
-    onlyWhenFlagged?: boolean
+    /** Its column is in the table only when some table has a limit on it: the details show it. */
+    onlyWhenLimited?: boolean
   }
 }
 
@@ -38,7 +46,7 @@ const SPEC = [
     value: 'pks.exclusives[1] (keys only in B)',
     base: 'pks.total_rows[1]',
     totalled: true,
-    report: { column: 'Added' }
+    report: { column: 'Rows added' }
   },
   {
     name: 'rows-removed',
@@ -47,7 +55,7 @@ const SPEC = [
     value: 'pks.exclusives[0] (keys only in A)',
     base: 'pks.total_rows[0]',
     totalled: true,
-    report: { column: 'Removed' }
+    report: { column: 'Rows removed' }
   },
   {
     name: 'rows-changed',
@@ -56,7 +64,7 @@ const SPEC = [
     value: 'values.rows_with_differences',
     base: 'values.total_rows',
     totalled: true,
-    report: { column: 'Changed' }
+    report: { column: 'Rows changed' }
   },
   {
     name: 'values-changed',
@@ -65,7 +73,7 @@ const SPEC = [
     value: 'values.values_with_differences',
     base: 'values.total_values',
     totalled: true,
-    report: { column: 'Changed', label: 'values', onlyWhenFlagged: true }
+    report: { column: 'Values changed', onlyWhenLimited: true }
   },
   {
     name: 'columns-changed',
@@ -75,7 +83,7 @@ const SPEC = [
     base: 'values.compared_columns',
     // A sum of columns over different tables means nothing.
     totalled: false,
-    report: { column: 'Changed', label: 'columns', onlyWhenFlagged: true }
+    report: { column: 'Columns changed', onlyWhenLimited: true }
   },
   {
     name: 'null-pks',
@@ -84,7 +92,7 @@ const SPEC = [
     value: 'pks.nulls, each side: the larger share for a % limit, the larger count for a count',
     base: "that side's pks.total_rows",
     totalled: true,
-    report: { column: 'PKs', label: 'null' }
+    report: { column: 'Key problems', label: 'null' }
   },
   {
     name: 'duplicate-pks',
@@ -93,7 +101,7 @@ const SPEC = [
     value: 'pks.dupes, each side: the larger share for a % limit, the larger count for a count',
     base: "that side's pks.total_rows",
     totalled: true,
-    report: { column: 'PKs', label: 'dup' }
+    report: { column: 'Key problems', label: 'duplicate' }
   },
   {
     name: 'schema-changes',
@@ -103,7 +111,7 @@ const SPEC = [
       'columns only in A + only in B (schema.exclusive_columns) + schema.column_type_mismatches',
     base: null,
     totalled: true,
-    report: { column: 'Schema' }
+    report: { column: 'Schema changes' }
   }
 ] as const satisfies readonly MetricSpec<string>[]
 

@@ -1,5 +1,6 @@
 // The step's outputs, as strings, from the evaluation. Pure.
 import { TOTALLED_METRICS, type TotalledMetric } from './metric-spec.js'
+import { tally, uncheckedCount, type Tally } from './report/headline.js'
 import type { Evaluation } from './thresholds.js'
 
 /** What publishing left for the outputs to name. */
@@ -14,6 +15,7 @@ export interface PublishedReport {
 export const OUTPUT_NAMES = [
   'result',
   'breach-count',
+  'unchecked-count',
   'breaches',
   ...TOTALLED_METRICS,
   'sampled-diffs',
@@ -32,11 +34,13 @@ export type OutputName = (typeof OUTPUT_NAMES)[number]
 /** GitHub takes at most 1 MB per output; a list longer than this is cut. */
 export const MAX_OUTPUT_BYTES = 1_000_000
 
-/** `skipped`: dbt mode's changed models that were not compared. */
+/** `skipped`: dbt mode's changed models that were not compared; `counts`: what the report's
+ * heading counts (the diffs alone when not given). */
 export function buildOutputs(
   evaluation: Evaluation,
   published: PublishedReport,
-  skipped: readonly { name: string; path: string; reason: string; detail: string }[] = []
+  skipped: readonly { name: string; path: string; reason: string; detail: string }[] = [],
+  counts: Tally = tally(evaluation)
 ): Record<OutputName, string> {
   const { comment } = published
   // Every diff gated, in report order, once; and those this run created.
@@ -49,6 +53,7 @@ export function buildOutputs(
   return {
     result: evaluation.result,
     'breach-count': String(evaluation.breaches.length),
+    'unchecked-count': String(uncheckedCount(counts)),
     breaches: jsonList(
       evaluation.breaches.map((breach) => ({
         diffId: breach.diffId,

@@ -64,8 +64,16 @@ describe('the carried state on the bundle', () => {
       expect(others).toEqual([])
       const body = comment?.body ?? ''
       expect(body.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH)
-      expect(body).toContain(`❌ ${failing} of ${count.toLocaleString('en-US')} diffs exceed`)
-      for (let i = 6; i < count; i += 1_000) expect(body).toMatch(new RegExp(`❌ .* model_${i}\\b`))
+      expect(body).toContain(
+        `\n### ❌ ${failing} of ${count.toLocaleString('en-US')} tables over their limits\n`
+      )
+      // Every breach's row, and why it is one.
+      for (let i = 6; i < count; i += 1_000) {
+        expect(body).toMatch(new RegExp(`\\| ❌ \\[model_(<wbr>)?${i}\\]`))
+        expect(body).toMatch(
+          new RegExp(`<summary>❌ model_${i}: over its limit on rows changed</summary>`)
+        )
+      }
       expect(body).not.toContain('could not be remembered')
 
       const again = await fakes.run('', { ...planRun(harness, github, plan), timeoutMs: 900_000 })

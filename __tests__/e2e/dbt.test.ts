@@ -179,11 +179,28 @@ describe('dbt mode on the bundle', () => {
       expect(run.stdout).not.toMatch(/::warning::dbt model not compared: order_items/)
 
       const body = github.commentsOn()[0]?.body ?? ''
+      // Nothing green that was not checked: the models no diff could be made for count in the
+      // heading, the output and a list of their own, first; the new model is listed apart.
       expect(body).toContain(
+        '\n### ❌ 1 of 3 models over their limits · ⚠️ 2 changed models not compared\n'
+      )
+      expect(run.outputs['unchecked-count']).toBe('2')
+      const needsAction = body.indexOf(
+        '**⚠️ Needs action: 2 changed models not compared, so not checked.**'
+      )
+      const project = body.indexOf(
         '**dbt project** <code>jaffle_shop</code>: 3 changed models compared, 3 not compared,'
       )
+      expect(needsAction).toBeGreaterThan(0)
+      expect(project).toBeGreaterThan(needsAction)
+      expect(body.slice(needsAction, project)).toMatch(
+        /<code>events<\/code>[^\n]*no key[\s\S]*<code>stg_orders<\/code>/
+      )
+      expect(body.slice(project)).toContain('1 changed model not compared, on purpose:')
+      // No word of the action's own in dbt mode.
+      expect(body).not.toMatch(/planned diff/i)
       const why = (name: string, reason: string, key: string) =>
-        `| <code>${name}</code> (models/marts/${name}.sql) | ${reason} | ${key} |`
+        `- <code>${name}</code> (models/marts/${name}.sql): ${reason} · key ${key}`
       expect(body).toContain(why('customers', 'config changed', keys[1]))
       expect(body).toContain(why('orders', 'body changed', keys[0]))
       expect(body).toContain(why('payments', 'macro jaffle_shop.cents_to_dollars changed', keys[2]))
@@ -192,9 +209,9 @@ describe('dbt mode on the bundle', () => {
       )
       expect(body).toContain('- <code>stg_orders</code> (models/staging/stg_orders.sql): ephemeral')
       // Each diff's limits, and where each came from.
-      expect(body).toContain('rows-changed ≤ 5% (model meta)')
-      expect(body).toMatch(/rows-changed ≤ 1% \(rule 1[^)]*\)/)
-      expect(body).toContain('rows-changed ≤ 0.1% (step input) · values-changed ≤ 2% (model meta)')
+      expect(body).toContain('rows changed ≤ 5% (model meta)')
+      expect(body).toMatch(/rows changed ≤ 1% \(rule 1[^)]*\)/)
+      expect(body).toContain('rows changed ≤ 0.1% (step input) · values changed ≤ 2% (model meta)')
     },
     60_000
   )

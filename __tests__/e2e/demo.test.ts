@@ -24,7 +24,7 @@ describe('npm run demo', () => {
   it('renders the five demo diffs with example thresholds and prints the outputs', () => {
     const run = demo([])
     expect(run.status).toBe(0)
-    expect(run.stdout).toContain('## Datafold data diff')
+    expect(run.stdout).toContain('**Datafold data diff**')
     for (const id of [101, 102, 103, 104, 105])
       expect(run.stdout).toContain(`/datadiffs/${id}/overview`)
     expect(run.stdout).toContain('result: error')
@@ -86,10 +86,10 @@ describe('npm run demo', () => {
   it('takes the action inputs from the command line', () => {
     const run = demo(['--diff-ids', '101,104', '--max-rows-changed', '1%', '--title', 'Preview'])
     expect(run.status).toBe(0)
-    expect(run.stdout).toContain('## Preview')
+    expect(run.stdout).toContain('**Preview**')
     expect(run.stdout).not.toContain('/datadiffs/102/')
     expect(run.stdout).toContain('result: pass')
-    expect(run.stdout).toContain('rows-changed ≤ 1%')
+    expect(run.stdout).toContain('rows changed ≤ 1%')
     expect(run.stdout).toContain('The action exited with 0: the check passes.')
   }, 60_000)
 

@@ -336,7 +336,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(diffs).toHaveLength(5)
   })
 
-  it('a cross-database diff: schema changes not measured, a threshold on them warns', async () => {
+  it('a cross-database diff: schema changes not measured, a threshold on them warns, and its row is not ✅', async () => {
     const fakes = await harness.start({
       scenarios: {
         103: {
@@ -357,7 +357,13 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
       )
     ).toBe(true)
     expect(commandLines(run, '::error')).toEqual([])
-    expect(github.commentsOn(482)[0]?.body).toMatch(/did not measure schema-changes/i)
+    const body = github.commentsOn(482)[0]?.body ?? ''
+    expect(body).toContain('Datafold did not measure schema changes (limit 0)')
+    // Nothing green that was not checked: the heading, the row and the output say so.
+    expect(body).toContain('\n### ⚠️ 1 table not fully checked\n')
+    expect(body).toMatch(/^\| ⚠️ \[payments\]\(.*\| n\/a&nbsp;⚠️ \| 0 \|$/m)
+    expect(body).not.toContain('✅')
+    expect(run.outputs['unchecked-count']).toBe('1')
   })
 
   it('thousands of differing columns: the comment fits, the summary has them all', async () => {

@@ -10,6 +10,7 @@ import { runningScenario, type CreateScript } from '../../__fixtures__/fake-data
 import type { FakeGitHub } from '../../__fixtures__/fake-github.js'
 import { firstError, Harness, type RunOptions } from '../../__fixtures__/harness.js'
 import { creates, NEXT_SHA, planRun as runOfPlan, SHA } from '../../__fixtures__/plan-run.js'
+import { readState } from '../../src/comment-state.js'
 
 const harness = new Harness({
   apiKey: 'dfk_e2e_plan_0123456789abcdef',
@@ -101,8 +102,12 @@ describe('a plan on the bundle', () => {
       /::error title=Datafold threshold exceeded::diff \d+ \(customers\): rows-changed 250/
     )
     const [comment] = github.commentsOn()
-    expect(comment?.body).toMatch(/\| ✅ \[\d+\]\([^)]*\) orders<br>/)
-    expect(comment?.body).toContain('customers')
+    // Problems first; each row named as the plan names it, linked to its diff.
+    expect(comment?.body).toMatch(
+      /\| ❌ \[customers\]\([^)]*\/datadiffs\/\d+\/overview\)<br>[^\n]*\n\| ✅ \[orders\]\(/
+    )
+    // A row shows its own limit, and where it came from, where the step's differs.
+    expect(comment?.body).toContain('**250**&nbsp;❌<br><sub>max&nbsp;100&nbsp;(plan)</sub>')
     expect(comment?.body).toContain('<!-- datafold-diff-gate:state v2 ')
     expect(first.everything).not.toContain('sf-Pa55word')
 
@@ -129,8 +134,10 @@ describe('a plan on the bundle', () => {
     }
     expect(run.outputs['diff-ids']).toBe(['555', ...ids].join(','))
     expect(run.outputs.result).toBe('error')
-    // Cancelled diffs are not kept for reuse.
-    expect(github.commentsOn()[0]?.body).not.toContain('datafold-diff-gate:state')
+    // Cancelled diffs are not kept for reuse: the state carries only what the report found.
+    const carried = readState(github.commentsOn()[0]?.body)
+    expect(carried?.created.size).toBe(0)
+    expect(carried?.report?.unchecked).toBe(4)
   }, 60_000)
 
   it('cancels the diffs it created when the job is cancelled (SIGTERM)', async () => {
@@ -204,7 +211,7 @@ describe('a plan on the bundle', () => {
     const body = github.commentsOn()[0]?.body ?? ''
     // The table names the entry and what it meant to compare; the details say why it failed.
     expect(body).toMatch(
-      /\| ⚠️ not created payments <sub>cross-db<\/sub><br><sub>prod → pr\.<wbr>a1b2c3d<\/sub> \|/
+      /\| ⚠️ payments <sub>cross-db<\/sub><br><sub>prod → pr\.<wbr>a1b2c3d · could not be checked: could not create the diff: Datafold refused the request &#40;HTTP 422&#41;/
     )
     expect(body).toContain('analytics.prod.payments → analytics.pr.a1b2c3d.payments (cross-db)')
     expect(body).toContain('table not found: PR.A1B2C3D.PAYMENTS')

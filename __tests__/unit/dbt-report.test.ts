@@ -41,13 +41,15 @@ const DBT: DbtReport = {
       name: 'customers_v2',
       path: 'models/marts/customers_v2.sql',
       reason: 'new',
-      detail: 'nothing to compare against'
+      detail: 'nothing to compare against',
+      needsAction: false
     },
     {
       name: 'int_orders',
       path: 'models/int/int_orders.sql',
       reason: 'no key',
-      detail: 'add `tags: [primary-key]` to its key column, or a unique test'
+      detail: 'add `tags: [primary-key]` to its key column, or a unique test',
+      needsAction: true
     }
   ]
 }
@@ -61,12 +63,11 @@ describe('dbtSection', () => {
       dbt: DBT,
       full: true,
       has: [
-        '**dbt project** <code>jaffle_shop</code>: 2 changed models compared, 2 not compared, 40 unchanged.',
+        // What needs action first: those models are not checked.
+        '**⚠️ Needs action: 1 changed model not compared, so not checked.** Each says what would let it be compared:\n\n- <code>int_orders</code> (models/int/int_orders.sql): no key: add &#96;tags: &#91;primary-key&#93;&#96; to its key column, or a unique test\n\n**dbt project** <code>jaffle_shop</code>: 2 changed models compared, 2 not compared, 40 unchanged.',
+        '1 changed model not compared, on purpose:\n\n- <code>customers_v2</code> (models/marts/customers_v2.sql): new: nothing to compare against',
         '<summary>Why these 2 models were compared</summary>',
-        '| <code>orders</code> (models/marts/orders.sql) | body changed | dbt primary_key: order_id |',
-        '2 changed models not compared:',
-        '- <code>customers_v2</code> (models/marts/customers_v2.sql): new: nothing to compare against',
-        '- <code>int_orders</code> (models/int/int_orders.sql): no key: add &#96;tags: &#91;primary-key&#93;&#96; to its key column, or a unique test'
+        '- <code>orders</code> (models/marts/orders.sql): body changed · key dbt primary_key: order_id'
       ],
       hasNot: []
     },
@@ -93,12 +94,13 @@ describe('dbtSection', () => {
         skipped: Array.from({ length: 12 }, (_, i) => ({
           name: `m${i}`,
           path: `models/m${i}.sql`,
-          reason: 'ephemeral',
-          detail: 'builds no relation'
+          reason: 'new',
+          detail: 'nothing to compare against',
+          needsAction: false
         }))
       },
       full: true,
-      has: ['<summary>12 changed models not compared</summary>', '- <code>m11</code>'],
+      has: ['<summary>12 changed models not compared, on purpose</summary>', '- <code>m11</code>'],
       hasNot: []
     }
   ])('$case', ({ dbt, full, has, hasNot }) => {
@@ -111,7 +113,7 @@ describe('dbtSection', () => {
     const evaluation = evaluateThresholds([], STEP)
     const nothing = { project: 'shop', unchanged: 3, picked: [], skipped: [] }
     const report = renderReport(evaluation, { ...OPTIONS, dbt: nothing })
-    expect(report).toContain('✅ no diffs to check')
+    expect(report).toContain('### ✅ No changed model to check')
     expect(report).toContain('no model changed since production')
     expect(report).not.toContain('No diffs were given')
     expect(renderReport(evaluation, OPTIONS)).toContain('No diffs were given')
@@ -127,25 +129,25 @@ describe("each planned diff's limits", () => {
 
   it('say where each came from, the strongest place winning', () => {
     expect(limitsLine(layered)).toBe(
-      '**Limits:** rows-removed not checked (model meta) · rows-changed ≤ 10% (rule 1 &#40;path: models/staging/&#42;&#42;&#41;) · null-pks ≤ 0 (model meta)'
+      '**Its limits:** rows removed: no limit (model meta) · rows changed ≤ 10% (rule 1 &#40;path: models/staging/&#42;&#42;&#41;) · null primary keys ≤ 0 (model meta)'
     )
   })
 
   it("name the step's input for a limit nothing else set", () => {
     const own = layerThresholds(STEP, [{ source: 'plan entry', given: {} }])
-    expect(limitsLine(own)).toBe('**Limits:** rows-removed ≤ 0 (step input)')
+    expect(limitsLine(own)).toBe('**Its limits:** rows removed ≤ 0 (step input)')
   })
 
   it('are not listed for a diff given by id, which has the step’s', () => {
     expect(limitsLine(STEP)).toBeNull()
   })
 
-  it('show in the diff’s details, and the footer says so', () => {
+  it('show in the diff’s details, and the footer says a row shows its own', () => {
     const evaluation = evaluateThresholds([requested(finishedDiff(7), 'orders', layered)], STEP)
     const report = renderReport(evaluation, OPTIONS)
-    expect(report).toContain('rows-changed ≤ 10% (rule 1')
+    expect(report).toContain('rows changed ≤ 10% (rule 1')
     expect(report).toContain(
-      "**The step's thresholds** (a planned diff's own are in its details): rows-removed ≤ 0"
+      "<sub>**The step's limits:** rows removed ≤ 0. A row's own limit, where it differs from these, is shown beside its figure.</sub>"
     )
   })
 })
@@ -179,7 +181,9 @@ describe('the skipped-models output', () => {
       DBT.skipped
     )
     // Exactly the four fields of each, in the plan's order.
-    expect(JSON.parse(outputs['skipped-models'])).toEqual(DBT.skipped)
+    expect(JSON.parse(outputs['skipped-models'])).toEqual(
+      DBT.skipped.map(({ name, path, reason, detail }) => ({ name, path, reason, detail }))
+    )
     expect(
       buildOutputs(evaluation, { reportPath: '', comment: null, commentRefused: null })[
         'skipped-models'
@@ -270,7 +274,8 @@ describe('a project where many models changed', () => {
       why: ['body changed'],
       keyFrom: 'ID · unique test',
       reason,
-      detail: 'nothing to compare against'
+      detail: 'nothing to compare against',
+      needsAction: reason === 'no key'
     }))
   const many: DbtReport = {
     project: 'big',
@@ -280,13 +285,14 @@ describe('a project where many models changed', () => {
   }
 
   it.each([
-    { report: 'full', full: true, rows: 100, items: 100, moreRows: 150, moreItems: 30 },
-    { report: 'short', full: false, rows: 0, items: 20, moreRows: 0, moreItems: 110 }
+    { report: 'full', full: true, items: 200, moreRows: 150, moreItems: 30 },
+    { report: 'short', full: false, items: 20, moreRows: 0, moreItems: 110 }
   ])(
     'lists at most so many in the $report report, and says where all of them are',
-    ({ full, rows, items, moreRows, moreItems }) => {
+    ({ full, items, moreRows, moreItems }) => {
       const section = dbtSection(many, full)
-      expect(section.match(/^\| <code>model_\d+<\/code>/gm) ?? []).toHaveLength(rows)
+      // A list, compared and not: no table to be wider than the column.
+      expect(section).not.toMatch(/^\|/m)
       expect(section.match(/^- <code>model_\d+<\/code>/gm) ?? []).toHaveLength(items)
       if (moreRows > 0) {
         expect(section).toContain(

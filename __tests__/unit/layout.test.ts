@@ -63,7 +63,7 @@ const MAY_IMPORT: Record<Exclude<Layer, 'driver'>, readonly Layer[]> = {
   datafold: ['vocabulary', 'comment state', 'sources'],
   normalised: ['vocabulary', 'sources', 'datafold'],
   thresholds: ['vocabulary', 'normalised'],
-  report: ['vocabulary', 'sources', 'thresholds'],
+  report: ['vocabulary', 'comment state', 'sources', 'thresholds'],
   github: ['vocabulary', 'comment state', 'inputs', 'thresholds', 'report'],
   publish: ['vocabulary', 'comment state', 'thresholds', 'report', 'github'],
   verdict: ['vocabulary', 'thresholds']

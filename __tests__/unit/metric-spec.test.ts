@@ -105,14 +105,18 @@ describe('the spec drives the report table', () => {
   /** The main table's header cells and its one row's cells. */
   function table(markdown: string): { headers: string[]; cells: string[] } {
     const lines = markdown.split('\n')
-    const start = lines.findIndex((line) => line.startsWith('| Diff |'))
+    const start = lines.findIndex((line) => line.startsWith('| Table'))
     // Metric cells never wrap: their spaces are no-break spaces, read here as spaces.
     const split = (line: string) =>
       line
         .replace(/&nbsp;/g, ' ')
         .slice(2, -2)
         .split(' | ')
-    return { headers: split(lines[start] ?? ''), cells: split(lines[start + 2] ?? '') }
+    // A header is two short lines; the first says under it what every row compared.
+    const headers = split(lines[start] ?? '').map((h) =>
+      h.replace(/<br><sub>.*<\/sub>$/, '').replace('<br>', ' ')
+    )
+    return { headers, cells: split(lines[start + 2] ?? '') }
   }
 
   /** The table for one diff measuring `measure` for `metric`, whose limit is `max 3`. */
@@ -129,7 +133,18 @@ describe('the spec drives the report table', () => {
     const { headers } = table(
       renderReport(evaluateThresholds([finishedDiff(1)], noThresholds), options(noThresholds))
     )
-    expect(headers).toEqual(['Diff', ...REPORT_COLUMNS])
+    // Values and columns changed have a column when some table has a limit on them.
+    const always = REPORT_COLUMNS.filter((column) =>
+      METRIC_SPEC.some((spec) => spec.report.column === column && !spec.report.onlyWhenLimited)
+    )
+    expect(headers).toEqual(['Table', ...always])
+    expect(always).toEqual([
+      'Rows added',
+      'Rows removed',
+      'Rows changed',
+      'Schema changes',
+      'Key problems'
+    ])
     for (const column of REPORT_COLUMNS) {
       expect(METRIC_SPEC.some((spec) => spec.report.column === column)).toBe(true)
     }

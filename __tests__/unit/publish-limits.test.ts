@@ -51,20 +51,25 @@ describe('the job summary', () => {
     const summary = renderJobSummary(evaluation, options, report, limit)
     expect(bytes(summary)).toBeLessThanOrEqual(limit)
     expect(summary).toContain(
-      `Shortened to fit the job summary (GitHub takes at most 1 MiB): each diff lists its 10 most different columns only. The full report is in the report file (${SHOWN_FILE}, the step's report-path output).`
+      `Shortened to fit the job summary (GitHub takes at most 1 MiB): the details of the tables within their limits are left out and each problem lists its 10 most different columns only. The full report is in the report file (${SHOWN_FILE}, the step's report-path output).`
     )
     expect(summary).toContain('the full list is in the report file.')
-    expect(summary).toContain('| Diff |')
+    expect(summary).toContain('| Table<br>')
   })
 
-  it('keeps a 1.5 MB report under 1 MiB by default, dropping column detail first', () => {
+  it('keeps a 1.5 MB report under 1 MiB by default, dropping the passing tables’ details first, then column detail', () => {
     const evaluation = wide(20_000, (i) => `column_${String(i).padStart(5, '0')}_with_a_long_name`)
     const report = renderReport(evaluation, options)
     expect(bytes(report)).toBeGreaterThan(1024 * 1024)
     const summary = renderJobSummary(evaluation, options, report)
     expect(bytes(summary)).toBeLessThan(1024 * 1024)
-    expect(summary).toContain('each diff lists its 10 most different columns only')
-    expect(summary).toContain('<summary>✅ diff 2: ')
+    expect(summary).toContain(
+      'the details of the tables within their limits are left out and each problem lists its 10 most different columns only'
+    )
+    expect(report).toContain('<summary>Details of the table within its limits</summary>')
+    expect(summary).not.toContain('Details of the table within its limits')
+    // Why the diff is over its limits stays.
+    expect(summary).toContain('- column column_00000_with_a_long_name: **50.00%** match')
   })
 })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { marked, type Tokens } from 'marked'
-import { erroredDiff, finishedDiff } from '../../__fixtures__/results.js'
+import { erroredDiff, finishedDiff, requested } from '../../__fixtures__/results.js'
 import type {
   ColumnStat,
   DiffResult,
@@ -9,16 +9,12 @@ import type {
   Measure,
   Metrics
 } from '../../src/diff.js'
-import { differingColumns } from '../../src/report/details.js'
-import {
-  renderComment,
-  renderReport,
-  verdictLine,
-  type ReportOptions
-} from '../../src/report/document.js'
+import { differingColumns } from '../../src/report/columns.js'
+import { renderComment, renderReport, type ReportOptions } from '../../src/report/document.js'
 import type { Limit, Thresholds } from '../../src/limits.js'
 import type { Breach, DiffEvaluation, Evaluation, Verdict } from '../../src/thresholds.js'
 import { describeBreach } from '../../src/verdict.js'
+import { headline, tally, uncheckedCount } from '../../src/report/headline.js'
 
 // ── Builders ───────────────────────────────────────────────────────────────────────────────────
 
@@ -100,83 +96,172 @@ function options(extra: Partial<ReportOptions> = {}): ReportOptions {
 const MARKER = '<!-- datafold-diff-gate:default -->'
 const render = (markdown: string): string => marked.parse(markdown, { gfm: true, async: false })
 
-/** The main table's rows, each split into its cells (the report's cells hold no raw `|`). */
+/** The rows of the report's tables of diffs (the problems', then the one folded under "within
+ * their limits"), each split into its cells (the report's cells hold no raw `|`). */
 function mainRows(markdown: string): string[][] {
   const lines = markdown.split('\n')
-  const start = lines.findIndex((l) => l.startsWith('| Diff |'))
   const rows: string[][] = []
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('| ')) break
-    rows.push(line.slice(2, -2).split(' | '))
-  }
+  lines.forEach((line, start) => {
+    if (!/^\| (Table|Model)\b/.test(line)) return
+    for (const row of lines.slice(start + 2)) {
+      if (!row.startsWith('| ')) break
+      rows.push(row.slice(2, -2).split(' | '))
+    }
+  })
   return rows
 }
 
-const HEADERS = ['Diff', 'Added', 'Removed', 'Changed', 'Schema', 'PKs']
-/** A cell of the main table, its no-break spaces (metric cells never wrap) read as spaces. */
+/** The first table's headers, in words: `Rows added`, the first without what every row compared. */
+function headersOf(markdown: string): string[] {
+  const line = markdown.split('\n').find((l) => /^\| (Table|Model)\b/.test(l)) ?? ''
+  return line
+    .slice(2, -2)
+    .split(' | ')
+    .map((h) => h.replace(/<br><sub>.*<\/sub>$/, '').replace('<br>', ' '))
+}
+
+/** A cell of the tables of diffs, by its header, its no-break spaces (metric cells never wrap)
+ * read as spaces. */
 const cellOf = (markdown: string, header: string, row = 0): string | undefined =>
-  mainRows(markdown)[row]?.[HEADERS.indexOf(header)]?.replace(/&nbsp;/g, ' ')
+  mainRows(markdown)[row]?.[headersOf(markdown).indexOf(header)]?.replace(/&nbsp;/g, ' ')
 
 // ── Verdict ────────────────────────────────────────────────────────────────────────────────────
 
-describe('verdictLine', () => {
+describe('the heading: the verdict with its counts', () => {
   const pass = (id: number) => ev(done(id))
   const fail = (id: number) =>
     ev(done(id), { breaches: [breach(id, 'rows-removed', 1, 0.01, '0')] })
   const error = (id: number) => ev(errored(id))
   const unmeasured = (id: number) =>
     ev(done(id, { metrics: { 'schema-changes': null } }), { notMeasured: ['schema-changes'] })
+  const failUnmeasured = (id: number) =>
+    ev(done(id, { metrics: { 'schema-changes': null } }), {
+      notMeasured: ['schema-changes'],
+      breaches: [breach(id, 'rows-removed', 1, 0.01, '0')]
+    })
 
-  it.each([
-    ['one pass', [pass(1)], '✅ 1 diff within thresholds'],
-    ['all pass', [pass(1), pass(2), pass(3)], '✅ 3 diffs within thresholds'],
-    ['the one diff fails', [fail(1)], '❌ 1 of 1 diff exceeds thresholds'],
-    ['one of three fails', [pass(1), fail(2), pass(3)], '❌ 1 of 3 diffs exceed thresholds'],
-    ['two of three fail', [fail(1), fail(2), pass(3)], '❌ 2 of 3 diffs exceed thresholds'],
-    ['all fail', [fail(1), fail(2)], '❌ 2 of 2 diffs exceed thresholds'],
-    ['the one diff errors', [error(1)], '⚠️ 1 of 1 diff could not be checked'],
-    ['one of three errors', [pass(1), error(2), pass(3)], '⚠️ 1 of 3 diffs could not be checked'],
+  it.each<[string, DiffEvaluation[], number, 'table' | 'model', string, number]>([
+    ['one within', [pass(1)], 0, 'table', '✅ 1 table within its limits', 0],
+    ['all within', [pass(1), pass(2), pass(3)], 0, 'table', '✅ 3 tables within their limits', 0],
+    ['the one table over', [fail(1)], 0, 'table', '❌ 1 table over its limits', 0],
     [
-      'errors and a failure',
+      'one of three over',
+      [pass(1), fail(2), pass(3)],
+      0,
+      'table',
+      '❌ 1 of 3 tables over their limits',
+      0
+    ],
+    ['all over', [fail(1), fail(2)], 0, 'table', '❌ 2 tables over their limits', 0],
+    ['the one errors', [error(1)], 0, 'table', '⚠️ 1 table could not be checked', 1],
+    [
+      'one of three errors',
+      [pass(1), error(2), pass(3)],
+      0,
+      'table',
+      '⚠️ 1 of 3 tables could not be checked · 2 tables within their limits',
+      1
+    ],
+    [
+      'breaches come before errors',
       [error(1), fail(2), pass(3)],
-      '⚠️ 1 of 3 diffs could not be checked; 1 exceeds thresholds'
+      0,
+      'table',
+      '❌ 1 of 3 tables over their limits · ⚠️ 1 could not be checked',
+      1
     ],
     [
       'errors and failures',
       [error(1), fail(2), fail(3), error(4)],
-      '⚠️ 2 of 4 diffs could not be checked; 2 exceed thresholds'
+      0,
+      'table',
+      '❌ 2 of 4 tables over their limits · ⚠️ 2 could not be checked',
+      2
     ],
     [
-      'a pass with a threshold not measured',
+      'a limit not measured is not within its limits',
       [unmeasured(1), pass(2)],
-      '✅ 2 diffs within thresholds (1 threshold not checked: Datafold did not measure its metric)'
+      0,
+      'table',
+      '⚠️ 1 of 2 tables not fully checked · 1 table within its limits',
+      1
     ],
     [
-      'a failure and thresholds not measured',
-      [
-        fail(1),
-        ev(done(2, { metrics: { 'rows-added': null, 'rows-removed': null } }), {
-          notMeasured: ['rows-added', 'rows-removed']
-        })
-      ],
-      '❌ 1 of 2 diffs exceed thresholds (2 thresholds not checked: Datafold did not measure their metrics)'
+      'a table over its limits and with a limit not measured counts as over',
+      [failUnmeasured(1), unmeasured(2), pass(3)],
+      0,
+      'table',
+      '❌ 1 of 3 tables over their limits · ⚠️ 1 not fully checked',
+      1
     ],
-    ['no diffs', [], '✅ no diffs to check'],
+    ['nothing to check', [], 0, 'table', '✅ No table to check', 0],
+    [
+      'dbt: changed models with no key make it ⚠️, however many were within',
+      [pass(1)],
+      2,
+      'model',
+      '⚠️ 2 changed models not compared · 1 model within its limits',
+      2
+    ],
+    [
+      'dbt: every changed model without a key',
+      [],
+      3,
+      'model',
+      '⚠️ 3 changed models not compared',
+      3
+    ],
+    [
+      'dbt: over, and not compared',
+      [fail(1), pass(2)],
+      1,
+      'model',
+      '❌ 1 of 2 models over their limits · ⚠️ 1 changed model not compared',
+      1
+    ],
+    ['dbt: nothing changed', [], 0, 'model', '✅ No changed model to check', 0],
     [
       'thousands',
       Array.from({ length: 1500 }, (_, i) => (i < 1200 ? fail(i) : pass(i))),
-      '❌ 1,200 of 1,500 diffs exceed thresholds'
+      0,
+      'table',
+      '❌ 1,200 of 1,500 tables over their limits',
+      0
     ]
-  ])('%s', (_, diffs, expected) => {
-    expect(verdictLine(evaluation(...diffs))).toBe(expected)
+  ])('%s', (_, diffs, notCompared, noun, expected, unchecked) => {
+    const counts = tally(evaluation(...diffs), notCompared, noun)
+    expect(headline(counts)).toBe(expected)
+    // The unchecked-count output is the heading's count.
+    expect(uncheckedCount(counts)).toBe(unchecked)
   })
 
-  it('opens the report, after the title', () => {
-    const report = renderReport(evaluation(pass(1), fail(2)), options())
+  it('opens the report, then names the report, the commit it judged, when, and the run', () => {
+    const report = renderReport(
+      evaluation(pass(1), fail(2)),
+      options({
+        commit: { sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678', at: '2026-11-24T14:02:11.000Z' },
+        repositoryUrl: 'https://github.com/acme/warehouse'
+      })
+    )
     expect(report.split('\n\n').slice(0, 2)).toEqual([
-      '## Datafold data diff',
-      '❌ 1 of 2 diffs exceed thresholds'
+      '### ❌ 1 of 2 tables over their limits',
+      '**Datafold data diff** · commit [<code>a1b2c3d</code>](https://github.com/acme/warehouse/commit/a1b2c3d4e5f60718293a4b5c6d7e8f9012345678) · 2026-11-24 14:02 UTC · [workflow run](https://github.com/acme/warehouse/actions/runs/42)'
     ])
+  })
+
+  it('counts in models in dbt mode, when every table is a model’s', () => {
+    const model = (d: DiffEvaluation): DiffEvaluation => {
+      const asked = requested(d.diff, 'orders', noThresholds).requested
+      if (asked === undefined) throw new Error('expected a requested diff')
+      return { ...d, requested: { ...asked, from: 'dbt model' } }
+    }
+    const dbt = { project: 'shop', unchanged: 3, picked: [], skipped: [] }
+    expect(renderReport(evaluation(model(pass(1))), options({ dbt }))).toMatch(
+      /^### ✅ 1 model within its limits\n/
+    )
+    expect(renderReport(evaluation(pass(1)), options({ dbt }))).toMatch(
+      /^### ✅ 1 table within its limits\n/
+    )
   })
 })
 
@@ -268,13 +353,33 @@ describe('table cells', () => {
     ignoreColumns: []
   }
 
-  it('has one row per diff, with the header, and the verdict mark and a link to each diff first', () => {
-    const report = renderReport(evaluation(ev(done(1)), ev(done(2)), ev(errored(3))), options())
-    expect(report).toContain(`| ${HEADERS.join(' | ')} |`)
-    expect(mainRows(report).map((r) => r[0]?.split(' ').slice(0, 2).join(' '))).toEqual([
-      '✅ [1](https://app.datafold.com/datadiffs/1/overview)',
-      '✅ [2](https://app.datafold.com/datadiffs/2/overview)',
-      '⚠️ [3](https://app.datafold.com/datadiffs/3/overview)'
+  const HEADERS = [
+    'Table',
+    'Rows added',
+    'Rows removed',
+    'Rows changed',
+    'Values changed',
+    'Columns changed',
+    'Schema changes',
+    'Key problems'
+  ]
+  const url = (id: number) => `https://app.datafold.com/datadiffs/${id}/overview`
+  /** Over its limits on rows removed: a problem's row, with its small line under the name. */
+  const over = (id: number): Breach[] => [breach(id, 'rows-removed', 1, 0.01, '0')]
+
+  it('has one row per table, problems first, each opening with its mark and its name linked to its diff', () => {
+    const report = renderReport(
+      evaluation(ev(done(1)), ev(done(2)), ev(errored(3)), ev(done(4), { breaches: over(4) })),
+      options({ thresholds })
+    )
+    expect(headersOf(report)).toEqual(HEADERS)
+    expect(
+      mainRows(report).map((r) => /^(\S+) \[[^\]]*\]\(([^)]*)\)/.exec(r[0] ?? '')?.slice(1))
+    ).toEqual([
+      ['❌', url(4)],
+      ['⚠️', url(3)],
+      ['✅', url(1)],
+      ['✅', url(2)]
     ])
     expect(mainRows(report).every((r) => r.length === HEADERS.length)).toBe(true)
   })
@@ -282,188 +387,260 @@ describe('table cells', () => {
   type Case = [string, string, FinishedDiff, Partial<Omit<DiffEvaluation, 'diff'>>, string]
   it.each<Case>([
     [
-      'Diff',
-      'both tables: the common part, what differs said once above the table',
+      'Table',
+      'within its limits: one line, what every row compared said in the header',
       done(1),
       {},
-      '✅ [1](https://app.datafold.com/datadiffs/1/overview) orders<br><sub>10,000 rows</sub>'
+      `✅ [orders](${url(1)})`
     ],
     [
-      'Diff',
+      'Table',
       'cross-db, names with no common part',
       done(1, {
         target: { datasetA: 'pg.public.orders', datasetB: 'snowflake.PR.ORDERS', kind: 'cross_db' }
       }),
       {},
-      '✅ [1](https://app.datafold.com/datadiffs/1/overview) pg.<wbr>public.<wbr>orders → snowflake.<wbr>PR.<wbr>ORDERS <sub>cross-db</sub><br><sub>10,000 rows</sub>'
+      `✅ [pg.<wbr>public.<wbr>orders → snowflake.<wbr>PR.<wbr>ORDERS](${url(1)}) <sub>cross-db</sub>`
     ],
     [
-      'Diff',
+      'Table',
       'sampled',
       done(1, { sampled: true }),
       {},
-      '✅ [1](https://app.datafold.com/datadiffs/1/overview) orders <sub>sampled</sub><br><sub>10,000 rows</sub>'
+      `✅ [orders](${url(1)}) <sub>sampled</sub>`
     ],
     [
-      'Diff',
+      'Table',
       'unknown',
       done(1, { target: { datasetA: null, datasetB: null, kind: null } }),
       {},
-      '✅ [1](https://app.datafold.com/datadiffs/1/overview) unknown<br><sub>10,000 rows</sub>'
+      `✅ [unknown](${url(1)})`
     ],
     [
-      'Diff',
+      'Table',
       'one side unknown',
       done(1, { target: { datasetA: null, datasetB: 'a.b', kind: 'in_db' } }),
       {},
-      '✅ [1](https://app.datafold.com/datadiffs/1/overview) ? → a.<wbr>b<br><sub>10,000 rows</sub>'
+      `✅ [? → a.<wbr>b](${url(1)})`
     ],
     [
-      'Diff',
-      'rows of both sides when they differ',
+      'Table',
+      'over its limits: its rows under the name',
+      done(1),
+      { breaches: over(1) },
+      `❌ [orders](${url(1)})<br><sub>10,000 rows</sub>`
+    ],
+    [
+      'Table',
+      'over its limits: production’s rows too, when they differ',
       done(1, { rowsA: 10_000, rowsB: 10_250 }),
-      {},
-      '✅ [1](https://app.datafold.com/datadiffs/1/overview) orders<br><sub>10,250 rows (A 10,000)</sub>'
+      { breaches: over(1) },
+      `❌ [orders](${url(1)})<br><sub>10,250 rows (production 10,000)</sub>`
     ],
     [
-      'Diff',
-      'rows not measured',
+      'Table',
+      'over its limits: rows not measured',
       done(1, { rowsA: null, rowsB: null }),
-      {},
-      '✅ [1](https://app.datafold.com/datadiffs/1/overview) orders'
+      { breaches: over(1) },
+      `❌ [orders](${url(1)})`
     ],
     [
-      'Added',
-      'within',
-      done(1, { metrics: { 'rows-added': m(250, 2.5) } }),
-      {},
-      '250<br><sub>2.50%</sub>'
+      'Table',
+      'over its column match limit: said under the name, no column holding it',
+      done(1, { columns: [col('amount', 97.25, 275), col('status', 90, 1000)] }),
+      {
+        breaches: [
+          breach(1, 'column-match', 275, 97.25, 'min 99.5%', 'amount', 0),
+          breach(1, 'column-match', 1000, 90, 'min 99.5%', 'status', 1)
+        ]
+      },
+      `❌ [orders](${url(1)})<br><sub>10,000 rows · ❌ 2 columns under the match limit of 99.5%</sub>`
     ],
     [
-      'Added',
+      'Table',
+      'a limit not measured: ⚠️, never ✅',
+      done(1, { metrics: { 'schema-changes': null } }),
+      { notMeasured: ['schema-changes'] },
+      `⚠️ [orders](${url(1)})<br><sub>10,000 rows</sub>`
+    ],
+    [
+      'Rows added',
+      'within: the share beside the count, on the row’s one line',
+      done(1, { metrics: { 'rows-added': m(250, 0.5) } }),
+      {},
+      '250 <sub>0.50%</sub>'
+    ],
+    [
+      'Rows added',
       'breached',
       done(1, { metrics: { 'rows-added': m(250, 2.5) } }),
       { breaches: [breach(1, 'rows-added', 250, 2.5, '1%')] },
       '**250** ❌<br><sub>2.50% > 1%</sub>'
     ],
-    ['Added', 'zero', done(1), {}, '0'],
-    ['Added', 'not measured', done(1, { metrics: { 'rows-added': null } }), {}, 'n/a'],
+    ['Rows added', 'zero', done(1), {}, '0'],
+    ['Rows added', 'not measured', done(1, { metrics: { 'rows-added': null } }), {}, 'n/a'],
     [
-      'Added',
-      'not measured, with a threshold',
+      'Rows added',
+      'not measured, with a limit',
       done(1, { metrics: { 'rows-added': null } }),
       { notMeasured: ['rows-added'] },
       'n/a ⚠️'
     ],
     [
-      'Removed',
+      'Rows removed',
       'a tiny share breached',
       done(1, { metrics: { 'rows-removed': m(3, 0.0003) } }),
       { breaches: [breach(1, 'rows-removed', 3, 0.0003, '0')] },
       '**3** ❌<br><sub>max 0</sub>'
     ],
     [
-      'Removed',
+      'Rows removed',
       'a tiny share',
       done(1, { metrics: { 'rows-removed': m(3, 0.0003) } }),
       {},
-      '3<br><sub><0.01%</sub>'
+      '3 <sub><0.01%</sub>'
     ],
     [
-      'Removed',
-      'thousands',
+      'Rows removed',
+      'thousands, and a limit written like a figure',
       done(1, { metrics: { 'rows-removed': m(1_234_567, 55.5) } }),
-      {},
-      '1,234,567<br><sub>55.50%</sub>'
+      { breaches: [breach(1, 'rows-removed', 1_234_567, 55.5, '5000000')] },
+      '**1,234,567** ❌<br><sub>max 5,000,000</sub>'
     ],
     [
-      'Changed',
-      'rows',
+      'Rows changed',
+      'breached',
       done(1, { metrics: { 'rows-changed': m(250, 2.5) } }),
       { breaches: [breach(1, 'rows-changed', 250, 2.5, '1%')] },
       '**250** ❌<br><sub>2.50% > 1%</sub>'
     ],
     [
-      'Changed',
-      'values breached too',
+      'Values changed',
+      'a column of its own when a limit is set on it',
       done(1, { metrics: { 'values-changed': m(1234, 0.5) } }),
       { breaches: [breach(1, 'values-changed', 1234, 0.5, '0.1%')] },
-      '0<br><sub>values 0.50% > 0.1% ❌</sub>'
+      '**1,234** ❌<br><sub>0.50% > 0.1%</sub>'
     ],
     [
-      'Changed',
-      'columns breached too',
+      'Columns changed',
+      'a column of its own when a limit is set on it',
       done(1, { metrics: { 'columns-changed': m(3, 25) } }),
       { breaches: [breach(1, 'columns-changed', 3, 25, '2')] },
-      '0<br><sub>columns 3 > 2 ❌</sub>'
+      '**3** ❌<br><sub>max 2</sub>'
     ],
     [
-      'Changed',
-      'not measured, with thresholds',
+      'Rows changed',
+      'not measured, with limits',
       done(1, {
         metrics: { 'rows-changed': null, 'values-changed': null, 'columns-changed': null }
       }),
       { notMeasured: ['rows-changed', 'values-changed'] },
       'n/a ⚠️'
     ],
-    ['Schema', 'none', done(1), {}, '0'],
+    ['Schema changes', 'none', done(1), {}, '0'],
     [
-      'Schema',
+      'Schema changes',
       'breached',
       done(1, { metrics: { 'schema-changes': m(3) } }),
       { breaches: [breach(1, 'schema-changes', 3, null, '0')] },
       '**3** ❌<br><sub>max 0</sub>'
     ],
-    ['Schema', 'some', done(1, { metrics: { 'schema-changes': m(2) } }), {}, '2'],
+    ['Schema changes', 'some', done(1, { metrics: { 'schema-changes': m(2) } }), {}, '2'],
     [
-      'Schema',
+      'Schema changes',
       'not measured (cross-db)',
       done(1, { metrics: { 'schema-changes': null }, schema: null }),
       {},
       'n/a'
     ],
     [
-      'Schema',
-      'not measured, with a threshold',
+      'Schema changes',
+      'not measured, with a limit',
       done(1, { metrics: { 'schema-changes': null }, schema: null }),
       { notMeasured: ['schema-changes'] },
       'n/a ⚠️'
     ],
-    ['PKs', 'none', done(1), {}, '0'],
+    ['Key problems', 'none', done(1), {}, '0'],
     [
-      'PKs',
-      'nulls and duplicates',
+      'Key problems',
+      'nulls and duplicates, each named',
       done(1, { metrics: { 'null-pks': m(2, 0.02), 'duplicate-pks': m(5, 0.05) } }),
       { breaches: [breach(1, 'duplicate-pks', 5, 0.05, '0')] },
-      '2 null<br>**5** dup ❌<br><sub>max 0</sub>'
+      '2 null<br>**5** duplicate ❌<br><sub>max 0</sub>'
     ],
     [
-      'PKs',
+      'Key problems',
       'not measured',
       done(1, { metrics: { 'null-pks': null, 'duplicate-pks': null } }),
       {},
       'n/a'
     ],
     [
-      'PKs',
-      'not measured, with a threshold',
+      'Key problems',
+      'not measured, with a limit',
       done(1, { metrics: { 'null-pks': null, 'duplicate-pks': null } }),
       { notMeasured: ['duplicate-pks'] },
       'n/a ⚠️'
-    ],
-    [
-      'Diff',
-      'a failed diff is marked first',
-      done(1, { metrics: { 'rows-added': m(1, 50) } }),
-      { breaches: [breach(1, 'rows-added', 1, 50, '1%')] },
-      '❌ [1](https://app.datafold.com/datadiffs/1/overview) orders<br><sub>10,000 rows</sub>'
     ]
   ])('%s, %s', (header, _, diff, extra, expected) => {
     const report = renderReport(evaluation(ev(diff, extra)), options({ thresholds }))
     expect(cellOf(report, header)).toBe(expected)
   })
 
-  it('says once above the table what differs when every diff shares it, else per row', () => {
+  it.each<[string, Thresholds, Partial<Omit<DiffEvaluation, 'diff'>>, string]>([
+    [
+      'within its own limit of 10%, over the step’s 1%',
+      {
+        ...noThresholds,
+        max: { 'rows-changed': pct(10) },
+        sources: { 'max-rows-changed': 'plan entry' }
+      },
+      {},
+      '400 <sub>4.00% ≤ 10% (plan)</sub>'
+    ],
+    [
+      'over its own limit of 2%',
+      {
+        ...noThresholds,
+        max: { 'rows-changed': pct(2) },
+        sources: { 'max-rows-changed': 'model meta' }
+      },
+      { breaches: [breach(1, 'rows-changed', 400, 4, '2%')] },
+      '**400** ❌<br><sub>4.00% > 2% (model meta)</sub>'
+    ],
+    [
+      'no limit of its own: a rule turned it off',
+      { ...noThresholds, sources: { 'max-rows-changed': 'rule 2 (name: orders)' } },
+      {},
+      '400 <sub>4.00% no limit (rule 2)</sub>'
+    ],
+    [
+      'its own limit the same as the step’s: nothing more said',
+      {
+        ...noThresholds,
+        max: { 'rows-changed': pct(1) },
+        sources: { 'max-rows-changed': 'plan entry' }
+      },
+      { breaches: [breach(1, 'rows-changed', 400, 4, '1%')] },
+      '**400** ❌<br><sub>4.00% > 1%</sub>'
+    ]
+  ])(
+    'shows a table’s own limit beside its figure where it differs from the step’s: %s',
+    (_, own, extra, expected) => {
+      const step: Thresholds = { ...noThresholds, max: { 'rows-changed': pct(1) } }
+      const judged = requested(done(1, { metrics: { 'rows-changed': m(400, 4) } }), 'orders', own)
+      const report = renderReport(
+        evaluation({ ...ev(judged.diff, extra), requested: judged.requested, thresholds: own }),
+        options({ thresholds: step })
+      )
+      expect(cellOf(report, 'Rows changed')).toBe(expected)
+      expect(report).toContain(
+        "A row's own limit, where it differs from these, is shown beside its figure."
+      )
+    }
+  )
+
+  it('says once in the header what differs when every table shares it, else per row', () => {
     const pr = (id: number, model: string, schema = 'analytics') =>
       ev(
         done(id, {
@@ -472,36 +649,64 @@ describe('table cells', () => {
       )
     const shared = renderReport(evaluation(pr(1, 'orders'), pr(2, 'customers')), options())
     expect(shared).toContain(
-      'Compared <code>analytics</code> → <code>pr_<wbr>42</code>\n\n| Diff |'
+      '| Table<br><sub><code>analytics</code> → <code>pr_<wbr>42</code></sub> | Rows<br>added |'
     )
-    expect(cellOf(shared, 'Diff', 1)).toBe(
-      '✅ [2](https://app.datafold.com/datadiffs/2/overview) customers<br><sub>10,000 rows</sub>'
-    )
+    expect(cellOf(shared, 'Table', 1)).toBe(`✅ [customers](${url(2)})`)
     const mixed = renderReport(
       evaluation(pr(1, 'orders'), pr(2, 'customers', 'finance')),
       options()
     )
-    expect(mixed).not.toContain('Compared <code>')
-    expect(cellOf(mixed, 'Diff', 1)).toBe(
-      '✅ [2](https://app.datafold.com/datadiffs/2/overview) customers<br><sub>finance → pr_<wbr>42 · 10,000 rows</sub>'
+    expect(headersOf(mixed)[0]).toBe('Table')
+    expect(mixed).toContain('| Table | Rows<br>added |')
+    expect(cellOf(mixed, 'Table', 1)).toBe(
+      `✅ [customers](${url(2)})<br><sub>finance → pr_<wbr>42</sub>`
     )
   })
 
-  it('marks an error diff and leaves its metrics empty: the error text is in the details only', () => {
+  it('puts an error’s short reason in its row, and dashes in its metric cells; the details hold it all', () => {
     const report = renderReport(
-      evaluation(ev(errored(9, 'diff 9 failed: QueryError: relation does not exist'))),
+      evaluation(
+        ev(
+          errored(
+            9,
+            'diff 9 failed in Datafold: QueryError: relation does not exist; Datafold says the error is not retryable'
+          )
+        )
+      ),
       options()
     )
     expect(mainRows(report)[0]).toEqual([
-      '⚠️ [9](https://app.datafold.com/datadiffs/9/overview) unknown',
+      `⚠️ [unknown](${url(9)})<br><sub>could not be checked: QueryError: relation does not exist</sub>`,
       '—',
       '—',
       '—',
       '—',
       '—'
     ])
-    expect(report.split('<details>')[0]).not.toContain('QueryError')
-    expect(detailsOf(report, 9)).toContain('QueryError: relation does not exist')
+    expect(report).toContain(
+      '**Could not be checked:** diff 9 failed in Datafold: QueryError: relation does not exist; Datafold says the error is not retryable'
+    )
+  })
+
+  it.each([
+    [
+      'what will help is kept',
+      'diff 9 failed in Datafold: DataSourceTimeout: no answer within 300 s; Datafold says the error is retryable: re-running this job creates the diff again',
+      'could not be checked: DataSourceTimeout: no answer within 300 s; re-running this job creates the diff again'
+    ],
+    [
+      'a long reason is cut, the advice kept',
+      `diff 9 failed in Datafold: QueryError: ${'x '.repeat(200)}; Datafold says the error is retryable: re-running this job creates the diff again`,
+      `could not be checked: QueryError: ${'x '.repeat(63)}x…; re-running this job creates the diff again`
+    ],
+    [
+      'a diff never created names its entry',
+      'orders: Datafold refused the diff (422): table2 is not a table',
+      'could not be checked: orders: Datafold refused the diff &#40;422&#41;: table2 is not a table'
+    ]
+  ])('the reason in the row: %s', (_, reason, expected) => {
+    const report = renderReport(evaluation(ev(errored(9, reason))), options())
+    expect(mainRows(report)[0]?.[0]).toContain(`<sub>${expected}</sub>`)
   })
 
   it('shortens a 10,000-character table name with an ellipsis in its cell', () => {
@@ -510,36 +715,100 @@ describe('table cells', () => {
       evaluation(ev(done(1, { target: { datasetA: long, datasetB: long, kind: 'in_db' } }))),
       options()
     )
-    const first = cellOf(report, 'Diff') ?? ''
+    const first = cellOf(report, 'Table') ?? ''
     expect(first.length).toBeLessThan(300)
-    expect(first.replace(/<wbr>/g, '')).toMatch(/\) analytics\.x+…<br>/)
+    expect(first.replace(/<wbr>/g, '')).toMatch(/^✅ \[analytics\.x+…\]/)
     expect(report.length).toBeLessThan(3_000)
   })
 
   it('does not link a diff whose URL is not http(s)', () => {
     const report = renderReport(evaluation(ev(done(1, { url: 'javascript:alert(1)' }))), options())
-    expect(cellOf(report, 'Diff')?.startsWith('✅ 1 orders')).toBe(true)
+    expect(cellOf(report, 'Table')).toBe('✅ orders')
+  })
+
+  it.each([
+    ['a few beside problems are shown', 3, 1, 4, false],
+    ['more than a few beside problems are folded', 4, 1, 1, true],
+    ['with no problem, up to twenty are shown', 20, 0, 20, false],
+    ['with no problem, more than twenty are folded', 21, 0, 0, true]
+  ])('the tables within their limits: %s', (_, within, problems, inline, folded) => {
+    const diffs = [
+      ...Array.from({ length: problems }, (_, i) => ev(done(100 + i), { breaches: over(100 + i) })),
+      ...Array.from({ length: within }, (_, i) => ev(done(i + 1)))
+    ]
+    const report = renderReport(evaluation(...diffs), options())
+    // The rows before any collapsed section are the ones a reader sees without a click.
+    expect(mainRows(report.split('<details>')[0] ?? '')).toHaveLength(inline)
+    const summary = `<summary>✅ ${within}${problems > 0 ? ' more' : ''} within their limits</summary>`
+    expect(report.includes(summary)).toBe(folded)
+    expect(mainRows(report)).toHaveLength(within + problems)
   })
 })
 
 // ── Per-diff details ───────────────────────────────────────────────────────────────────────────
 
-/** The body of diff `id`'s collapsed section. */
+/**
+ * What the report says of diff `id` under the table: a problem's collapsed section, or a table's
+ * block in the section of the tables within their limits.
+ */
 function detailsOf(report: string, id: number): string {
-  const start = report.search(new RegExp(`<summary>[^<]* diff ${id}(:|</summary>)`))
-  expect(start).toBeGreaterThanOrEqual(0)
-  return report.slice(start, report.indexOf('</details>', start))
+  const at = report.indexOf(`/datadiffs/${id}/overview) · diff ${id}`)
+  expect(at).toBeGreaterThanOrEqual(0)
+  const starts = [report.lastIndexOf('<summary>', at), report.lastIndexOf('\n✅ **', at)]
+  const ends = [report.indexOf('</details>', at), report.indexOf('\n✅ **', at)].filter(
+    (i) => i >= 0
+  )
+  return report.slice(Math.max(...starts), Math.min(...ends))
 }
 
-describe('per-diff details', () => {
-  it('is a collapsed section per diff, titled with its mark and what was compared', () => {
-    const report = renderReport(evaluation(ev(done(1)), ev(errored(2))), options())
-    expect(report).toContain(
-      '<details>\n<summary>✅ diff 1: analytics.prod.orders → analytics.pr.orders</summary>\n\n'
+describe('the details under the table', () => {
+  const overOn = (id: number, ...metrics: [Breach['metric'], number, number | null, string][]) =>
+    metrics.map(([metric, value, percent, limit]) => breach(id, metric, value, percent, limit))
+
+  it('is a collapsed section per problem, titled with its mark, its name and why; one section for the tables within their limits', () => {
+    const report = renderReport(
+      evaluation(
+        ev(done(1)),
+        ev(errored(2)),
+        ev(done(3), {
+          breaches: overOn(3, ['rows-removed', 5, 0.05, '0'], ['rows-changed', 300, 3, '1%'])
+        }),
+        ev(done(4, { metrics: { 'schema-changes': null } }), { notMeasured: ['schema-changes'] })
+      ),
+      options()
     )
-    expect(report).toContain('<details>\n<summary>⚠️ diff 2</summary>\n\n')
-    expect(report.match(/<details>/g)).toHaveLength(2)
-    expect(report.match(/<\/details>/g)).toHaveLength(2)
+    const summaries = [...report.matchAll(/<summary>(.*)<\/summary>/g)].map((match) => match[1])
+    expect(summaries).toEqual([
+      '❌ orders: over its limits on rows removed, rows changed',
+      '⚠️ unknown: could not be checked',
+      '⚠️ orders: schema changes not measured',
+      'Details of the table within its limits'
+    ])
+    expect(report.match(/<details>/g)).toHaveLength(4)
+    expect(report.match(/<\/details>/g)).toHaveLength(4)
+  })
+
+  it('opens a problem on why: each limit it is over with its figure, then where to see it and what is downstream, then the rest', () => {
+    const diff = done(1, {
+      metrics: { 'rows-removed': m(312, 3.12), 'rows-changed': m(1204, 12.04) },
+      downstream: [
+        { name: 'fct_revenue', type: 'table' },
+        { name: 'Revenue overview', type: 'looker_dashboard' }
+      ]
+    })
+    const thresholds: Thresholds = { ...noThresholds, max: { 'rows-removed': count(0) } }
+    const report = renderReport(
+      evaluation(ev(diff, { breaches: overOn(1, ['rows-removed', 312, 3.12, '0']) })),
+      options({ thresholds })
+    )
+    const body = detailsOf(report, 1).split('</summary>\n\n')[1] ?? ''
+    expect(body.split('\n\n').slice(0, 5)).toEqual([
+      '**Over its limits:**',
+      '- rows removed **312 (3.12%)**, over its limit of 0',
+      '[View in Datafold](https://app.datafold.com/datadiffs/1/overview) · diff 1 · analytics.prod.orders → analytics.pr.orders · 10,000 rows',
+      '**Downstream** (from Datafold): fct_revenue (table), Revenue overview (looker dashboard)',
+      '**Figures:** rows removed **312 (3.12%)** ❌ over its limit of 0 · rows changed 1,204 (12.04%) · every other figure 0'
+    ])
   })
 
   it('lists the columns that differ, lowest match first, with the breached limit and ignored ones marked', () => {
@@ -563,13 +832,14 @@ describe('per-diff details', () => {
       options()
     )
     const section = detailsOf(report, 1)
+    expect(section).toContain('- column amount: **97.25%** match, under its limit of 99.5%')
     expect(section).toContain(
       '**Columns that differ:** 5 of 6 columns compared, most different first.'
     )
     expect(section).toContain(
       [
         '| Column | Match | Values different |',
-        '| --- | --: | --- |',
+        '| --- | --: | --: |',
         '| updated_at (ignored) | 10.00% | 9,000 |',
         '| amount | 97.25% ❌ < 99.5% | 275 |',
         '| status | 99.90% | 12 in the sample, ≈ 1,200 (1,050–1,380, 95% confidence) |',
@@ -614,21 +884,42 @@ describe('per-diff details', () => {
     )
   })
 
-  it('says so when no column differs, and when values were not compared', () => {
-    const same = detailsOf(
-      renderReport(evaluation(ev(done(1, { columns: [col('id', 100, 0)] }))), options()),
+  it('counts the columns Datafold compared (values.compared_columns), not only those it listed', () => {
+    const over = { breaches: overOn(1, ['rows-removed', 1, 0.01, '0']) }
+    const listed = detailsOf(
+      renderReport(evaluation(ev(done(1, { columns: [col('id', 100, 0)] }), over)), options()),
       1
     )
-    expect(same).toContain('**Columns:** no column differs (1 column compared).')
+    expect(listed).toContain('**Columns:** no column differs (1 column compared).')
+    const clean = done(1, { columns: [], comparedColumns: 5 })
+    expect(detailsOf(renderReport(evaluation(ev(clean, over)), options()), 1)).toContain(
+      '**Columns:** no column differs (5 columns compared).'
+    )
     const none = done(2, {
       metrics: { 'rows-changed': null, 'values-changed': null, 'columns-changed': null }
     })
-    expect(detailsOf(renderReport(evaluation(ev(none)), options()), 2)).toContain(
-      'Values: not measured'
+    expect(
+      detailsOf(
+        renderReport(
+          evaluation(ev(none, { breaches: overOn(2, ['rows-removed', 1, 0.01, '0']) })),
+          options()
+        ),
+        2
+      )
+    ).toContain('Values: not measured')
+  })
+
+  it('says of a table within its limits only what it has to tell', () => {
+    const quiet = detailsOf(
+      renderReport(evaluation(ev(done(1, { columns: [col('id', 100, 0)] }))), options()),
+      1
+    )
+    expect(quiet).toBe(
+      '\n✅ **orders** · [View in Datafold](https://app.datafold.com/datadiffs/1/overview) · diff 1 · analytics.prod.orders → analytics.pr.orders · 10,000 rows\n\n'
     )
   })
 
-  it('lists schema changes: removed, added, type changed', () => {
+  it('lists schema changes in production’s and the PR’s words', () => {
     const diff = done(1, {
       metrics: { 'schema-changes': m(4) },
       schema: {
@@ -643,8 +934,8 @@ describe('per-diff details', () => {
       [
         '**Schema changes**',
         '',
-        '- Removed (only in A): legacy_id',
-        '- Added (only in B): region, channel',
+        '- Only in production (removed): legacy_id',
+        '- Only in the PR (added): region, channel',
         '- Type changed: amount'
       ].join('\n')
     )
@@ -665,8 +956,9 @@ describe('per-diff details', () => {
       }),
       '- Type mismatches not named by Datafold: 2'
     ]
-  ])('schema: %s', (_, diff, expected) => {
-    expect(detailsOf(renderReport(evaluation(ev(diff)), options()), 1)).toContain(expected)
+  ])('schema of a problem: %s', (_, diff, expected) => {
+    const over = { breaches: overOn(1, ['rows-removed', 1, 0.01, '0']) }
+    expect(detailsOf(renderReport(evaluation(ev(diff, over)), options()), 1)).toContain(expected)
   })
 
   it('shows an error diff’s reason and every diff’s warnings', () => {
@@ -682,21 +974,21 @@ describe('per-diff details', () => {
       options()
     )
     expect(detailsOf(report, 3)).toContain(
-      '**Error:** diff 3 failed: QueryError: relation &quot;x&quot; does not exist'
+      '**Could not be checked:** diff 3 failed: QueryError: relation &quot;x&quot; does not exist'
     )
     expect(detailsOf(report, 3)).toContain('**Warnings**\n\n- took 280 s')
-    expect(detailsOf(report, 4)).toContain('**Warnings**\n\n- diff 4 is sampled\n- second warning')
+    expect(detailsOf(report, 4)).toContain('- diff 4 is sampled\n- second warning')
     expect(render(report)).toContain('relation &quot;x&quot; does not exist')
   })
 
-  it('notes thresholds that could not be checked', () => {
+  it('notes limits that could not be checked', () => {
     const diff = done(1, { metrics: { 'schema-changes': null }, schema: null })
     const report = renderReport(
       evaluation(ev(diff, { notMeasured: ['schema-changes'] })),
       options({ thresholds: { ...noThresholds, max: { 'schema-changes': count(0) } } })
     )
     expect(detailsOf(report, 1)).toContain(
-      '⚠️ Not checked: Datafold did not measure schema-changes (max 0) for this diff, so its threshold could not be checked.'
+      '⚠️ **Not checked:** Datafold did not measure schema changes (limit 0) for this diff, so its limit was not checked.'
     )
   })
 })
@@ -704,9 +996,9 @@ describe('per-diff details', () => {
 // ── Footer ─────────────────────────────────────────────────────────────────────────────────────
 
 describe('footer', () => {
-  it('lists the thresholds in force, the ignored columns and links the run', () => {
+  it('lists the step’s limits in words, written like figures, and the ignored columns, in small print', () => {
     const thresholds: Thresholds = {
-      max: { 'rows-changed': pct(1), 'rows-removed': count(0), 'schema-changes': count(2) },
+      max: { 'rows-changed': pct(1), 'rows-removed': count(5_000_000), 'schema-changes': count(2) },
       minColumnMatch: 99.5,
       ignoreColumns: ['updated_at', '_etl_*']
     }
@@ -715,17 +1007,15 @@ describe('footer', () => {
       report.endsWith(
         [
           '---',
-          '**Thresholds:** rows-removed ≤ 0 · rows-changed ≤ 1% · schema-changes ≤ 2 · column match ≥ 99.5%',
-          '**Ignored columns:** updated_at, &#95;etl&#95;&#42;',
-          '[Workflow run](https://github.com/acme/warehouse/actions/runs/42)\n'
+          "<sub>**The step's limits:** rows removed ≤ 5,000,000 · rows changed ≤ 1% · schema changes ≤ 2 · column match ≥ 99.5%.<br>**Ignored columns:** updated_at, &#95;etl&#95;&#42;</sub>\n"
         ].join('\n\n')
       )
     ).toBe(true)
   })
 
-  it('says when no threshold is set, and leaves out the run link when there is no run URL', () => {
+  it('says when no limit is set', () => {
     const report = renderReport(evaluation(ev(done(1))), options({ runUrl: null }))
-    expect(report.endsWith('---\n\n**Thresholds:** none set.\n')).toBe(true)
+    expect(report.endsWith("---\n\n<sub>**The step's limits:** none set.</sub>\n")).toBe(true)
   })
 })
 
@@ -838,11 +1128,21 @@ describe('escaping: hostile names rendered through marked (GFM)', () => {
     const tables = marked.lexer(report).filter((t): t is Tokens.Table => t.type === 'table')
     // The main table: every diff has its row, and its first cell still opens with the verdict.
     const main = tables[0]
-    expect(main?.header.map((h) => h.text)).toEqual(HEADERS)
+    expect(main?.header.map((h) => h.text.replace(/<br>/, ' '))).toEqual([
+      'Table',
+      'Rows added',
+      'Rows removed',
+      'Rows changed',
+      'Schema changes',
+      'Key problems'
+    ])
     expect(main?.rows).toHaveLength(HOSTILE.length)
-    expect(main?.rows.map((r) => r[0]?.text.split(' ')[0])).toEqual(
-      HOSTILE.map((_, i) => (i % 5 === 4 ? '⚠️' : '❌'))
-    )
+    // Problems first: those over their limits, then those that could not be checked.
+    const marks = HOSTILE.map((_, i) => (i % 5 === 4 ? '⚠️' : '❌'))
+    expect(main?.rows.map((r) => r[0]?.text.split(' ')[0])).toEqual([
+      ...marks.filter((m) => m === '❌'),
+      ...marks.filter((m) => m === '⚠️')
+    ])
     // Raw: each row line has exactly as many pipes as its table's header line.
     let pipes = 0
     for (const line of report.split('\n')) {
@@ -905,7 +1205,9 @@ describe('escaping: hostile names rendered through marked (GFM)', () => {
 
   it('escapes the title', () => {
     const titled = renderReport(evaluation(ev(done(1))), options({ title: '# @team <b>x</b> | y' }))
-    expect(titled.split('\n')[0]).toBe('## &#35; @&#8205;team &lt;b&gt;x&lt;/b&gt; &#124; y')
+    expect(titled.split('\n')[2]).toBe(
+      '**&#35; @&#8205;team &lt;b&gt;x&lt;/b&gt; &#124; y** · [workflow run](https://github.com/acme/warehouse/actions/runs/42)'
+    )
   })
 })
 
@@ -934,7 +1236,7 @@ describe('renderComment: the size budget', () => {
     )
   }
 
-  it('with 5,000 columns, drops per-column detail first, keeping the verdict, the table and the most different columns', () => {
+  it('with 5,000 columns, drops the passing table’s details, then per-column detail, keeping the heading, the table, why and the most different columns', () => {
     const columns = Array.from({ length: 5000 }, (_, i) =>
       col(
         `column_${String(i).padStart(4, '0')}_with_a_longish_name`,
@@ -956,21 +1258,22 @@ describe('renderComment: the size budget', () => {
     expect(comment.length).toBeLessThanOrEqual(60_000)
     expect(
       comment.startsWith(
-        `${MARKER}\n## Datafold data diff\n\n❌ 1 of 2 diffs exceed thresholds\n\n`
+        `${MARKER}\n### ❌ 1 of 2 tables over their limits\n\n**Datafold data diff** · [workflow run](https://github.com/acme/warehouse/actions/runs/42)\n\n`
       )
     ).toBe(true)
     expect(comment).toContain(
-      'each diff lists its 10 most different columns only. The full report is in the [job summary](https://github.com/acme/warehouse/actions/runs/42).'
+      'the details of the tables within their limits are left out and each problem lists its 10 most different columns only. The full report is in the [job summary](https://github.com/acme/warehouse/actions/runs/42).'
     )
     expect(mainRows(comment)).toHaveLength(2)
+    expect(comment).toContain('- column column_0000_with_a_longish_name: **50.00%** match')
     expect(comment).toContain('| column_0000_with_a_longish_name | 50.00% ❌ < 99.5% | 1,000 |')
-    expect(comment).not.toContain('column_0010_with_a_longish_name')
+    expect(comment).not.toContain('column_0010_with_a_longish_name |')
     expect(comment).toContain('… and 4,990 more columns: the full list is in the job summary.')
-    expect(comment).toContain('<summary>✅ diff 2: ')
+    expect(comment).not.toContain('Details of the table within its limits')
     expectWholeRows(comment, full)
   })
 
-  it('with 2,000 diffs, keeps whole rows only, failures first, and says how many were left out', () => {
+  it('with 2,000 tables, keeps whole rows only, problems first each with why, and says how many were left out', () => {
     const diffs = Array.from({ length: 2000 }, (_, i) =>
       i === 1500
         ? ev(done(i + 1, { metrics: { 'rows-changed': m(250, 2.5) } }), {
@@ -993,55 +1296,60 @@ describe('renderComment: the size budget', () => {
     const comment = renderComment(e, options({ thresholds }), MARKER)
     expect(comment.length).toBeLessThanOrEqual(60_000)
     expect(comment.length).toBeGreaterThan(50_000)
-    expect(comment).toContain('⚠️ 1 of 2,000 diffs could not be checked; 1 exceeds thresholds')
+    expect(comment).toContain(
+      '### ❌ 1 of 2,000 tables over their limits · ⚠️ 1 could not be checked'
+    )
     expect(comment).toContain(
       'left out of the table. The full report is in the [job summary](https://github.com/acme/warehouse/actions/runs/42).'
     )
-    expect(comment).not.toContain('<details>')
+    // Why each problem is one stays: the breach, and the error's reason.
+    expect(comment).toContain('- rows changed **250 (2.50%)**, over its limit of 1%')
+    expect(comment).toContain('**Could not be checked:** diff 2000 failed: QueryError')
 
     const rows = mainRows(comment)
-    const shown = rows.map((r) => Number(/^\S+ \[(\d+)\]/.exec(r[0] ?? '')?.[1]))
-    expect(shown).toContain(1501)
-    expect(shown).toContain(2000)
-    expect(shown).toEqual([...shown].sort((a, b) => a - b))
+    const shown = rows.map((r) => Number(/\/datadiffs\/(\d+)\//.exec(r[0] ?? '')?.[1]))
+    expect(shown.slice(0, 2)).toEqual([1501, 2000])
+    expect(shown.slice(2)).toEqual([...shown.slice(2)].sort((a, b) => a - b))
     const leftOut = 2000 - rows.length
     expect(comment).toContain(
-      `… and ${leftOut.toLocaleString('en-US')} more diffs not shown (${leftOut.toLocaleString('en-US')} within thresholds).`
+      `… and ${leftOut.toLocaleString('en-US')} more tables not shown (${leftOut.toLocaleString('en-US')} within their limits).`
     )
-    expect(comment).toContain(`${leftOut.toLocaleString('en-US')} diffs are left out of the table.`)
-    // The table is intact: marked sees one table with every kept row whole.
-    const [table] = marked
+    expect(comment).toContain(
+      `${leftOut.toLocaleString('en-US')} tables are left out of the table.`
+    )
+    // The tables are intact: marked sees every kept row whole.
+    const tables = marked
       .lexer(comment.slice(MARKER.length))
       .filter((t): t is Tokens.Table => t.type === 'table')
-    expect(table?.rows).toHaveLength(rows.length)
-    expect(table?.rows.every((r) => r.length === HEADERS.length && r[0]?.text !== '')).toBe(true)
+    expect(tables.flatMap((t) => t.rows)).toHaveLength(rows.length)
+    expect(tables.flatMap((t) => t.rows).every((r) => r.length === 6 && r[0]?.text !== '')).toBe(
+      true
+    )
     expectWholeRows(comment, full)
-    expect(
-      comment.endsWith('[Workflow run](https://github.com/acme/warehouse/actions/runs/42)\n')
-    ).toBe(true)
+    expect(comment.endsWith('</sub>\n')).toBe(true)
   })
 
   it.each([
-    [4_000, 'each diff lists its 10 most different columns only', true, 3],
-    [2_500, 'the per-column detail is left out', true, 3],
-    [1_500, 'the per-diff details are left out', false, 3],
-    [800, '1 diff is left out of the table', false, 2]
-  ])(
-    'steps down as the budget shrinks: %d characters → %s',
-    (maxLength, note, hasDetails, rows) => {
-      const columns = Array.from({ length: 40 }, (_, i) => col(`col_${i}`, 90 + i / 10, 100 - i))
-      const e = evaluation(
-        ...[1, 2, 3].map((id) => ev(done(id, { columns, warnings: ['sampled'] })))
-      )
-      expect(renderReport(e, options()).length).toBeGreaterThan(4_000)
-      const comment = renderComment(e, options(), MARKER, maxLength)
-      expect(comment.length).toBeLessThanOrEqual(maxLength)
-      expect(comment).toContain(note)
-      expect(comment.includes('<details>')).toBe(hasDetails)
-      expect(mainRows(comment)).toHaveLength(rows)
-      expectWholeRows(comment, renderReport(e, options()))
-    }
-  )
+    [6_000, 'the details of the tables within their limits are left out. The full', 4, 3],
+    [5_000, 'and each problem lists its 10 most different columns only', 4, 3],
+    [3_000, 'and the per-column detail is left out', 4, 3],
+    [2_300, "and each problem's details say why only. The full", 4, 3],
+    [1_800, '2 tables are left out of the table', 2, 2]
+  ])('steps down as the budget shrinks: %d characters → %s', (maxLength, note, rows, sections) => {
+    const columns = Array.from({ length: 40 }, (_, i) => col(`col_${i}`, 90 + i / 10, 100 - i))
+    const over = (id: number) =>
+      ev(done(id, { columns, warnings: ['sampled'], metrics: { 'rows-changed': m(300, 3) } }), {
+        breaches: [breach(id, 'rows-changed', 300, 3, '1%')]
+      })
+    const e = evaluation(over(1), over(2), over(3), ev(done(4, { columns, warnings: ['sampled'] })))
+    expect(renderReport(e, options()).length).toBeGreaterThan(6_000)
+    const comment = renderComment(e, options(), MARKER, maxLength)
+    expect(comment.length).toBeLessThanOrEqual(maxLength)
+    expect(comment).toContain(note)
+    expect(comment.match(/<details>/g)?.length ?? 0).toBe(sections)
+    expect(mainRows(comment)).toHaveLength(rows)
+    expectWholeRows(comment, renderReport(e, options()))
+  })
 
   it('without a run URL, points to the job summary in words', () => {
     const columns = Array.from({ length: 500 }, (_, i) => col(`c${i}`, 90, 1))
@@ -1058,8 +1366,6 @@ describe('renderComment: the size budget', () => {
     const e = evaluation(ev(done(1)), ev(done(2)))
     const comment = renderComment(e, options(), MARKER, 300)
     expect(comment.length).toBeLessThanOrEqual(300)
-    expect(
-      comment.startsWith(`${MARKER}\n## Datafold data diff\n\n✅ 2 diffs within thresholds`)
-    ).toBe(true)
+    expect(comment.startsWith(`${MARKER}\n### ✅ 2 tables within their limits`)).toBe(true)
   })
 })

@@ -117,17 +117,18 @@ describe('checking a sampled diff', () => {
 describe('reporting a sampled diff', () => {
   const evaluation = evaluate([sampled()], { max: { 'rows-changed': count(1_000) } })
   const report = renderReport(evaluation, options)
-  const row = report.split('\n').find((line) => line.startsWith('| ❌ [104]')) ?? ''
+  const row = report.split('\n').find((line) => line.includes('/datadiffs/104/')) ?? ''
 
   it('marks the row sampled and shows the estimate, never the sample’s count, as the count', () => {
-    expect(row).toContain('events <sub>sampled</sub>')
+    expect(row).toMatch(/^\| ❌ \[events\]\([^)]*\) <sub>sampled<\/sub>/)
     expect(row).toContain('**≈9,671**&nbsp;❌')
     expect(row).not.toMatch(/\| 100\b|\b100<br>/)
   })
 
   it('gives the sample’s counts and the interval in the details', () => {
+    expect(report).toContain('<summary>❌ events: over its limit on rows changed</summary>')
     expect(report).toContain(
-      '<summary>❌ diff 104: analytics.events → dbt_cloud_pr_4711_482.events (sampled)</summary>'
+      '- rows changed **≈9,671 (0.02%)** (estimated from a sample), over its limit of 1,000'
     )
     expect(report).toContain(
       "rows changed ≈9,671 is the sample's 100 of 500,000 rows (0.02%) scaled to the table"
@@ -149,8 +150,14 @@ describe('reporting a breach of the interval’s upper bound', () => {
   const report = renderReport(evaluate([sampled()], thresholds), { ...options, thresholds })
 
   it('shows the upper bound that was checked, with the limit it broke', () => {
+    // Values changed has a column of its own once a limit is set on it: the estimate, and the
+    // upper bound that was checked against the limit.
+    const row = report.split('\n').find((line) => line.includes('/datadiffs/104/')) ?? ''
+    expect(row).toContain(
+      '**≈11,122**&nbsp;❌<br><sub>up&nbsp;to&nbsp;14,915&nbsp;>&nbsp;12,000</sub>'
+    )
     expect(report).toContain(
-      '≈9,671<br><sub>≈0.02%</sub><br><sub>values&nbsp;up&nbsp;to&nbsp;14,915&nbsp;>&nbsp;12000&nbsp;❌</sub>'
+      '- values changed **up to ≈14,915** (the upper bound of its estimate), over its limit of 12,000'
     )
   })
 

@@ -227,7 +227,7 @@ describe('the models not compared', () => {
     ])
   })
 
-  it('reach the report with each compared model’s key as sent and where it came from', () => {
+  it('reach the report with each compared model’s key as sent and where it came from, and which need action', () => {
     expect(dbtReport(plan)).toEqual({
       project: 'jaffle_shop',
       unchanged: 2,
@@ -239,7 +239,10 @@ describe('the models not compared', () => {
           keyFrom: 'ID · unique test'
         }
       ],
-      skipped: skipped.map(({ name, path, reason, detail }) => ({ name, path, reason, detail }))
+      skipped: skipped.map(({ name, path, reason, detail }) => ({
+        ...{ name, path, reason, detail },
+        needsAction: needsAction(reason)
+      }))
     })
   })
 })

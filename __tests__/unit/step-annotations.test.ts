@@ -64,4 +64,21 @@ describe('withinStepLimits', () => {
     const fitted = withinStepLimits({ errors: breaches(1_209), warnings: [] }, 'the job summary')
     expect(fitted.errors[9]?.title).toBe('1,200 more errors')
   })
+
+  it.each([
+    ['the failure message takes one error’s place', 10, { errors: 1, warnings: 0 }, 9, 8, 2],
+    ['warnings written before take their places', 3, { errors: 0, warnings: 8 }, 2, 1, 2],
+    ['no room left: every one goes to the log', 3, { errors: 0, warnings: 10 }, 0, 0, 3]
+  ])('%s', (_, count, written, shown, kept, logged) => {
+    const kind = written.errors > 0 ? 'errors' : 'warnings'
+    const all =
+      kind === 'errors'
+        ? { errors: breaches(count), warnings: [] }
+        : { errors: [], warnings: warnings(count) }
+    const fitted = withinStepLimits(all, WHERE, written)
+    expect(fitted[kind]).toHaveLength(shown)
+    expect(fitted[kind].slice(0, kept)).toEqual(all[kind].slice(0, kept))
+    expect(fitted.unannotated).toEqual(all[kind].slice(kept))
+    expect(fitted.unannotated).toHaveLength(logged)
+  })
 })

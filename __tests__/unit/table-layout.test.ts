@@ -1,7 +1,7 @@
 // The rules that make the main table fit a PR's 760 px conversation column under GitHub's own
 // stylesheet, checked without a browser on the demo's report and on 30 diffs with realistic
 // three-part names: few columns, metric cells that are short and never wrap, long names that can
-// wrap, and long texts (errors, why a metric was not measured) left to the details.
+// wrap, an error's short reason in its row and the rest of it in the details.
 import { describe, expect, it } from '@jest/globals'
 import {
   crossDbDone,
@@ -15,6 +15,8 @@ import { evaluate, readDiff } from '../../__fixtures__/pipeline.js'
 import type { DiffResult } from '../../src/diff.js'
 import { REPORT_COLUMNS } from '../../src/metric-spec.js'
 import { renderComment, renderReport } from '../../src/report/document.js'
+import { MARK, OUTCOME_ORDER, outcomeOf } from '../../src/report/headline.js'
+import { shownColumns } from '../../src/report/table.js'
 import type { Thresholds } from '../../src/limits.js'
 import type { Evaluation } from '../../src/thresholds.js'
 
@@ -137,18 +139,27 @@ function thirty(mixed = false): Evaluation {
   return evaluate(diffs, THRESHOLDS)
 }
 
-/** The main table: its header cells, its rows' cells, and the paragraph just above it. */
-function mainTable(markdown: string): { header: string[]; rows: string[][]; above: string } {
+/**
+ * The report's tables of diffs (the problems', and the one folded under "within their limits"):
+ * the first one's header cells, and every row's cells, in the order the report gives them.
+ */
+function mainTable(markdown: string): { header: string[]; rows: string[][] } {
   const lines = markdown.split('\n')
-  const start = lines.findIndex((l) => l.startsWith('| Diff |'))
   const cells = (line: string) => line.slice(2, -2).split(' | ')
+  const starts = lines.flatMap((l, i) => (/^\| (Table|Model)\b/.test(l) ? [i] : []))
   const rows: string[][] = []
-  for (const line of lines.slice(start + 2)) {
-    if (!line.startsWith('| ')) break
-    rows.push(cells(line))
+  for (const start of starts) {
+    for (const line of lines.slice(start + 2)) {
+      if (!line.startsWith('| ')) break
+      rows.push(cells(line))
+    }
   }
-  return { header: cells(lines[start] ?? ''), rows, above: lines[start - 2] ?? '' }
+  return { header: cells(lines[starts[0] ?? -1] ?? ''), rows }
 }
+
+/** The row of diff `id`. */
+const rowOf = (rows: string[][], id: number): string[] =>
+  rows.find((row) => row[0]?.includes(`/datadiffs/${id}/`)) ?? []
 
 /** What a reader sees of a cell's markdown: link text, no tags, entities decoded. */
 function visible(markdown: string): string {
@@ -185,18 +196,27 @@ describe.each(LAYOUT_RULES)('the main table of %s', (_, build) => {
   const evaluation = build()
   const report = renderReport(evaluation, OPTIONS)
   const { header, rows } = mainTable(report)
+  const columns = shownColumns(evaluation.diffs, OPTIONS.thresholds)
 
-  it('has six columns: the diff, then the metric columns of the spec', () => {
-    expect(header).toEqual(['Diff', ...REPORT_COLUMNS])
+  it('has a column for the table, then one for each metric of the spec that has a limit or is always shown', () => {
+    expect(header.slice(1)).toEqual(columns.map((c) => c.replace(' ', '<br>')))
+    expect(columns).toEqual(
+      REPORT_COLUMNS.filter((c) => !['Values changed', 'Columns changed'].includes(c))
+    )
     expect(rows).toHaveLength(evaluation.diffs.length)
     for (const row of rows) expect(row).toHaveLength(header.length)
   })
 
-  it('opens each row with the verdict’s mark and the diff’s link', () => {
-    rows.forEach((row, i) => {
-      const { diff, verdict } = evaluation.diffs[i] ?? {}
-      const mark = { pass: '✅', fail: '❌', error: '⚠️' }[verdict ?? 'pass']
-      expect(row[0]?.startsWith(`${mark} [${diff?.id}](${diff?.url})`)).toBe(true)
+  it('opens each row with its mark and its name, a link to the diff; problems first', () => {
+    const rank = (d: (typeof evaluation.diffs)[number]) => OUTCOME_ORDER.indexOf(outcomeOf(d))
+    const expected = evaluation.diffs
+      .map((d, i) => ({ d, i }))
+      .sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i)
+      .map(({ d }) => d)
+    expect(rows).toHaveLength(expected.length)
+    expected.forEach((d, i) => {
+      expect(rows[i]?.[0]?.startsWith(`${MARK[outcomeOf(d)]} [`)).toBe(true)
+      expect(rows[i]?.[0]).toContain(`](${d.diff.url ?? ''})`)
     })
   })
 
@@ -228,17 +248,20 @@ describe.each(LAYOUT_RULES)('the main table of %s', (_, build) => {
     }
   })
 
-  it('leaves an error’s text to the details: its row holds the mark, the name and dashes', () => {
-    const failed = evaluation.diffs.flatMap((d, i) => (d.diff.status === 'error' ? [i] : []))
+  it('puts the short reason of an error in its row, dashes in its metric cells, and all of it in the details', () => {
+    const failed = evaluation.diffs.filter((d) => d.diff.status === 'error')
     expect(failed.length).toBeGreaterThan(0)
-    for (const i of failed) {
-      const row = rows[i] ?? []
+    for (const { diff } of failed) {
+      const row = rowOf(rows, diff.id ?? 0)
       expect(row.slice(1).every((c) => c === '—')).toBe(true)
-      expect(row[0]).not.toMatch(/QueryError|SQL|failed/)
+      expect(visible(row[0] ?? '').replace(/\u200B/g, '')).toMatch(
+        /could not be checked: QueryError: SQL compilation error: Object '[A-Z_]+' does not exist/
+      )
+      expect(row[0]).not.toContain(`diff ${diff.id ?? ''} failed in Datafold`)
     }
-    const table = report.slice(report.indexOf('| Diff |'), report.indexOf('<details>'))
-    expect(table).not.toMatch(/QueryError|SQL compilation/)
-    expect(report.slice(report.indexOf('<details>'))).toContain('SQL compilation error')
+    expect(report.slice(report.indexOf('<details>'))).toContain(
+      failed[0]?.diff.status === 'error' ? failed[0].diff.reason.slice(0, 40) : ''
+    )
   })
 
   it('is the same table in the comment', () => {
@@ -247,26 +270,33 @@ describe.each(LAYOUT_RULES)('the main table of %s', (_, build) => {
 })
 
 describe('what was compared', () => {
-  it('says once above the table what differs when every diff shares it, without the database both share', () => {
+  it('says once in the header what differs when every diff shares it, without the database both share', () => {
     const report = renderReport(thirty(), OPTIONS)
-    const { above, rows } = mainTable(report)
-    expect(above).toBe(
-      'Compared <code>analytics</code> → <code>dbt_<wbr>cloud_<wbr>pr_<wbr>4711_<wbr>482</code>'
+    const { header, rows } = mainTable(report)
+    expect(header[0]).toBe(
+      'Table<br><sub><code>analytics</code> → <code>dbt_<wbr>cloud_<wbr>pr_<wbr>4711_<wbr>482</code></sub>'
     )
-    expect(rows[0]?.[0]).toBe(
-      '✅ [4001](https://app.datafold.com/datadiffs/4001/overview) fct_<wbr>orders_<wbr>daily<br><sub>125,430 rows</sub>'
+    // Within its limits: one line.
+    expect(rowOf(rows, 4001)[0]).toBe(
+      '✅ [fct_<wbr>orders_<wbr>daily](https://app.datafold.com/datadiffs/4001/overview)'
     )
   })
 
   it('says per row what differs when the diffs differ in different ways', () => {
-    const { above, rows } = mainTable(renderReport(thirty(true), OPTIONS))
-    expect(above).not.toContain('Compared')
-    expect(rows[1]?.[0]).toContain('<sub>finance → dbt_<wbr>cloud_<wbr>pr_<wbr>4711_<wbr>482 · 48,')
+    const { header, rows } = mainTable(renderReport(thirty(true), OPTIONS))
+    expect(header[0]).toBe('Table')
+    expect(rowOf(rows, 4002)[0]).toContain(
+      '<sub>finance → dbt_<wbr>cloud_<wbr>pr_<wbr>4711_<wbr>482 · 48,'
+    )
   })
 
   it('marks cross-database and sampled diffs after the name', () => {
     const { rows } = mainTable(renderReport(demo(), OPTIONS))
-    expect(rows[2]?.[0]).toContain('payments <sub>cross-db</sub>')
-    expect(rows[3]?.[0]).toContain('events <sub>sampled</sub>')
+    expect(rowOf(rows, 103)[0]).toContain(
+      'payments](https://app.datafold.com/datadiffs/103/overview) <sub>cross-db</sub>'
+    )
+    expect(rowOf(rows, 104)[0]).toContain(
+      'events](https://app.datafold.com/datadiffs/104/overview) <sub>sampled</sub>'
+    )
   })
 })

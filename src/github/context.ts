@@ -38,8 +38,14 @@ export interface GitHubContext {
   runAttempt?: string
 }
 
+/** The repository's page; null outside Actions. */
+export function repositoryUrl(github: GitHubContext): string | null {
+  return github.owner ? `${github.serverUrl}/${github.owner}/${github.repo}` : null
+}
+
 /** The workflow run's page; null outside Actions. */
 export function runUrl(github: GitHubContext): string | null {
-  if (!github.runId || !github.owner) return null
-  return `${github.serverUrl}/${github.owner}/${github.repo}/actions/runs/${github.runId}`
+  const repository = repositoryUrl(github)
+  if (!github.runId || repository === null) return null
+  return `${repository}/actions/runs/${github.runId}`
 }

@@ -1,8 +1,10 @@
-// dbt mode's part of the report: which models were compared and why, and the changed models that
-// were not, each with its reason. Pure.
+// dbt mode's part of the report: the changed models that could not be compared for a reason that
+// needs action first (they are not checked, and the heading counts them), those left out on
+// purpose apart, and which models were compared and why. Pure.
 import type { DbtPlan } from '../dbt/plan-dbt.js'
+import { needsAction } from '../dbt/skipped.js'
 import { formatNumber, plural } from '../format.js'
-import { cell, details, tableHeader, tableRow } from './markdown.js'
+import { cell, details } from './markdown.js'
 
 /** What dbt mode planned, in the report's words. */
 export interface DbtReport {
@@ -11,8 +13,9 @@ export interface DbtReport {
   /** Models of the project (and of dbt-packages) whose contents did not change. */
   unchanged: number
   picked: { name: string; path: string; why: string[]; keyFrom: string }[]
-  /** Changed models not compared: `reason` in a word or two, `detail` one line more. */
-  skipped: { name: string; path: string; reason: string; detail: string }[]
+  /** Changed models not compared: `reason` in a word or two, `detail` one line more;
+   * `needsAction` when the reason is one the user can fix (a key, a materialization). */
+  skipped: { name: string; path: string; reason: string; detail: string; needsAction: boolean }[]
 }
 
 /** dbt mode's plan in the report's words. */
@@ -27,8 +30,16 @@ export function dbtReport(dbt: DbtPlan): DbtReport {
       // The key as sent, and where it came from.
       keyFrom: `${(model.diff.primaryKey ?? []).join(', ')} · ${model.keyFrom}`
     })),
-    skipped: dbt.skipped.map(({ name, path, reason, detail }) => ({ name, path, reason, detail }))
+    skipped: dbt.skipped.map(({ name, path, reason, detail }) => ({
+      ...{ name, path, reason, detail },
+      needsAction: needsAction(reason)
+    }))
   }
+}
+
+/** How many changed models were not compared for a reason that needs action. */
+export function notComparedCount(dbt: DbtReport | undefined): number {
+  return dbt?.skipped.filter((m) => m.needsAction).length ?? 0
 }
 
 /** A list this long or longer is collapsed. */
@@ -37,7 +48,7 @@ const LONG_LIST = 10
 /** The most models listed, in the full report and in a short one; the outputs hold them all. */
 const MOST_LISTED = { full: 100, short: 20 }
 
-/** The section; `full`: with the table of why each model was picked (left out of a short report). */
+/** The section; `full`: with the list of why each model was compared (left out of a short one). */
 export function dbtSection(dbt: DbtReport, full: boolean): string {
   const project = `**dbt project** <code>${cell(dbt.project, 100)}</code>`
   const { picked, skipped } = dbt
@@ -49,41 +60,57 @@ export function dbtSection(dbt: DbtReport, full: boolean): string {
     ...(skipped.length > 0 ? [`${formatNumber(skipped.length)} not compared`] : []),
     `${formatNumber(dbt.unchanged)} unchanged`
   ]
-  const blocks = [`${project}: ${counts.join(', ')}.`]
   const most = full ? MOST_LISTED.full : MOST_LISTED.short
-  if (full && picked.length > 0) {
-    const rows = picked
-      .slice(0, most)
-      .map((model) =>
-        tableRow([modelName(model), cell(model.why.join('; '), 300), cell(model.keyFrom, 200)])
-      )
-    const table = [
-      tableHeader(['Model', 'Why compared', 'Key']),
-      ...rows,
-      ...moreLine(picked.length - rows.length, 'the `diffs` output names each diff by its model')
-    ].join('\n')
-    const which =
-      picked.length === 1 ? 'this model was' : `these ${formatNumber(picked.length)} models were`
-    blocks.push(details(`Why ${which} compared`, table))
+  const toFix = skipped.filter((m) => m.needsAction)
+  const onPurpose = skipped.filter((m) => !m.needsAction)
+  const blocks: string[] = []
+  if (toFix.length > 0) {
+    // Not checked, and the heading says so: listed in full, never collapsed.
+    blocks.push(
+      [
+        `**⚠️ Needs action: ${plural(toFix.length, 'changed model')} not compared, so not checked.** Each says what would let it be compared:`,
+        '',
+        skippedList(toFix, most)
+      ].join('\n')
+    )
   }
-  if (skipped.length > 0) {
-    const lines = skipped
+  blocks.push(`${project}: ${counts.join(', ')}.`)
+  if (onPurpose.length > 0) {
+    const title = `${plural(onPurpose.length, 'changed model')} not compared, on purpose`
+    const list = skippedList(onPurpose, most)
+    blocks.push(onPurpose.length < LONG_LIST ? `${title}:\n\n${list}` : details(title, list))
+  }
+  if (full && picked.length > 0) {
+    // A list, not a table: a model's path and why never make the column scroll sideways.
+    const lines = picked
       .slice(0, most)
       .map(
-        (model) => `- ${modelName(model)}: ${cell(model.reason, 60)}: ${cell(model.detail, 300)}`
+        (model) =>
+          `- ${modelName(model)}: ${cell(model.why.join('; '), 300)} · key ${cell(model.keyFrom, 200)}`
       )
     const list = [
       ...lines,
-      ...moreLine(skipped.length - lines.length, 'the `skipped-models` output lists them all')
+      ...moreLine(picked.length - lines.length, 'the `diffs` output names each diff by its model')
     ].join('\n')
-    const title = `${plural(skipped.length, 'changed model')} not compared`
-    blocks.push(skipped.length < LONG_LIST ? `${title}:\n\n${list}` : details(title, list))
+    const which =
+      picked.length === 1 ? 'this model was' : `these ${formatNumber(picked.length)} models were`
+    blocks.push(details(`Why ${which} compared`, list))
   }
   return blocks.join('\n\n')
 }
 
-/** After a cut list: `… and 12 more models: <where they all are>.` (a paragraph after a table or
- * list); nothing when none was cut. */
+function skippedList(models: DbtReport['skipped'], most: number): string {
+  const lines = models
+    .slice(0, most)
+    .map((model) => `- ${modelName(model)}: ${cell(model.reason, 60)}: ${cell(model.detail, 300)}`)
+  return [
+    ...lines,
+    ...moreLine(models.length - lines.length, 'the `skipped-models` output lists them all')
+  ].join('\n')
+}
+
+/** After a cut list: `… and 12 more models: <where they all are>.` (a paragraph after a list);
+ * nothing when none was cut. */
 function moreLine(more: number, where: string): string[] {
   return more > 0 ? ['', `… and ${plural(more, 'more model')}: ${where}.`] : []
 }

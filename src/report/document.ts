@@ -1,24 +1,43 @@
 // The report: a markdown document for the job summary and the report file, and, shortened to fit
-// their budgets, the PR comment and the job summary. Pure: no I/O, no clock, no @actions imports;
-// anything like the run's URL is passed in.
+// their budgets, the PR comment and the job summary. It reads as a reviewer reads: the verdict as
+// its heading, which commit and when, what changed since the last report, the problems' rows, the
+// tables within their limits folded when there are more than a few, then each problem's details
+// (why first), and the step's limits. Pure: no I/O, no clock, no @actions imports; anything like
+// the run's URL is passed in.
+import type { ReportFigures } from '../comment-state.js'
 import { formatNumber, plural } from '../format.js'
 import { oneLine } from '../text.js'
 import type { Thresholds } from '../limits.js'
-import type { DiffEvaluation, Evaluation, Verdict } from '../thresholds.js'
-import { MARK } from './cells.js'
-import { dbtSection, type DbtReport } from './dbt.js'
-import { diffDetails } from './details.js'
+import type { DiffEvaluation, Evaluation } from '../thresholds.js'
+import { whatChanged } from './changes.js'
+import { dbtSection, notComparedCount, type DbtReport } from './dbt.js'
+import { problemDetails, withinDetails, type DetailShape } from './details.js'
 import { footer } from './footer.js'
-import { cell, escapeMarkdown, link } from './markdown.js'
-import { diffTable } from './table.js'
+import {
+  headline,
+  MARK,
+  outcomeOf,
+  OUTCOME_ORDER,
+  tally,
+  type Outcome,
+  type Tally
+} from './headline.js'
+import { cell, details, escapeMarkdown, link } from './markdown.js'
+import { diffTable, sharedLine, shownColumns, type TableOptions } from './table.js'
 
 export interface ReportOptions {
-  /** The report's heading, as the user wrote it. */
+  /** Names the report, as the user wrote it: said under the verdict. */
   title: string
-  /** The footer lists the thresholds in force and the ignored columns. */
+  /** The step's limits: the footer lists them, a table's own are shown where they differ. */
   thresholds: Thresholds
   /** The workflow run, built by the caller from GITHUB_SERVER_URL; null when unknown. */
   runUrl: string | null
+  /** The commit judged and when the run started (ISO 8601); null when unknown. */
+  commit?: { sha: string; at: string } | null
+  /** `https://github.com/owner/repo`, for links to commits; null when unknown. */
+  repositoryUrl?: string | null
+  /** What the last report on the PR found, for its commit: the report says what changed. */
+  previous?: { sha: string; report: ReportFigures } | null
   /**
    * Where a shortened report points for the full one: the job summary (the default), or the
    * report file when no job summary was written or it had to be shortened too (null: that file
@@ -39,23 +58,39 @@ const DEFAULT_SUMMARY_BYTES = 1024 * 1024 - 4 * 1024
 
 const DEFAULT_TITLE = 'Datafold data diff'
 
+/** The columns a problem lists when the report is shortened. */
+const COLUMN_LIMIT = 10
+
 /** How much the report shows; a shortened report steps down these until it fits. */
 interface Shape {
-  /** Columns listed per diff: all, the first N, or none (a count only). */
-  columnLimit: number
-  details: boolean
-  /** A line after the verdict saying what was left out; null in the full report. */
+  /** The details of the tables within their limits. */
+  within: boolean
+  /** The problems' details: their columns, and the rest after why. */
+  problems: DetailShape
+  /** A line after the heading saying what was left out; null in the full report. */
   note: string | null
-  /** Where the full report is, for the details' "the full list is in …". */
-  fullReport: string
 }
 
-const COLUMN_LIMIT = 10
+/** The most tables within their limits shown beside problems before they are folded; with no
+ * problem, the most shown before they are. */
+const FEW_BESIDE_PROBLEMS = 3
+const MOST_UNFOLDED = 20
+
+/** The counts the heading says, and the unchecked-count output is. */
+export function reportTally(evaluation: Evaluation, dbt?: DbtReport): Tally {
+  const models =
+    dbt !== undefined && evaluation.diffs.every((d) => d.requested?.from === 'dbt model')
+  return tally(evaluation, notComparedCount(dbt), models ? 'model' : 'table')
+}
 
 /** The full report, for the job summary and the report file. */
 export function renderReport(evaluation: Evaluation, options: ReportOptions): string {
-  const full: Shape = { columnLimit: Infinity, details: true, note: null, fullReport: '' }
-  return renderDocument(evaluation, options, full, evaluation.diffs, 0)
+  const full: Shape = {
+    within: true,
+    problems: { columnLimit: Infinity, rest: true, fullReport: '' },
+    note: null
+  }
+  return renderDocument(evaluation, options, full, null)
 }
 
 /** What a shortened report is fitted into: a PR comment in characters, a summary in bytes. */
@@ -73,10 +108,11 @@ const SUMMARY: Target = {
 
 /**
  * The PR comment: `header` (the hidden marker lines), then the report, at most `maxLength`
- * characters in all. When the full report is longer, the per-column detail goes first, then the
- * per-diff details, then whole table rows (failed and errored diffs are kept longest), and a line
- * says so and points to the full report. The verdict and the table's header always stay; nothing
- * is cut inside a tag or a row. Length is `String.length` (UTF-16 units), never less than GitHub's
+ * characters in all. When the full report is longer, the details of the tables within their
+ * limits go first, then the problems' per-column detail, then all but why of each problem, then
+ * whole table rows (problems kept longest), and a line says so and points to the full report. The
+ * heading, the table's header, the errors' reasons and why each problem is one always stay as
+ * long as there is room; nothing is cut inside a tag or a row. Length is `String.length` (UTF-16 units), never less than GitHub's
  * count of characters. Only a `header` longer than `maxLength` by itself can make the result longer.
  */
 export function renderComment(
@@ -112,35 +148,44 @@ function fitReport(
   const place = fullReportPlace(options)
   const note = (what: string) =>
     `Shortened to fit ${target.what}: ${what}. The full report is in the ${place.link}.`
+  const problems = (columnLimit: number, rest = true): DetailShape => ({
+    columnLimit,
+    rest,
+    fullReport: place.words
+  })
+  // Each step leaves out more, and its note says all that is left out.
+  const anyWithin = evaluation.diffs.some((d) => outcomeOf(d) === 'within')
+  const within = anyWithin ? ['the details of the tables within their limits are left out'] : []
+  const cut = (...what: string[]) => note(inWords([...within, ...what]))
   const shapes: Shape[] = [
-    { columnLimit: Infinity, details: true, note: null, fullReport: place.words },
+    { within: true, problems: problems(Infinity), note: null },
+    ...(anyWithin ? [{ within: false, problems: problems(Infinity), note: cut() }] : []),
     {
-      columnLimit: COLUMN_LIMIT,
-      details: true,
-      note: note(`each diff lists its ${COLUMN_LIMIT} most different columns only`),
-      fullReport: place.words
+      within: false,
+      problems: problems(COLUMN_LIMIT),
+      note: cut(`each problem lists its ${COLUMN_LIMIT} most different columns only`)
     },
+    { within: false, problems: problems(0), note: cut('the per-column detail is left out') },
     {
-      columnLimit: 0,
-      details: true,
-      note: note('the per-column detail is left out'),
-      fullReport: place.words
-    },
-    {
-      columnLimit: 0,
-      details: false,
-      note: note('the per-diff details are left out'),
-      fullReport: place.words
+      within: false,
+      problems: problems(0, false),
+      note: cut("each problem's details say why only")
     }
   ]
   for (const shape of shapes) {
-    const blocks = documentBlocks(evaluation, options, shape, evaluation.diffs, 0)
-    const body = renderWithin(blocks, budget, target.measure)
+    const body = renderWithin(
+      documentBlocks(evaluation, options, shape, null),
+      budget,
+      target.measure
+    )
     if (body !== null) return body
   }
   const rowsNote = (left: number) =>
-    note(`${plural(left, 'diff is', 'diffs are')} left out of the table`)
-  return fitRows(evaluation, options, budget, target, rowsNote, place.words)
+    cut(
+      "each problem's details say why only",
+      `${plural(left, 'table is', 'tables are')} left out of the table`
+    )
+  return fitRows(evaluation, options, budget, target, rowsNote, problems(0, false))
 }
 
 /** `{ link: '[job summary](url)', words: 'job summary' }`, or the report file's path. */
@@ -161,28 +206,21 @@ function fullReportPlace(options: ReportOptions): { link: string; words: string 
   return { link: summary, words: 'job summary' }
 }
 
-/** Keeps as many whole table rows as fit, failed and errored diffs first, in their order. */
+/** Keeps as many whole table rows as fit, problems first (over their limits, then could not be
+ * checked, then not fully checked), each with why. */
 function fitRows(
   evaluation: Evaluation,
   options: ReportOptions,
   budget: number,
   target: Target,
   note: (leftOut: number) => string,
-  fullReport: string
+  problems: DetailShape
 ): string {
-  const total = evaluation.diffs.length
-  const render = (kept: Set<DiffEvaluation>): string => {
-    const shape = { columnLimit: 0, details: false, note: note(total - kept.size), fullReport }
-    const rows = evaluation.diffs.filter((d) => kept.has(d))
-    return renderDocument(evaluation, options, shape, rows, total - kept.size)
+  const order = ordered(evaluation.diffs)
+  const first = (count: number) => {
+    const shape: Shape = { within: false, problems, note: note(order.length - count) }
+    return renderDocument(evaluation, options, shape, new Set(order.slice(0, count)))
   }
-
-  const priority: Record<Verdict, number> = { error: 0, fail: 1, pass: 2 }
-  const order = evaluation.diffs
-    .map((d, i) => ({ d, i }))
-    .sort((a, b) => priority[a.d.verdict] - priority[b.d.verdict] || a.i - b.i)
-    .map(({ d }) => d)
-  const first = (count: number) => render(new Set(order.slice(0, count)))
   // The most rows that fit, by halving: a few renders, however many diffs.
   let fits = 0
   let tooMany = order.length + 1
@@ -193,6 +231,15 @@ function fitRows(
   }
   const body = first(fits)
   return target.measure(body) <= budget ? body : cutAtLine(body, budget, target.measure)
+}
+
+/** The diffs problems first, by outcome, each outcome in the order given. */
+function ordered(diffs: readonly DiffEvaluation[]): DiffEvaluation[] {
+  const rank = (d: DiffEvaluation) => OUTCOME_ORDER.indexOf(outcomeOf(d))
+  return diffs
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => rank(a.d) - rank(b.d) || a.i - b.i)
+    .map(({ d }) => d)
 }
 
 /** The longest run of whole lines that fits, for a budget too small even for the verdict. */
@@ -208,14 +255,14 @@ function cutAtLine(text: string, budget: number, measure: (text: string) => numb
   return lines.slice(0, kept).join('\n').trimEnd()
 }
 
+/** `kept`: the rows shown (null: all); the others are counted in a line under the table. */
 function renderDocument(
   evaluation: Evaluation,
   options: ReportOptions,
   shape: Shape,
-  rows: DiffEvaluation[],
-  leftOut: number
+  kept: ReadonlySet<DiffEvaluation> | null
 ): string {
-  return joinBlocks([...documentBlocks(evaluation, options, shape, rows, leftOut)])
+  return joinBlocks([...documentBlocks(evaluation, options, shape, kept)])
 }
 
 function joinBlocks(blocks: readonly string[]): string {
@@ -247,70 +294,120 @@ function* documentBlocks(
   evaluation: Evaluation,
   options: ReportOptions,
   shape: Shape,
-  rows: DiffEvaluation[],
-  leftOut: number
+  kept: ReadonlySet<DiffEvaluation> | null
 ): Generator<string, void, undefined> {
-  const title = oneLine(options.title).trim()
-  yield `## ${cell(title === '' ? DEFAULT_TITLE : title, 200)}`
-  yield verdictLine(evaluation)
+  const counts = reportTally(evaluation, options.dbt)
+  yield `### ${headline(counts)}`
+  yield aboutLine(options)
   if (shape.note !== null) yield shape.note
   if (options.forgotten) {
     yield `${plural(options.forgotten, 'created diff')} could not be remembered for re-runs: the comment has no room left, so a re-run of this commit creates ${options.forgotten === 1 ? 'it' : 'them'} again.`
   }
-  if (evaluation.diffs.length > 0) yield diffTable(rows, options.thresholds)
-  // In dbt mode, "nothing changed" is said by the dbt section.
-  else if (!options.dbt) yield 'No diffs were given.'
-  if (leftOut > 0) yield leftOutLine(evaluation, rows)
-  if (options.dbt) yield dbtSection(options.dbt, shape.details)
-  if (shape.details) {
-    for (const d of evaluation.diffs) {
-      yield diffDetails(d, options.thresholds, shape.columnLimit, shape.fullReport)
+  const changes = changesSection(evaluation, options)
+  if (changes !== null) yield changes
+  const all = ordered(evaluation.diffs)
+  const shown = kept === null ? all : all.filter((d) => kept.has(d))
+  const problems = shown.filter((d) => outcomeOf(d) !== 'within')
+  const within = shown.filter((d) => outcomeOf(d) === 'within')
+  if (all.length === 0) {
+    // In dbt mode, what changed and what was not compared is said by the dbt section.
+    if (!options.dbt) yield 'No diffs were given.'
+  } else {
+    const noun = counts.noun === 'model' ? 'Model' : 'Table'
+    const shared = sharedLine(evaluation.diffs)
+    const table: TableOptions = {
+      step: options.thresholds,
+      columns: shownColumns(evaluation.diffs, options.thresholds),
+      shared,
+      noun
     }
+    const folded = within.length > (problems.length > 0 ? FEW_BESIDE_PROBLEMS : MOST_UNFOLDED)
+    const inline = folded ? problems : [...problems, ...within]
+    if (inline.length > 0) yield diffTable(inline, table)
+    if (folded) {
+      const more = problems.length > 0 ? ' more' : ''
+      const their = within.length === 1 ? 'its' : 'their'
+      yield details(
+        `${MARK.within} ${formatNumber(within.length)}${more} within ${their} limits`,
+        diffTable(within, table)
+      )
+    }
+    if (shown.length < all.length) yield leftOutLine(all, shown, counts.noun)
   }
-  const ownLimits = evaluation.diffs.some((d) => d.thresholds?.sources !== undefined)
-  yield footer(options.thresholds, options.runUrl, ownLimits)
+  if (options.dbt) yield dbtSection(options.dbt, shape.within)
+  for (const d of problems) yield problemDetails(d, options.thresholds, shape.problems)
+  if (shape.within) {
+    const section = withinDetails(within, shape.problems, counts.noun)
+    if (section !== null) yield section
+  }
+  const ownLimits = evaluation.diffs.some(
+    (d) => Object.keys(d.thresholds?.sources ?? {}).length > 0
+  )
+  yield footer(options.thresholds, ownLimits)
 }
 
-function leftOutLine(evaluation: Evaluation, shown: DiffEvaluation[]): string {
+/** `**Datafold data diff** · commit [a1b2c3d](…) · 2026-11-24 14:02 UTC · [workflow run](…)`. */
+function aboutLine(options: ReportOptions): string {
+  const title = oneLine(options.title).trim()
+  const parts = [`**${cell(title === '' ? DEFAULT_TITLE : title, 200)}**`]
+  const { commit } = options
+  if (commit) {
+    parts.push(`commit ${commitLink(commit.sha, options.repositoryUrl ?? null)}`)
+    const at = ranAt(commit.at)
+    if (at !== null) parts.push(at)
+  }
+  if (options.runUrl !== null) parts.push(link('workflow run', options.runUrl))
+  return parts.join(' · ')
+}
+
+/** A commit's short SHA, linked to it: `[a1b2c3d](https://github.com/o/r/commit/a1b2c3d…)`. */
+function commitLink(sha: string, repositoryUrl: string | null): string {
+  const short = `<code>${escapeMarkdown(sha.slice(0, 7))}</code>`
+  return repositoryUrl === null
+    ? short
+    : `[${short}](${repositoryUrl}/commit/${encodeURIComponent(sha)})`
+}
+
+/** `2026-11-24 14:02 UTC`; null when not a time. */
+function ranAt(iso: string): string | null {
+  const time = Date.parse(iso)
+  if (Number.isNaN(time)) return null
+  return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`
+}
+
+function changesSection(evaluation: Evaluation, options: ReportOptions): string | null {
+  const { previous, commit } = options
+  if (!previous) return null
+  const sameCommit = commit?.sha === previous.sha
+  return whatChanged(previous, evaluation, sameCommit, (sha) =>
+    commitLink(sha, options.repositoryUrl ?? null)
+  )
+}
+
+function leftOutLine(
+  all: readonly DiffEvaluation[],
+  shown: readonly DiffEvaluation[],
+  noun: Tally['noun']
+): string {
   const kept = new Set(shown)
-  const omitted = evaluation.diffs.filter((d) => !kept.has(d))
-  const count = (verdict: Verdict) => omitted.filter((d) => d.verdict === verdict).length
-  const parts = [
-    [count('error'), 'could not be checked'],
-    [count('fail'), 'exceed thresholds'],
-    [count('pass'), 'within thresholds']
-  ] as const
-  const what = parts
+  const omitted = all.filter((d) => !kept.has(d))
+  const words: Record<Outcome, string> = {
+    over: 'over their limits',
+    error: 'could not be checked',
+    unmeasured: 'not fully checked',
+    within: 'within their limits'
+  }
+  const what = OUTCOME_ORDER.map(
+    (o) => [omitted.filter((d) => outcomeOf(d) === o).length, words[o]] as const
+  )
     .filter(([n]) => n > 0)
     .map(([n, text]) => `${formatNumber(n)} ${text}`)
     .join(', ')
-  return `… and ${plural(omitted.length, 'more diff')} not shown (${what}).`
+  return `… and ${plural(omitted.length, `more ${noun}`)} not shown (${what}).`
 }
 
-/**
- * One line on the verdict: `❌ 2 of 3 diffs exceed thresholds`, `✅ 3 diffs within thresholds`,
- * `⚠️ 1 of 3 diffs could not be checked`, and when set thresholds could not be checked, how many.
- */
-export function verdictLine(evaluation: Evaluation): string {
-  const total = evaluation.diffs.length
-  const errors = evaluation.diffs.filter((d) => d.verdict === 'error').length
-  const fails = evaluation.diffs.filter((d) => d.verdict === 'fail').length
-  const unchecked = evaluation.diffs.reduce((sum, d) => sum + d.notMeasured.length, 0)
-  const diffs = total === 1 ? 'diff' : 'diffs'
-  let line: string
-  if (total === 0) {
-    line = `${MARK[evaluation.result]} no diffs to check`
-  } else if (errors > 0) {
-    line = `⚠️ ${formatNumber(errors)} of ${formatNumber(total)} ${diffs} could not be checked`
-    if (fails > 0)
-      line += `; ${formatNumber(fails)} ${fails === 1 ? 'exceeds' : 'exceed'} thresholds`
-  } else if (fails > 0) {
-    line = `❌ ${formatNumber(fails)} of ${formatNumber(total)} ${diffs} ${total === 1 ? 'exceeds' : 'exceed'} thresholds`
-  } else {
-    line = `✅ ${formatNumber(total)} ${diffs} within thresholds`
-  }
-  if (unchecked > 0) {
-    line += ` (${plural(unchecked, 'threshold')} not checked: Datafold did not measure ${unchecked === 1 ? 'its metric' : 'their metrics'})`
-  }
-  return line
+/** `a`, `a and b`, `a, b and c`. */
+function inWords(parts: readonly string[]): string {
+  const last = parts.at(-1) ?? ''
+  return parts.length <= 1 ? last : `${parts.slice(0, -1).join(', ')} and ${last}`
 }

@@ -127,9 +127,14 @@ export function safeUrl(url: string): string | null {
 
 /** `[label](url)`, the label escaped; just the label when the URL is not http(s). */
 export function link(label: string, url: string | null): string {
+  return linkMarkdown(escapeMarkdown(label), url)
+}
+
+/** `[markdown](url)` for a label that is markdown already (escaped); the label alone when the URL
+ * is not http(s). */
+export function linkMarkdown(markdown: string, url: string | null): string {
   const href = url === null ? null : safeUrl(url)
-  const text = escapeMarkdown(label)
-  return href === null ? text : `[${text}](${href})`
+  return href === null ? markdown : `[${markdown}](${href})`
 }
 
 /** A table row from cells that are already markdown (escaped). */

@@ -80,10 +80,10 @@ export function shownName(
   return { name, difference: `${part(split.differs[0])} → ${part(split.differs[1])}` }
 }
 
-/** `Compared <code>analytics</code> → <code>pr_42</code>`, said once above the table. */
+/** `<code>analytics</code> → <code>pr_42</code>`, said once in the table's header. */
 export function sharedDifferenceLine([a, b]: readonly [string, string]): string {
   const code = (part: string) => `<code>${wrappable(cell(part, PART_MAX))}</code>`
-  return `Compared ${code(a)} → ${code(b)}`
+  return `${code(a)} → ${code(b)}`
 }
 
 /** A run of letters and digits longer than this gets a place to wrap. */
@@ -95,7 +95,7 @@ const LONGEST_RUN = 20
  * or entities of the escaped text, never inside an entity; a sanitiser that drops `<wbr>`
  * leaves the text as it was.
  */
-function wrappable(escaped: string): string {
+export function wrappable(escaped: string): string {
   const tokens = escaped.match(/&#?[A-Za-z0-9]+;|[\s\S]/gu) ?? []
   let out = ''
   let run = 0

@@ -24,13 +24,24 @@ export interface FittedAnnotations extends StepAnnotations {
 }
 
 /**
- * The annotations to write: all of a kind when it has at most ten; else its first nine and one
- * that counts the others and says where they are. `readMore` names that place: `the report
- * comment (https://…)`, `the job summary`.
+ * The annotations to write: all of a kind when they fit in the ten; else the first that leave room
+ * for one more, and that one counts the others and says where they are. `readMore` names that
+ * place: `the report comment (https://…)`, `the job summary`. `written`: the annotations of each
+ * kind the step writes besides these (its warnings so far, the failure message), which take their
+ * places among the ten.
  */
-export function withinStepLimits(all: StepAnnotations, readMore: string): FittedAnnotations {
-  const errors = fit(all.errors, 'errors', readMore)
-  const warnings = fit(all.warnings, 'warnings', readMore)
+export function withinStepLimits(
+  all: StepAnnotations,
+  readMore: string,
+  written: { errors: number; warnings: number } = { errors: 0, warnings: 0 }
+): FittedAnnotations {
+  const errors = fit(all.errors, 'errors', readMore, STEP_ANNOTATIONS_PER_KIND - written.errors)
+  const warnings = fit(
+    all.warnings,
+    'warnings',
+    readMore,
+    STEP_ANNOTATIONS_PER_KIND - written.warnings
+  )
   return {
     errors: errors.shown,
     warnings: warnings.shown,
@@ -41,10 +52,12 @@ export function withinStepLimits(all: StepAnnotations, readMore: string): Fitted
 function fit(
   annotations: StepAnnotation[],
   kind: 'errors' | 'warnings',
-  readMore: string
+  readMore: string,
+  room: number
 ): { shown: StepAnnotation[]; hidden: StepAnnotation[] } {
-  if (annotations.length <= STEP_ANNOTATIONS_PER_KIND) return { shown: annotations, hidden: [] }
-  const kept = STEP_ANNOTATIONS_PER_KIND - 1
+  if (annotations.length <= room) return { shown: annotations, hidden: [] }
+  if (room <= 0) return { shown: [], hidden: annotations }
+  const kept = room - 1
   const hidden = annotations.slice(kept)
   const more: StepAnnotation = {
     title: `${formatNumber(hidden.length)} more ${kind}`,

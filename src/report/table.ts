@@ -1,71 +1,155 @@
-// The report's main table: one row per diff, its metrics in the columns the metric spec names.
-// Built to fit a PR's conversation column (760 px): each row opens with the verdict's mark, the
-// diff's link and what was compared, written compactly, with the rows on a small line under it;
-// metric cells never wrap, so they stay narrow: zeros stay short, a share or a limit goes on a
-// small line under its count, and everything long (an error, why a metric was not measured) is
-// left to the details. The name is the one cell that wraps, at `_` and `.`.
+// The report's table: one row per table compared, one metric per column, named in plain words.
+// Built to fit a PR's conversation column (760 px): a row opens with its mark and its name (a link
+// to the diff at Datafold); a problem's row says under the name what was compared, its rows, and
+// for a diff that could not be checked why; a row within its limits is one line. Metric cells never
+// wrap, so they stay narrow: zeros stay short, a share or a limit goes on a small line under its
+// figure. The name is the one cell that wraps, at `_` and `.`.
 import type { FinishedDiff, Measure } from '../diff.js'
 import { formatNumber } from '../format.js'
-import { metricsIn, REPORT_COLUMNS, type MetricSpec, type ReportColumn } from '../metric-spec.js'
+import { METRIC_SPEC, REPORT_COLUMNS, type MetricSpec, type ReportColumn } from '../metric-spec.js'
 import type { Thresholds } from '../limits.js'
-import type { Breach, DiffEvaluation } from '../thresholds.js'
-import { approx, breachLimit, breachOf, flagged, MARK, shareOf } from './cells.js'
-import { cell, escapeMarkdown, link, tableHeader, tableRow } from './markdown.js'
-import { sharedDifference, sharedDifferenceLine, shownName, splitNames } from './names.js'
+import type { DiffEvaluation } from '../thresholds.js'
+import {
+  approx,
+  breachLimit,
+  breachOf,
+  judgedLimit,
+  limitsOf,
+  ownLimitLine,
+  shareOf
+} from './cells.js'
+import { MARK, outcomeOf } from './headline.js'
+import { cell, escapeMarkdown, linkMarkdown, tableHeader, tableRow } from './markdown.js'
+import {
+  sharedDifference,
+  sharedDifferenceLine,
+  shownName,
+  splitNames,
+  wrappable
+} from './names.js'
 
-const TABLE_HEADERS = ['Diff', ...REPORT_COLUMNS] as const
-
-/** Every column but the first holds numbers: right-aligned. */
-const ALIGN_RIGHT = REPORT_COLUMNS.map((_, i) => i + 1)
-
-/** The table's header and the rows given, after the line saying what was compared if shared. */
-export function diffTable(rows: readonly DiffEvaluation[], thresholds: Thresholds): string {
-  // What differs between the compared names, when every row shares it.
-  const difference = sharedDifference(rows.map((d) => splitNames(d.diff.target)))
-  const table = [
-    tableHeader(TABLE_HEADERS, ALIGN_RIGHT),
-    ...rows.map((d) => diffRow(d, thresholds, difference !== null))
-  ].join('\n')
-  return difference === null ? table : `${sharedDifferenceLine(difference)}\n\n${table}`
+/** The columns a report's tables show: every column but those of a metric no table has a limit
+ * on (values and columns changed), which the details show instead. */
+export function shownColumns(
+  evaluations: readonly DiffEvaluation[],
+  step: Thresholds
+): ReportColumn[] {
+  const limited = (spec: MetricSpec) =>
+    step.max[spec.name] !== undefined ||
+    evaluations.some((d) => limitsOf(d, step).max[spec.name] !== undefined)
+  return REPORT_COLUMNS.filter((column) =>
+    METRIC_SPEC.some(
+      (spec) =>
+        spec.report.column === column && (spec.report.onlyWhenLimited !== true || limited(spec))
+    )
+  )
 }
 
-function diffRow(
-  evaluation: DiffEvaluation,
-  thresholds: Thresholds,
-  differenceShown: boolean
-): string {
+/** What every compared table shares, said once under the table's first header: `analytics →
+ * pr_42`. */
+export function sharedLine(evaluations: readonly DiffEvaluation[]): string | null {
+  const difference = sharedDifference(evaluations.map((d) => splitNames(d.diff.target)))
+  return difference === null ? null : sharedDifferenceLine(difference)
+}
+
+export interface TableOptions {
+  step: Thresholds
+  columns: readonly ReportColumn[]
+  /** The difference every row shares, said in the header rather than in each row. */
+  shared: string | null
+  /** `Table`, or `Model` in dbt mode. */
+  noun: string
+}
+
+/** The table's header and its rows. */
+export function diffTable(rows: readonly DiffEvaluation[], options: TableOptions): string {
+  const align = options.columns.map((_, i) => i + 1)
+  const first =
+    options.shared === null ? options.noun : `${options.noun}<br><sub>${options.shared}</sub>`
+  return [
+    // Two short lines a header: a metric column is then as narrow as its figures, and the names
+    // keep the width.
+    tableHeader([first, ...options.columns.map((c) => c.replace(' ', '<br>'))], align),
+    ...rows.map((d) => diffRow(d, options))
+  ].join('\n')
+}
+
+/** How much of an error's reason its row shows; the details hold all of it. */
+const REASON_MAX = 140
+
+function diffRow(evaluation: DiffEvaluation, options: TableOptions): string {
   const { diff } = evaluation
-  // A plan entry is named as the plan names it; its own thresholds are the ones shown.
-  const limits = evaluation.thresholds ?? thresholds
-  const shown = shownName(splitNames(diff.target), differenceShown)
-  const name = diff.name === undefined ? shown.name : cell(diff.name, 60)
+  const outcome = outcomeOf(evaluation)
+  const shown = shownName(splitNames(diff.target), options.shared !== null)
+  const name = diff.name === undefined ? shown.name : wrappable(cell(diff.name, 60))
   const kinds = [
     diff.target.kind === 'cross_db' ? ' <sub>cross-db</sub>' : '',
     diff.status === 'done' && diff.sampled ? ' <sub>sampled</sub>' : ''
   ].join('')
-  const under = [
-    diff.name === undefined || name === shown.name ? null : shown.name,
-    shown.difference,
-    diff.status === 'done' ? rowsOf(diff) : null
-  ].filter((text) => text !== null)
-  const id = diff.id === null ? 'not created' : link(String(diff.id), diff.url)
-  const first = `${MARK[evaluation.verdict]} ${id} ${name}${kinds}`
-  const cells = [under.length === 0 ? first : `${first}<br>${sub(under.join(' · '))}`]
-  if (diff.status === 'error') {
-    // The error's text is in the diff's details: in a cell it would make the tallest row.
-    cells.push(...REPORT_COLUMNS.map(() => '—'))
-  } else {
-    cells.push(...REPORT_COLUMNS.map((column) => nowrap(columnCell(evaluation, limits, column))))
+  const first = `${MARK[outcome]} ${linkMarkdown(name, diff.url)}${kinds}`
+  // The common name, when the entry's own name is another.
+  const table =
+    diff.name !== undefined && shown.name.toLowerCase() !== name.toLowerCase() ? shown.name : null
+  const under =
+    outcome === 'within'
+      ? [shown.difference]
+      : [
+          table,
+          shown.difference,
+          diff.status === 'done' ? rowsOf(diff) : null,
+          columnMatchLine(evaluation),
+          diff.status === 'error'
+            ? `could not be checked: ${shortReason(withoutName(diff.reason, diff.name))}`
+            : null
+        ]
+  const lines = under.filter((text) => text !== null)
+  const cells = [lines.length === 0 ? first : `${first}<br>${sub(lines.join(' · '))}`]
+  for (const column of options.columns) {
+    cells.push(diff.status === 'error' ? '—' : nowrap(columnCell(evaluation, options.step, column)))
   }
   return tableRow(cells)
 }
 
-/** `48,173 rows (A 48,210)`: B's rows, and A's when they differ; null when neither is known. */
+/**
+ * An error's reason for its row, short: without what the row says already (`diff 105 failed in
+ * Datafold:`) or what is no advice (`Datafold says the error is not retryable`), and cut; the
+ * details hold it whole. What will help (`re-running this job creates the diff again`) is kept.
+ */
+export function shortReason(reason: string): string {
+  const advice =
+    /: (re-running this job creates the diff again|run the diff again in Datafold, then this check)$/.exec(
+      reason
+    )
+  const core = reason
+    .slice(0, advice === null ? reason.length : advice.index)
+    .replace(/^diff \d+ failed in Datafold: /, '')
+    .replace(/; Datafold says the error is (not )?retryable$/, '')
+  const text = wrappable(cell(core, REASON_MAX))
+  return advice === null ? text : `${text}; ${escapeMarkdown(advice[1] ?? '')}`
+}
+
+/** `3 columns under the match limit of 99.5%`: the breaches no metric column shows. */
+function columnMatchLine(evaluation: DiffEvaluation): string | null {
+  const under = evaluation.breaches.filter((b) => b.metric === 'column-match')
+  const [first] = under
+  if (first === undefined) return null
+  const columns = under.length === 1 ? '1 column' : `${formatNumber(under.length)} columns`
+  return `❌ ${columns} under the match limit of ${judgedLimit(first).replace(/^min /, '')}`
+}
+
+/** A reason without the name its row gives already: `payments: could not create the diff: …`. */
+function withoutName(reason: string, name: string | undefined): string {
+  return name !== undefined && reason.startsWith(`${name}: `)
+    ? reason.slice(name.length + 2)
+    : reason
+}
+
+/** `48,173 rows (production 48,210)`: the PR's rows, and production's when they differ. */
 function rowsOf(diff: FinishedDiff): string | null {
   const { rowsA, rowsB } = diff
   if (rowsA === null && rowsB === null) return null
   const rows = (n: number | null) => (n === null ? '?' : formatNumber(n))
-  return rowsA === rowsB ? `${rows(rowsB)} rows` : `${rows(rowsB)} rows (A ${rows(rowsA)})`
+  return rowsA === rowsB ? `${rows(rowsB)} rows` : `${rows(rowsB)} rows (production ${rows(rowsA)})`
 }
 
 /** A metric cell's lines never wrap: its column is as wide as its widest line, no more. */
@@ -75,39 +159,18 @@ function nowrap(markdown: string): string {
 
 const sub = (text: string): string => `<sub>${text}</sub>`
 
-/**
- * The column's metrics. The first, unlabelled metric is its count, with its share (or its breach
- * and limit) on a small line under it; labelled metrics follow on lines of their own.
- */
-function columnCell(
-  evaluation: DiffEvaluation,
-  thresholds: Thresholds,
-  column: ReportColumn
-): string {
+/** The column's metric: one, or for key problems null and duplicate keys, each on its line. */
+function columnCell(evaluation: DiffEvaluation, step: Thresholds, column: ReportColumn): string {
   const diff = evaluation.diff as FinishedDiff
-  const specs = metricsIn(column)
+  const specs = METRIC_SPEC.filter((spec) => spec.report.column === column)
   if (specs.every((spec) => diff.metrics[spec.name] === null)) {
     return notMeasured(specs.some((spec) => evaluation.notMeasured.includes(spec.name)))
   }
-  const lines: string[] = []
-  const limits: string[] = []
-  for (const spec of specs) {
-    const measure = diff.metrics[spec.name]
-    if (spec.report.label === undefined) {
-      lines.push(...countLines(evaluation, thresholds, spec, measure))
-    } else if (spec.report.onlyWhenFlagged === true) {
-      if (flagged(evaluation, spec.name)) {
-        lines.push(
-          sub(`${spec.report.label} ${flaggedFigure(evaluation, thresholds, spec, measure)}`)
-        )
-      }
-    } else if (flagged(evaluation, spec.name) || (measure !== null && measure.value !== 0)) {
-      lines.push(labelledLine(evaluation, spec, measure))
-      const breach = breachOf(evaluation, spec.name)
-      if (breach && measure) limits.push(limitText(thresholds, spec, measure, breach))
-    }
-  }
-  if (limits.length > 0) lines.push(sub(limits.join(' · ')))
+  const lines = specs.flatMap((spec) =>
+    spec.report.label === undefined
+      ? figureLines(evaluation, step, spec, diff.metrics[spec.name])
+      : labelledLines(evaluation, step, spec, diff.metrics[spec.name])
+  )
   return lines.length === 0 ? '0' : lines.join('<br>')
 }
 
@@ -115,79 +178,48 @@ function notMeasured(unchecked: boolean): string {
   return unchecked ? 'n/a ⚠️' : 'n/a'
 }
 
-/** `0`; `1,205` over `2.50%`; `**1,205** ❌` over `2.50% > 1%`. */
-function countLines(
+/** `0`; `1,205` over `2.50%`; `**1,205** ❌` over `2.50% > 1%`; a table's own limit under it. */
+function figureLines(
   evaluation: DiffEvaluation,
-  thresholds: Thresholds,
+  step: Thresholds,
   spec: MetricSpec,
   measure: Measure | null
 ): string[] {
   if (measure === null) return [notMeasured(evaluation.notMeasured.includes(spec.name))]
   const breach = breachOf(evaluation, spec.name)
+  const count = `${approx(measure)}${formatNumber(measure.value)}`
   if (breach) {
     // The count itself, even when an interval's upper bound was judged: the limit line says so.
-    return [
-      `**${approx(measure)}${formatNumber(measure.value)}** ❌`,
-      sub(limitText(thresholds, spec, measure, breach))
-    ]
+    return [`**${count}** ❌`, sub(breachLimit(evaluation, step, spec, breach, measure.sample))]
   }
   if (measure.value === 0) return ['0']
-  const share = shareOf(measure)
-  const count = `${approx(measure)}${formatNumber(measure.value)}`
-  return share === '' ? [count] : [count, sub(share)]
-}
-
-/**
- * A breach's limit, short: `2.50% > 1%` for a percentage limit (the share judged), `max 0` for a
- * count limit, `up to 11,566 > 10000` when the interval's upper bound was judged.
- */
-function limitText(
-  thresholds: Thresholds,
-  spec: MetricSpec,
-  measure: Measure,
-  breach: Breach
-): string {
-  const limit = breachLimit(breach)
-  if (thresholds.max[spec.name]?.kind === 'percent') {
-    return `${shareOf({ ...breach, sample: measure.sample })} ${limit}`
+  // A figure beside the table's own limit, where that differs from the step's in the footer; on
+  // one line in a row within its limits, which is one line.
+  const under = [shareOf(measure), ownLimitLine(evaluation, step, spec)]
+  if (outcomeOf(evaluation) === 'within') {
+    const told = under.filter((text): text is string => text !== null && text !== '')
+    return [told.length === 0 ? count : `${count} ${sub(told.join(' '))}`]
   }
-  return breach.sample === 'upper-bound' ? limit : limit.replace(/^> /, 'max ')
+  return [count, ...under.filter((text): text is string => text !== null && text !== '').map(sub)]
 }
 
-/**
- * For a shared cell: `values 0.56% > 0.1% ❌`, `columns 3 > 2 ❌`, `values up to 14,915 > 12000 ❌`
- * (the interval's upper bound was checked), `values n/a ⚠️`.
- */
-function flaggedFigure(
+/** `3 null`, `**12** duplicate ❌` over its limit, `null n/a ⚠️`; nothing for a zero. */
+function labelledLines(
   evaluation: DiffEvaluation,
-  thresholds: Thresholds,
+  step: Thresholds,
   spec: MetricSpec,
   measure: Measure | null
-): string {
-  const breach = breachOf(evaluation, spec.name)
-  if (measure === null || !breach) return notMeasured(true)
-  if (breach.sample === 'upper-bound') return `${breachLimit(breach)} ❌`
-  const figure =
-    thresholds.max[spec.name]?.kind === 'percent'
-      ? shareOf({ ...breach, sample: measure.sample })
-      : `${approx(measure)}${formatNumber(breach.value)}`
-  return `${figure} ${breachLimit(breach)} ❌`
-}
-
-/**
- * `3 null`, `**12** dup ❌`, `null n/a ⚠️`: one line each, the limits on a line after them. A
- * breach shows the side that was judged (the larger share for a percentage limit).
- */
-function labelledLine(
-  evaluation: DiffEvaluation,
-  spec: MetricSpec,
-  measure: Measure | null
-): string {
+): string[] {
   const label = escapeMarkdown(spec.report.label ?? '')
   if (measure === null) {
-    return `${label} ${notMeasured(evaluation.notMeasured.includes(spec.name))}`
+    return evaluation.notMeasured.includes(spec.name) ? [`${label} n/a ⚠️`] : []
   }
   const breach = breachOf(evaluation, spec.name)
-  if (!breach) return `${approx(measure)}${formatNumber(measure.value)} ${label}`
-  return `**${approx(measure)}${formatNumber(breach.value)}** ${label} ❌`
+  if (breach) {
+    return [
+      `**${approx(measure)}${formatNumber(breach.value)}** ${label} ❌`,
+      sub(breachLimit(evaluation, step, spec, breach, measure.sample))
+    ]
+  }
+  return measure.value === 0 ? [] : [`${approx(measure)}${formatNumber(measure.value)} ${label}`]
 }
