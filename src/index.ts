@@ -76,6 +76,19 @@ async function main(): Promise<void> {
       createReadStream(resolve(process.env.GITHUB_WORKSPACE || '.', path), {
         highWaterMark: 1 << 20
       }),
+    readRepositoryFile: async (path) => {
+      const { readFile, stat } = await import('node:fs/promises')
+      const workspace = resolve(process.env.GITHUB_WORKSPACE || '.')
+      const file = resolve(workspace, path)
+      // Only a file of the checkout, and only one the size of a model's SQL.
+      if (!file.startsWith(`${workspace}/`)) return null
+      try {
+        const info = await stat(file)
+        return info.isFile() && info.size <= 1 << 20 ? await readFile(file, 'utf8') : null
+      } catch {
+        return null
+      }
+    },
     readPlanFile: async (path) => {
       const { readFile } = await import('node:fs/promises')
       return readFile(resolve(process.env.GITHUB_WORKSPACE || '.', path), 'utf8')

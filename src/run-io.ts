@@ -4,6 +4,7 @@ import type { GitHubContext } from './github/context.js'
 import type { GitHubClient } from './github/octokit.js'
 import type { PublishIO } from './publish.js'
 import type { Redact } from './redact.js'
+import { annotationBudget } from './report/step-annotations.js'
 import type { SourceIO } from './sources/source.js'
 
 /** What the runner gives the action: logging, outputs, files, the event, the network. */
@@ -21,6 +22,9 @@ export interface RunIO extends SourceIO, PublishIO {
   fetch: typeof globalThis.fetch
   sleep?: (ms: number) => Promise<void>
   now?: () => number
+  /** A file of the repository by its path from the root, for annotations; null when it cannot
+   * be read. */
+  readRepositoryFile?: (path: string) => Promise<string | null>
 }
 
 /** The same I/O, with every secret taken out of whatever is written. */
@@ -44,5 +48,33 @@ export function redacting(io: RunIO, redact: Redact): RunIO {
     },
     appendSummary: (markdown) => io.appendSummary(redact(markdown)),
     writeReport: (fileName, markdown) => io.writeReport(fileName, redact(markdown))
+  }
+}
+
+/**
+ * The same I/O, writing at most nine annotations of each kind (eight errors: the failure message
+ * is one more), as GitHub shows ten per step and drops the rest silently: the rest go to the log as
+ * plain lines, and `closeAnnotations` writes one of each kind that ran over, counting them.
+ */
+export function withinAnnotationLimits(io: RunIO): RunIO & {
+  closeAnnotations(readMore: string): void
+} {
+  const budget = annotationBudget({ error: 1 })
+  return {
+    ...io,
+    warning: (message) => {
+      if (budget.admit('warning')) io.warning(message)
+      else io.info(`Warning: ${message}`)
+    },
+    annotate: (message, title) => {
+      if (budget.admit('error')) io.annotate(message, title)
+      else io.info(`${title}: ${message}`)
+    },
+    closeAnnotations: (readMore) => {
+      for (const { kind, message, title = '' } of budget.closing(readMore)) {
+        if (kind === 'error') io.annotate(message, title)
+        else io.warning(message)
+      }
+    }
   }
 }

@@ -9,27 +9,38 @@ import { waitAndRead } from './datafold/wait-and-read.js'
 import { describeSkipped, needsAction } from './dbt/skipped.js'
 import { runUrl } from './github/context.js'
 import type { GitHubClient } from './github/octokit.js'
+import { withPullRequestOfCommit } from './github/commit-pulls.js'
 import { runTarget } from './pull-request.js'
 import { readThread } from './github/thread.js'
 import type { Inputs } from './inputs.js'
 import { buildOutputs, totalsWarnings } from './outputs.js'
 import { publishReport } from './publish.js'
+import { gatePublisher } from './publish-gate.js'
+import { MAX_SUMMARY_LENGTH } from './github/check-run.js'
+import { findingsOf } from './report/findings.js'
+import { renderComment, verdictLine, type ReportOptions } from './report/document.js'
 import { createRedactor } from './redact.js'
 import { dbtReport } from './report/dbt.js'
 import { judgedOf } from './results.js'
-import { redacting, type RunIO } from './run-io.js'
+import { redacting, withinAnnotationLimits, type RunIO } from './run-io.js'
 import { readSources } from './sources/read-sources.js'
 import { evaluateThresholds, type Evaluation } from './thresholds.js'
-import { describeBreach, failureMessage, gapWarnings } from './verdict.js'
+import { describeBreach } from './report/breach-line.js'
+import { failureMessage, gapWarnings } from './verdict.js'
 
 export const USER_AGENT = 'datafold-diff-gate/1.0.0'
 
 export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> {
   const redact = createRedactor([inputs.apiKey, inputs.githubToken])
-  const io = redacting(runnerIO, redact)
+  const io = withinAnnotationLimits(redacting(runnerIO, redact))
   const startedAt = (io.now ?? now)()
-  const target = runTarget(io.github, inputs.prNumber, io.env ?? {})
   const github = once(() => io.createGitHubClient(inputs.githubToken))
+  const { commentMode, commentKey, githubToken: token } = inputs
+  const { eventName, owner, repo } = io.github
+  const target = await withPullRequestOfCommit(
+    runTarget(io.github, inputs.prNumber, io.env ?? {}),
+    { eventName, owner, repo, token, github }
+  )
   const log = (message: string): void => {
     io.info(message)
   }
@@ -40,7 +51,6 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   // Every source is read and checked before any request.
   const source = await readSources(inputs, target, io)
   io.info(`Checking ${count(source.diffs.length)} at ${inputs.datafoldHost}`)
-  const { commentMode, commentKey, githubToken: token } = inputs
   const thread = await readThread({
     ...{ commentMode, commentKey, token, target, repository: io.github },
     ...{ github, info: log, warning: warn }
@@ -64,9 +74,17 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     log,
     onStop: io.onStop
   })
+  const gate = gatePublisher(
+    {
+      ...{ commitStatus: inputs.commitStatus, checkRun: inputs.checkRun, commentKey, eventName },
+      ...{ owner, repo, sha: target.sha, token, github, runUrl: runUrl(io.github), redact },
+      startedAt: new Date(startedAt).toISOString()
+    },
+    io
+  )
   const { read, cancelled } = await waitAndRead(obtained, {
     ...{ client, waitTimeoutMs: inputs.waitTimeoutMs, deadline, created, log },
-    ...{ sleep: io.sleep, now: io.now }
+    ...{ sleep: io.sleep, now: io.now, onWaiting: gate.running }
   })
   release()
 
@@ -75,14 +93,15 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     inputs.thresholds
   )
   gapWarnings(evaluation).forEach(warn)
+  const reportOptions: ReportOptions = {
+    title: inputs.title,
+    thresholds: inputs.thresholds,
+    runUrl: runUrl(io.github),
+    ...(source.dbt ? { dbt: dbtReport(source.dbt) } : {})
+  }
   const published = await publishReport(
     evaluation,
-    {
-      title: inputs.title,
-      thresholds: inputs.thresholds,
-      runUrl: runUrl(io.github),
-      ...(source.dbt ? { dbt: dbtReport(source.dbt) } : {})
-    },
+    reportOptions,
     {
       ...{ commentMode, commentKey, jobSummary: inputs.jobSummary, token, thread, github, redact },
       stamp: runStamp(io.github, startedAt, target.sha),
@@ -98,11 +117,35 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
       io.annotate(describeBreach(breach, diff), 'Datafold threshold exceeded')
     }
   }
+  io.closeAnnotations(
+    published.comment ? `the report comment (${published.comment.url})` : 'the job summary'
+  )
 
-  const notCompared = (source.dbt?.skipped ?? []).filter((m) => needsAction(m.reason))
+  const skipped = source.dbt?.skipped ?? []
+  const notCompared = skipped.filter((m) => needsAction(m.reason))
   const failure = failureMessage(evaluation, inputs, {
     notCompared: notCompared.map(describeSkipped),
     publishing: published.commentRefused
+  })
+  await gate.publish({
+    verdict: {
+      result: evaluation.result,
+      breaches: evaluation.breaches.length,
+      unchecked: notCompared.length,
+      failed: failure !== null
+    },
+    headline: verdictLine(evaluation),
+    summary: renderComment(evaluation, reportOptions, '', MAX_SUMMARY_LENGTH - 2_000),
+    commentUrl: published.comment?.url ?? null,
+    findings: findingsOf(evaluation, skipped),
+    places: {
+      dbt: inputs.dbt && {
+        ...{ projectDir: inputs.dbt.projectDir, manifest: inputs.dbt.manifest },
+        ...(io.env?.GITHUB_WORKSPACE ? { workspace: io.env.GITHUB_WORKSPACE } : {})
+      },
+      plan: source.plan === 'inline' ? { inline: true } : source.plan,
+      readFile: io.readRepositoryFile ?? (() => Promise.resolve(null))
+    }
   })
   if (failure) io.setFailed(failure)
   else io.info(`Result: ${evaluation.result}`)

@@ -43,7 +43,7 @@ const LAYERS = {
   report: (m: string) => m.startsWith('report/'),
   /** The adapter to GitHub: the thread, the comment, the client. */
   github: (m: string) => m.startsWith('github/'),
-  publish: (m: string) => m === 'publish.ts' || m === 'outputs.ts',
+  publish: (m: string) => ['publish.ts', 'publish-gate.ts', 'outputs.ts'].includes(m),
   verdict: (m: string) => m === 'verdict.ts',
   /** They run the layers in order, so they may import any module; no layer imports them. */
   driver: (m: string) => ['index.ts', 'run.ts', 'run-io.ts'].includes(m)
@@ -65,8 +65,8 @@ const MAY_IMPORT: Record<Exclude<Layer, 'driver'>, readonly Layer[]> = {
   thresholds: ['vocabulary', 'normalised'],
   report: ['vocabulary', 'sources', 'thresholds'],
   github: ['vocabulary', 'comment state', 'inputs', 'thresholds', 'report'],
-  publish: ['vocabulary', 'comment state', 'thresholds', 'report', 'github'],
-  verdict: ['vocabulary', 'thresholds']
+  publish: ['vocabulary', 'comment state', 'inputs', 'thresholds', 'report', 'github'],
+  verdict: ['vocabulary', 'thresholds', 'report']
 }
 
 const LAYER_ORDER = Object.keys(LAYERS) as Layer[]

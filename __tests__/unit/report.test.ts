@@ -18,7 +18,7 @@ import {
 } from '../../src/report/document.js'
 import type { Limit, Thresholds } from '../../src/limits.js'
 import type { Breach, DiffEvaluation, Evaluation, Verdict } from '../../src/thresholds.js'
-import { describeBreach } from '../../src/verdict.js'
+import { describeBreach } from '../../src/report/breach-line.js'
 
 // ── Builders ───────────────────────────────────────────────────────────────────────────────────
 

@@ -54,11 +54,13 @@ export async function dbtModels({ inputs, plan, io }: SourceContext): Promise<Pa
   })
   tellSkipped(planned, io, inputs.failOnSkipped)
   return {
-    diffs: planned.picked.map(({ diff }) => ({
+    diffs: planned.picked.map(({ diff, path, uniqueId }) => ({
       kind: 'requested',
       name: diff.name,
       request: diff,
-      from: 'dbt model'
+      from: 'dbt model',
+      // A model of an installed package has no file in this repository.
+      ...(uniqueId.split('.')[1] === planned.project ? { file: path } : {})
     })),
     dbt: planned
   }

@@ -36,14 +36,21 @@ export async function readPlan(
   })
 }
 
-/** The plan's entries, as diffs to create. */
-export function planEntries({ plan }: SourceContext): Promise<Partial<Source>> {
+/** The plan's entries, as diffs to create, and where they are written. */
+export function planEntries({ inputs, plan }: SourceContext): Promise<Partial<Source>> {
+  const written = inputs.plan
   return Promise.resolve({
     diffs: plan.diffs.map((request) => ({
       kind: 'requested',
       name: request.name,
       request,
       from: 'plan entry'
-    }))
+    })),
+    plan:
+      written === null
+        ? null
+        : written.input === 'plan'
+          ? 'inline'
+          : { file: written.path, lines: plan.lines ?? new Map() }
   })
 }
