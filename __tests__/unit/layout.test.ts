@@ -38,6 +38,7 @@ const VOCABULARY = new Set([
   'clock.ts',
   'redact.ts',
   'concurrency.ts',
+  'glob.ts',
   'github/comment-modes.ts'
 ])
 

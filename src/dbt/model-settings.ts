@@ -9,12 +9,12 @@
 //     pr_time_travel: [2022-02-07T00:00:00]}}}
 // The time travel values are one-item lists there; a bare value is taken too.
 import { z } from 'zod'
+import { globMatcher } from '../glob.js'
 import type { Thresholds } from '../limits.js'
 import type { RawDefaults } from '../plan/schema.js'
 import { ruleName, thresholdsSchema, THRESHOLD_KEYS, type DbtRule } from '../plan/schema.js'
 import { suggestKey } from '../plan/suggest.js'
 import { layerThresholds, type ThresholdLayer } from '../plan/thresholds.js'
-import { globMatcher } from './glob.js'
 import type { DbtNode } from './manifest.js'
 
 export interface ModelSettings {
@@ -111,8 +111,10 @@ export function ruleFinder(
   rules: DbtRule[]
 ): (node: DbtNode) => { rule: DbtRule; index: number } | null {
   const matchers = rules.map((rule, index) => {
-    const name = rule.match.name === undefined ? null : globMatcher(rule.match.name)
-    const path = rule.match.path === undefined ? null : globMatcher(rule.match.path)
+    const glob = (text: string | undefined) =>
+      text === undefined ? null : globMatcher(text, { folders: true, ignoreCase: false })
+    const name = glob(rule.match.name)
+    const path = glob(rule.match.path)
     const { tag } = rule.match
     return {
       rule,
