@@ -32,8 +32,8 @@ export function fillPlaceholders(
 function valueOf(name: string, context: PlanContext): string | { problem: string } {
   if (name.startsWith('env.')) {
     const variable = name.slice('env.'.length)
-    const value = context.env[variable]
-    return value === undefined || value === ''
+    const value = Object.hasOwn(context.env, variable) ? context.env[variable] : undefined
+    return typeof value !== 'string' || value === ''
       ? { problem: `{${name}}: the environment variable ${variable} is not set` }
       : value
   }
