@@ -5,7 +5,7 @@
 export type Redact = (text: string) => string
 
 // Shorter forms would mask ordinary words rather than a secret.
-const SHORTEST_SECRET = 4
+export const SHORTEST_SECRET = 4
 const SHORTEST_BASE64 = 8
 /** A piece this long of a secret, cut off at its start, still gives it away. */
 export const RECOGNISABLE_PIECE = 6

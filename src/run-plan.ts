@@ -43,9 +43,10 @@ export function planContext(inputs: Inputs, io: RunnerContext): PlanContext {
   const pullRequest = io.github.payload.pull_request as { head?: { sha?: unknown } } | undefined
   const head = pullRequest?.head?.sha
   const sha = typeof head === 'string' && head !== '' ? head : env.GITHUB_SHA || null
+  const secrets = [inputs.apiKey, inputs.githubToken]
   return target.number === null
-    ? { pr: null, noPrReason: target.reason, sha, env }
-    : { pr: target.number, sha, env }
+    ? { pr: null, noPrReason: target.reason, sha, env, secrets }
+    : { pr: target.number, sha, env, secrets }
 }
 
 /** The plan's diffs and rules; throws PlanError, before any request, when it cannot be used. */
