@@ -4,8 +4,10 @@
 // one chunk of dist/ once the inputs are valid, and octokit from another when a comment is due.
 import * as core from '@actions/core'
 import { createReadStream } from 'node:fs'
+import { readFile, realpath, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { openManifest, readPlanFile, type InputFiles } from './input-files.js'
 import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
 import { createRedactor, type Redact } from './redact.js'
 import { reasonOf } from './text.js'
@@ -27,6 +29,16 @@ async function main(): Promise<void> {
   )
   const inputs = parseInputs(raw, process.env)
   const reportDir = process.env.RUNNER_TEMP || tmpdir()
+  const files: InputFiles = {
+    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+    fs: {
+      realpath,
+      stat,
+      readFile,
+      // 1 MiB chunks read a 100 MB manifest about a quarter faster than the default 64 KiB.
+      stream: (path) => createReadStream(path, { highWaterMark: 1 << 20 })
+    }
+  }
   // One name, one chunk: these four are always needed together.
   const [{ run }, { fetchForHost }, { readGitHubContext }, { createGitHubClient }] =
     await Promise.all([
@@ -56,7 +68,6 @@ async function main(): Promise<void> {
     },
     writeReport: async (fileName, markdown) => {
       const path = join(reportDir, fileName)
-      const { writeFile } = await import('node:fs/promises')
       await writeFile(path, markdown, 'utf8')
       return path
     },
@@ -71,15 +82,8 @@ async function main(): Promise<void> {
     github: readGitHubContext(process.env),
     step: process.env.GITHUB_ACTION,
     env: process.env,
-    // 1 MiB chunks read a 100 MB manifest about a quarter faster than the default 64 KiB.
-    openManifest: (path) =>
-      createReadStream(resolve(process.env.GITHUB_WORKSPACE || '.', path), {
-        highWaterMark: 1 << 20
-      }),
-    readPlanFile: async (path) => {
-      const { readFile } = await import('node:fs/promises')
-      return readFile(resolve(process.env.GITHUB_WORKSPACE || '.', path), 'utf8')
-    },
+    openManifest: (path) => openManifest(path, files),
+    readPlanFile: (path) => readPlanFile(path, files),
     onStop: (stop) => {
       // The runner sends SIGINT, then SIGTERM, when the job is cancelled: cancel what was created.
       let stopping = false

@@ -13,7 +13,7 @@ const MAY_BE_LONGER = new Set(['inputs.ts', 'report/document.ts'])
 
 /** The flow's steps in order; a module may import its own step's and earlier steps' modules. */
 const STEPS: { step: string; modules: (module: string) => boolean }[] = [
-  { step: 'inputs', modules: (m) => m === 'inputs.ts' },
+  { step: 'inputs', modules: (m) => m === 'inputs.ts' || m === 'input-files.ts' },
   // The plan, from a plan file or from dbt's manifests.
   { step: 'plan', modules: (m) => m.startsWith('plan/') || m.startsWith('dbt/') },
   // create, wait, read
