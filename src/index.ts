@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openManifest, readPlanFile, type InputFiles } from './input-files.js'
 import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
-import { createRedactor, type Redact } from './redact.js'
+import { createRedactor } from './redact.js'
 import { reasonOf } from './text.js'
 
-// What this module writes itself (the GitHub client's log, the last error) bypasses run()'s
-// redacting I/O: it is cleaned here, once the secrets are known.
-let redact: Redact = (text) => text
+// The run's one redactor. What this module writes itself (the GitHub client's log, the last
+// error) bypasses run()'s redacting I/O: it is cleaned here, with every secret run() learnt.
+const redact = createRedactor([])
 
 async function main(): Promise<void> {
   const raw = Object.fromEntries(
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   for (const secret of [raw['api-key'], process.env.DATAFOLD_API_KEY, raw['github-token']]) {
     if (secret?.trim()) core.setSecret(secret.trim())
   }
-  redact = createRedactor(
+  redact.learn(
     [raw['api-key'], process.env.DATAFOLD_API_KEY ?? '', raw['github-token']].map((s) => s.trim())
   )
   const inputs = parseInputs(raw, process.env)
@@ -63,6 +63,10 @@ async function main(): Promise<void> {
     setFailed: (message) => {
       core.setFailed(message)
     },
+    mask: (secret) => {
+      core.setSecret(secret)
+    },
+    redactor: redact,
     appendSummary: async (markdown) => {
       await core.summary.addRaw(markdown, true).write()
     },

@@ -3,7 +3,7 @@
 import type { DbtIO } from './run-dbt.js'
 import type { PlanIO } from './run-plan.js'
 import type { PublishIO } from './publish.js'
-import type { Redact } from './redact.js'
+import type { Redactor } from './redact.js'
 
 /** What the runner gives the action: logging, outputs, files, the event, the network. */
 export interface RunIO extends PlanIO, DbtIO, PublishIO {
@@ -14,12 +14,18 @@ export interface RunIO extends PlanIO, DbtIO, PublishIO {
   fetch: typeof globalThis.fetch
   sleep?: (ms: number) => Promise<void>
   now?: () => number
+  /** The run's one redactor, which index.ts uses too; run() makes one when none is given. */
+  redactor?: Redactor
 }
 
-/** The same I/O, with every secret taken out of whatever is written. */
-export function redacting(io: RunIO, redact: Redact): RunIO {
+/** The same I/O, with every secret taken out of whatever is written, those masked later too. */
+export function redacting(io: RunIO, redact: Redactor): RunIO {
   return {
     ...io,
+    mask: (secret) => {
+      redact.learn([secret])
+      io.mask?.(secret)
+    },
     info: (message) => {
       io.info(redact(message))
     },

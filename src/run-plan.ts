@@ -25,6 +25,8 @@ export interface PlanIO {
   env?: Record<string, string | undefined>
   /** Reads a file of the repository (plan-file), relative to the workspace. */
   readPlanFile?: (path: string) => Promise<string>
+  /** Masks a secret the run meets (a data source's password) in the log and what is written. */
+  mask?(secret: string): void
   /** Calls `stop` when the job is cancelled (SIGINT/SIGTERM); returns how to stop listening. */
   onStop?: (stop: () => Promise<void>) => () => void
 }
@@ -143,6 +145,7 @@ export async function createPlan(
     tags: { repository: options.repository, pr: context.pr, sha: context.sha },
     earlier: options.earlier,
     log,
+    mask: (secret) => io.mask?.(secret),
     onCreated: (id, entry) => created.push({ id, entry })
   })
   return { planned, outcomes, created, release }

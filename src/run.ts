@@ -27,7 +27,8 @@ import { describeBreach, failureMessage } from './verdict.js'
 export const USER_AGENT = 'datafold-diff-gate/1.0.0'
 
 export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> {
-  const redact = createRedactor([inputs.apiKey, inputs.githubToken])
+  const redact = runnerIO.redactor ?? createRedactor([])
+  redact.learn([inputs.apiKey, inputs.githubToken])
   const io = redacting(runnerIO, redact)
   const startedAt = (io.now ?? now)()
   const { diffIds, datafoldHost } = inputs
