@@ -4,6 +4,7 @@
 import { cancelDiffs, cancelUnfinished, type DiffToCancel } from './datafold/cancel-diffs.js'
 import { createPlannedDiffs, type PlannedOutcome } from './datafold/create-diffs.js'
 import type { DatafoldPlanClient } from './datafold/endpoints.js'
+import { createsInFlight } from './datafold/in-flight.js'
 import type { FetchedDiff } from './datafold/fetched.js'
 import type { DiffResult, ErroredDiff } from './diff.js'
 import { commentAuthor, commentMarker, listReportComments } from './github/comment.js'
@@ -136,8 +137,10 @@ export async function createPlan(
     await cancelUnfinished(client, older, `replaced by ${by}`, log)
   }
   const created: DiffToCancel[] = []
+  const inFlight = createsInFlight()
   const release =
     io.onStop?.(async () => {
+      await inFlight.stop(log)
       await cancelDiffs(options.stopClient, created, 'the job was cancelled', log)
     }) ?? (() => undefined)
   const outcomes = await createPlannedDiffs(planned, {
@@ -146,6 +149,7 @@ export async function createPlan(
     earlier: options.earlier,
     log,
     mask: (secret) => io.mask?.(secret),
+    inFlight,
     onCreated: (id, entry) => created.push({ id, entry })
   })
   return { planned, outcomes, created, release }

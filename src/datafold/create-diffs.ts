@@ -10,6 +10,7 @@ import type { DatafoldPlanClient } from './endpoints.js'
 import { createdDiffSchema } from './created.js'
 import { resolveDataSources } from './data-sources.js'
 import { DatafoldRequestError } from './errors.js'
+import { createsInFlight, type CreatesInFlight } from './in-flight.js'
 
 /** What became of one entry. */
 export interface PlannedOutcome {
@@ -33,6 +34,8 @@ export interface CreateOptions {
   mask?: (secret: string) => void
   /** Told of each diff as soon as it is created, so a stopped job can cancel it. */
   onCreated?: (id: number, entry: string) => void
+  /** The creates under way, for a stopped job to wait for. */
+  inFlight?: CreatesInFlight
 }
 
 /** One outcome per entry, in plan order. Throws DataSourceError before creating anything. */
@@ -42,6 +45,7 @@ export async function createPlannedDiffs(
 ): Promise<PlannedOutcome[]> {
   const ids = await resolveDataSources(planned, options.client, (secret) => options.mask?.(secret))
   const { sha } = options.tags
+  const inFlight = options.inFlight ?? createsInFlight()
   return Promise.all(
     planned.map(async (diff): Promise<PlannedOutcome> => {
       const body = createDiffBody(
@@ -57,20 +61,36 @@ export async function createPlannedDiffs(
         options.log(`${diff.name}: reusing diff ${earlier.id}, created for this commit before`)
         return { entry: diff.name, id: earlier.id, created: false, fingerprint, error: null }
       }
-      try {
-        const answer = createdDiffSchema.safeParse(await options.client.createDiff(body))
-        if (!answer.success || answer.data.id === null) {
-          const why = 'Datafold answered the create without a diff id'
-          return { entry: diff.name, id: null, created: false, fingerprint, error: why }
-        }
-        options.onCreated?.(answer.data.id, diff.name)
-        options.log(`${diff.name}: created diff ${answer.data.id}`)
-        return { entry: diff.name, id: answer.data.id, created: true, fingerprint, error: null }
-      } catch (error) {
-        const reason = error instanceof DatafoldRequestError ? error.reason : reasonOf(error)
-        const error_ = `could not create the diff: ${reason}`
-        return { entry: diff.name, id: null, created: false, fingerprint, error: error_ }
-      }
+      return inFlight.track(diff.name, (signal) =>
+        createOne({ entry: diff.name, body, fingerprint }, signal, options)
+      )
     })
   )
+}
+
+/** Sends one entry's create (unless the job is stopping), and records the diff it made. */
+async function createOne(
+  { entry, body, fingerprint }: { entry: string; body: object; fingerprint: string },
+  signal: AbortSignal,
+  options: CreateOptions
+): Promise<PlannedOutcome> {
+  try {
+    const answer = createdDiffSchema.safeParse(await options.client.createDiff(body, signal))
+    if (!answer.success || answer.data.id === null) {
+      const why = 'Datafold answered the create without a diff id'
+      return { entry, id: null, created: false, fingerprint, error: why }
+    }
+    options.onCreated?.(answer.data.id, entry)
+    options.log(`${entry}: created diff ${answer.data.id}`)
+    return { entry, id: answer.data.id, created: true, fingerprint, error: null }
+  } catch (error) {
+    const reason = error instanceof DatafoldRequestError ? error.reason : reasonOf(error)
+    return {
+      entry,
+      id: null,
+      created: false,
+      fingerprint,
+      error: `could not create the diff: ${reason}`
+    }
+  }
 }
