@@ -17,7 +17,7 @@ export interface PlanContext {
 }
 
 /** Words in a variable's name that say it holds a secret, whatever their case. */
-const SECRET_WORDS = ['TOKEN', 'KEY', 'SECRET', 'PASSWORD']
+export const SECRET_WORDS = ['TOKEN', 'KEY', 'SECRET', 'PASSWORD']
 
 const PLACEHOLDER = /\{([a-z][a-z-]*|env\.[A-Za-z_][A-Za-z0-9_]*)\}/g
 
