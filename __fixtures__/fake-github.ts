@@ -1,7 +1,8 @@
 // A fake GitHub REST API on 127.0.0.1 under `/api/v3`, the way GitHub Enterprise Server serves
 // it, so the action's octokit talks to it through `GITHUB_API_URL`. It covers what the sticky PR
 // comment needs: list an issue's comments (paginated, with RFC 5988 `Link` headers), create,
-// update and delete a comment, and `GET /user`, which a GITHUB_TOKEN may not call.
+// update and delete a comment, and `GET /user`, which a GITHUB_TOKEN may not call; and, in
+// fake-github-checks.ts, commit statuses, check runs and the pull requests of a commit.
 //
 // Comments written through the API are authored by `github-actions[bot]`, as with a
 // GITHUB_TOKEN, or by the account `postsAs` names (a personal token's). `readOnly` (settable at
@@ -12,6 +13,16 @@
 // TypeScript, no jest: the demo runs this under `tsx`.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { checksApi, type ChecksApi, type ChecksOptions } from './fake-github-checks.js'
+import {
+  API_PREFIX,
+  DOCS,
+  notAccessible,
+  notFound,
+  now,
+  pageOf,
+  type Answer
+} from './github-answers.js'
 
 export interface GitHubUser {
   login: string
@@ -52,7 +63,7 @@ export interface SeedComment {
   issue_number?: number
 }
 
-export interface FakeGitHubOptions {
+export interface FakeGitHubOptions extends ChecksOptions {
   owner?: string
   repo?: string
   /** The pull request seeded comments go to (default 482). */
@@ -77,9 +88,12 @@ export interface RecordedGitHubRequest {
   /** The JSON body, parsed; the raw text when it is not JSON; undefined when empty. */
   body: unknown
   time: number
+  /** What the fake answered, once it has (not for a request it never answers). */
+  answer?: { status: number; body: unknown }
 }
 
-export interface FakeGitHub {
+/** With the statuses, check runs and pulls of fake-github-checks.ts. */
+export interface FakeGitHub extends Omit<ChecksApi, 'route'> {
   /** The API root, ending with `/api/v3`: the value for `GITHUB_API_URL`. */
   url: string
   /** The web root (the value for `GITHUB_SERVER_URL`). */
@@ -103,6 +117,11 @@ export interface FakeGitHub {
   holdListings(count: number, rounds?: number): void
   /** Requests that `match` are carried out at once and answered `ms` later. */
   slowAnswers(match: (request: RecordedGitHubRequest) => boolean, ms: number): void
+  /**
+   * Requests that `match` are carried out at once, and answered (as things stood when they
+   * arrived) only when the function returned is called; after that, at once.
+   */
+  holdAnswers(match: (request: RecordedGitHubRequest) => boolean): () => void
   /**
    * Requests that `match` (every request by default) are accepted and never answered, nor carried
    * out; with `headersFirst`, a 200 and its headers are sent, and then no body.
@@ -146,6 +165,17 @@ export function lockedConversation(): GitHubFault {
   }
 }
 
+/** GitHub refusing a comment for what it holds: 422 Validation Failed. */
+export function commentRefused(): GitHubFault {
+  return {
+    status: 422,
+    body: {
+      message: `Validation Failed: body is too long (maximum is ${String(MAX_COMMENT_LENGTH)} characters)`,
+      documentation_url: `${DOCS}/issues/comments#update-an-issue-comment`
+    }
+  }
+}
+
 /** GitHub's secondary rate limit: 403, `retry-after`, a message naming it. */
 export function secondaryRateLimit(retryAfter = '1'): GitHubFault {
   return {
@@ -172,16 +202,8 @@ export const BOT_USER: GitHubUser = {
 /** GitHub's limit on a comment body, in characters. */
 export const MAX_COMMENT_LENGTH = 65_536
 
-const API_PREFIX = '/api/v3'
-const DOCS = 'https://docs.github.com/enterprise-server@3.14/rest'
 const LIST_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/
 const COMMENT_PATH = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/
-
-interface Answer {
-  status: number
-  body?: unknown
-  headers?: Record<string, string>
-}
 
 export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
   const owner = options.owner ?? 'acme'
@@ -197,6 +219,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const faults: { fault: GitHubFault; method: string | undefined }[] = []
   const slow: { match: (request: RecordedGitHubRequest) => boolean; ms: number }[] = []
   const silent: { match: (request: RecordedGitHubRequest) => boolean; headersFirst: boolean }[] = []
+  const held: { match: (request: RecordedGitHubRequest) => boolean; waiting: (() => void)[] }[] = []
   const unanswered = new Set<ServerResponse>()
   let linkOrigin: string | null = null
   const poster = options.postsAs ?? { login: BOT_USER.login, type: 'Bot' }
@@ -220,6 +243,20 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     users.set(login, user)
     return user
   }
+
+  const checks = checksApi(
+    {
+      owner,
+      repo,
+      api: () => `${base}${API_PREFIX}`,
+      web: () => base,
+      poster: () =>
+        poster.login === BOT_USER.login ? BOT_USER : userFor(poster.login, poster.type),
+      readOnly: () => fake.readOnly,
+      userFor
+    },
+    options
+  )
 
   const makeComment = (
     repository: string,
@@ -304,7 +341,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         return { status: 204 }
       }
     }
-    return notFound()
+    return checks.route(method, path, query, body) ?? notFound()
   }
 
   const listComments = (
@@ -313,22 +350,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     query: URLSearchParams,
     pathname: string
   ): Answer => {
-    const perPage = clamp(Number(query.get('per_page') ?? 30), 1, 100, 30)
-    const page = clamp(Number(query.get('page') ?? 1), 1, Number.MAX_SAFE_INTEGER, 1)
     const all = comments.filter((c) => c.repository === repository && c.issue_number === issue)
-    const last = Math.max(1, Math.ceil(all.length / perPage))
-    const items = all.slice((page - 1) * perPage, page * perPage).map(wire)
-    const link = (p: number, rel: string): string => {
-      const params = new URLSearchParams(query)
-      params.set('per_page', String(perPage))
-      params.set('page', String(p))
-      return `<${linkOrigin ?? base}${pathname}?${params.toString()}>; rel="${rel}"`
-    }
-    const links: string[] = []
-    if (page > 1) links.push(link(Math.min(page - 1, last), 'prev'))
-    if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'))
-    if (page > 1) links.push(link(1, 'first'))
-    return { status: 200, body: items, headers: links.length ? { Link: links.join(', ') } : {} }
+    const page = pageOf(all, query, `${linkOrigin ?? base}${pathname}`)
+    return { ...page, body: (page.body as FakeComment[]).map(wire) }
   }
 
   const server = createServer((req, res) => {
@@ -340,7 +364,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       const url = new URL(target, 'http://127.0.0.1')
       const text = Buffer.concat(chunks).toString('utf8')
       const body = parseBody(text)
-      const recorded = { method, path: target, headers: req.headers, body, time: Date.now() }
+      const recorded: RecordedGitHubRequest = {
+        method,
+        path: target,
+        headers: req.headers,
+        body,
+        time: Date.now()
+      }
       requests.push(recorded)
       const withheld = silent.find((s) => s.match(recorded))
       if (withheld) {
@@ -359,9 +389,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
                 body: { message: 'Bad credentials', documentation_url: DOCS, status: '401' }
               }
             : route(method, url.pathname, url.searchParams, body)
+        recorded.answer = { status: answer.status, body: answer.body }
         const latency =
           (options.latencyMs ?? 0) +
           slow.filter((s) => s.match(recorded)).reduce((sum, s) => sum + s.ms, 0)
+        const hold = held.find((h) => h.match(recorded))
+        if (hold) {
+          hold.waiting.push(() => {
+            reply(res, answer)
+          })
+          return
+        }
         if (latency <= 0) {
           reply(res, answer)
           return
@@ -424,12 +462,30 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     slowAnswers: (match, ms) => {
       slow.push({ match, ms })
     },
+    holdAnswers: (match) => {
+      const hold = { match, waiting: [] as (() => void)[] }
+      held.push(hold)
+      return () => {
+        held.splice(held.indexOf(hold), 1)
+        for (const answer of hold.waiting.splice(0)) answer()
+      }
+    },
     neverAnswer: (match = () => true, headersFirst = false) => {
       silent.push({ match, headersFirst })
     },
     pageLinksTo: (origin) => {
       linkOrigin = origin
     },
+    statuses: checks.statuses,
+    checkRuns: checks.checkRuns,
+    pulls: checks.pulls,
+    deny: (permission, level) => {
+      checks.deny(permission, level)
+    },
+    allow: (permission) => {
+      checks.allow(permission)
+    },
+    seedStatus: (seed) => checks.seedStatus(seed),
     holdListings: (count, rounds = 1) => {
       listingsToHold = Math.max(0, Math.trunc(count))
       roundsToHold = Math.max(1, Math.trunc(rounds))
@@ -571,25 +627,6 @@ function bodyText(body: unknown): string | Answer {
   return text
 }
 
-function notFound(doc = ''): Answer {
-  return {
-    status: 404,
-    body: { message: 'Not Found', documentation_url: doc ? `${DOCS}/${doc}` : DOCS, status: '404' }
-  }
-}
-
-function notAccessible(doc: string): Answer {
-  return {
-    status: 403,
-    body: {
-      message: 'Resource not accessible by integration',
-      documentation_url: `${DOCS}/${doc}`,
-      status: '403'
-    },
-    headers: { 'X-Accepted-GitHub-Permissions': 'issues=write; pull_requests=write' }
-  }
-}
-
 function reply(res: ServerResponse, answer: Answer): void {
   if (res.destroyed || res.writableEnded) return
   const headers: Record<string, string> = {
@@ -625,13 +662,4 @@ function hasToken(header: string | undefined, token: string): boolean {
   const match = /^(\S+)\s+(.+)$/.exec(header.trim())
   const scheme = match?.[1]?.toLowerCase()
   return (scheme === 'token' || scheme === 'bearer') && match?.[2] === token
-}
-
-function clamp(value: number, min: number, max: number, fallback: number): number {
-  if (!Number.isFinite(value)) return fallback
-  return Math.min(max, Math.max(min, Math.trunc(value)))
-}
-
-function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
 }

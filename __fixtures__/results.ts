@@ -1,6 +1,8 @@
 // Hand-built normalised diffs for the pure modules' tests.
-import type { ErroredDiff, FinishedDiff, Metrics } from '../src/diff.js'
+import type { DiffResult, ErroredDiff, FinishedDiff, Metrics } from '../src/diff.js'
+import type { Thresholds } from '../src/limits.js'
 import { METRIC_SPEC } from '../src/metric-spec.js'
+import type { Judged } from '../src/results.js'
 
 export function finishedDiff(
   id: number,
@@ -39,5 +41,36 @@ export function erroredDiff(
     status: 'error',
     reason,
     ...extra
+  }
+}
+
+/** A diff a plan entry (or a dbt model) named `name` asked for, held to its own `thresholds`. */
+export function requested(diff: DiffResult, name: string, thresholds: Thresholds): Judged {
+  const table = { table: ['analytics', 'prod', name] }
+  return {
+    diff: { ...diff, name },
+    origin: 'created',
+    requested: {
+      kind: 'requested',
+      name,
+      from: 'plan entry',
+      request: {
+        name,
+        dataSourceA: { id: 1 },
+        dataSourceB: { id: 1 },
+        datasetA: table,
+        datasetB: table,
+        primaryKey: ['id'],
+        includeColumns: null,
+        excludeColumns: null,
+        filterA: null,
+        filterB: null,
+        sampling: null,
+        timeTravelA: null,
+        timeTravelB: null,
+        tags: [],
+        thresholds
+      }
+    }
   }
 }

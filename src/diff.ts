@@ -77,18 +77,18 @@ export interface DiffTarget {
 }
 
 interface DiffBase {
-  id: number
-  /** The diff's page at Datafold. */
-  url: string
   target: DiffTarget
   /** Things the user should know that do not change the verdict. */
   warnings: string[]
-  /** The plan entry's name, for a diff the plan created. */
-  entry?: string
+  /** The plan entry's or dbt model's name, for a diff the action was asked to create. */
+  name?: string
 }
 
 export interface FinishedDiff extends DiffBase {
   status: 'done'
+  id: number
+  /** The diff's page at Datafold. */
+  url: string
   rowsA: number | null
   rowsB: number | null
   /** Datafold compared values on a sample of the rows: value counts are estimates. */
@@ -100,6 +100,9 @@ export interface FinishedDiff extends DiffBase {
 
 export interface ErroredDiff extends DiffBase {
   status: 'error'
+  /** Null when the diff was never created (Datafold refused the create). */
+  id: number | null
+  url: string | null
   /** One line, for a person. */
   reason: string
 }

@@ -15,6 +15,7 @@ export const INPUT_NAMES = [
   'dbt-downstream',
   'dbt-packages',
   'dbt-seeds',
+  'dbt-project-dir',
   'fail-on-skipped',
   'data-source',
   'api-key',
@@ -31,7 +32,9 @@ export const INPUT_NAMES = [
   'comment-key',
   'pr-number',
   'title',
-  'job-summary'
+  'job-summary',
+  'commit-status',
+  'check-run'
 ] as const
 
 export type InputName = (typeof INPUT_NAMES)[number]
@@ -52,7 +55,13 @@ export interface DbtInput {
   packages: string[]
   /** Also diff changed seeds. */
   seeds: boolean
+  /** Where the dbt project sits in the repository ('' for its root), for annotations on model
+   * files; null: from the manifest's place (`transform/target/manifest.json` → `transform`). */
+  projectDir: string | null
 }
+
+/** The `commit-status` input: `auto` posts one unless `pull_request` started the run. */
+export type CommitStatusSetting = 'auto' | boolean
 
 export interface Inputs {
   diffIds: number[]
@@ -74,6 +83,9 @@ export interface Inputs {
   prNumber: number | null
   title: string
   jobSummary: boolean
+  commitStatus: CommitStatusSetting
+  /** The check run's name; null: no check run. */
+  checkRun: string | null
 }
 
 export const DEFAULT_HOST = 'https://app.datafold.com'
@@ -146,7 +158,9 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
     commentKey: field('comment-key', commentKey),
     prNumber: field('pr-number', prNumber),
     title: raw.title.trim() || 'Datafold data diff',
-    jobSummary: field('job-summary', boolean(true))
+    jobSummary: field('job-summary', boolean(true)),
+    commitStatus: field('commit-status', commitStatus),
+    checkRun: field('check-run', checkRun)
   }
   if (problems.length > 0) throw new InputError(problems)
   return inputs
@@ -197,13 +211,18 @@ function planInput(raw: RawInputs, problems: string[]): PlanInput | null {
   if (text.trim() !== '') return { input: 'plan', text }
   if (path === '') return null
   // A file of the repository: nothing outside the workspace is read.
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.split(/[\\/]/).includes('..')) {
+  if (!insideRepository(path)) {
     problems.push(
       `plan-file: give a path inside the repository, such as .github/datafold-plan.yml (got "${path}")`
     )
     return null
   }
   return { input: 'plan-file', path }
+}
+
+/** A relative path that stays in the repository: no drive, no leading `/`, no `..`. */
+function insideRepository(path: string): boolean {
+  return !(path.startsWith('/') || /^[A-Za-z]:/.test(path) || path.split(/[\\/]/).includes('..'))
 }
 
 /** dbt mode's inputs, or null when dbt-prod-manifest is not set (the others are then unused). */
@@ -219,9 +238,27 @@ function dbtInput(
     manifest: raw['dbt-manifest'].trim() || DEFAULT_DBT_MANIFEST,
     downstream: field('dbt-downstream', boolean(false)),
     packages: field('dbt-packages', list),
-    seeds: field('dbt-seeds', boolean(false))
+    seeds: field('dbt-seeds', boolean(false)),
+    projectDir: field('dbt-project-dir', projectDir)
   }
 }
+
+/** A folder of the repository, with `/`: `transform/`, `.\\transform` → `transform`; `.` → ''. */
+const projectDir = z.string().transform((text, ctx) => {
+  if (text === '') return null
+  if (!insideRepository(text)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: "give the dbt project's folder from the repository's root, such as transform"
+    })
+    return z.NEVER
+  }
+  const folder = text
+    .replaceAll('\\', '/')
+    .split('/')
+    .filter((part) => part !== '' && part !== '.')
+  return folder.join('/')
+})
 
 export const DEFAULT_DBT_MANIFEST = 'target/manifest.json'
 
@@ -369,6 +406,26 @@ const commentKey = z
       .string()
       .max(100, 'at most 100 characters')
       .regex(/^[A-Za-z0-9._/:-]+$/, 'use letters, digits and . _ - / : only')
+  )
+
+const commitStatus = z.string().transform((text, ctx): CommitStatusSetting => {
+  if (text === '' || text === 'auto') return 'auto'
+  const setting = boolean(false).safeParse(text)
+  if (setting.success) return setting.data
+  ctx.addIssue({ code: 'custom', message: 'expected auto, true or false' })
+  return z.NEVER
+})
+
+/** A name GitHub shows on one line in the PR's checks. */
+const checkRun = z
+  .string()
+  .transform((text) => text || null)
+  .pipe(
+    z
+      .string()
+      .max(100, 'at most 100 characters')
+      .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'one line of text, without control characters')
+      .nullable()
   )
 
 const prNumber = z.union(

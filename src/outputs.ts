@@ -1,11 +1,14 @@
 // The step's outputs, as strings, from the evaluation. Pure.
 import { TOTALLED_METRICS, type TotalledMetric } from './metric-spec.js'
-import type { DbtReport } from './report/dbt.js'
 import type { Evaluation } from './thresholds.js'
 
-export interface PublishedComment {
-  id: number
-  url: string
+/** What publishing left for the outputs to name. */
+export interface PublishedReport {
+  /** Null when the report file could not be written. */
+  reportPath: string | null
+  comment: { id: number; url: string } | null
+  /** Why GitHub refused the report comment; null when it did not. */
+  commentRefused: string | null
 }
 
 export const OUTPUT_NAMES = [
@@ -18,6 +21,7 @@ export const OUTPUT_NAMES = [
   'report-path',
   'comment-id',
   'comment-url',
+  'comment-error',
   'diff-ids',
   'created-diff-ids',
   'skipped-models'
@@ -28,19 +32,17 @@ export type OutputName = (typeof OUTPUT_NAMES)[number]
 /** GitHub takes at most 1 MB per output; a list longer than this is cut. */
 export const MAX_OUTPUT_BYTES = 1_000_000
 
+/** `skipped`: dbt mode's changed models that were not compared. */
 export function buildOutputs(
   evaluation: Evaluation,
-  reportPath: string,
-  comment: PublishedComment | null,
-  /**
-   * Every diff gated (given, then the plan's), those this run created, and dbt mode's changed
-   * models that were not compared.
-   */
-  ids: { all: number[]; created: number[]; skipped?: DbtReport['skipped'] } = {
-    all: [],
-    created: []
-  }
+  published: PublishedReport,
+  skipped: readonly { name: string; path: string; reason: string; detail: string }[] = []
 ): Record<OutputName, string> {
+  const { comment } = published
+  // Every diff gated, in report order, once; and those this run created.
+  const ids = (keep: (d: Evaluation['diffs'][number]) => boolean) => [
+    ...new Set(evaluation.diffs.flatMap((d) => (d.diff.id === null || !keep(d) ? [] : [d.diff.id])))
+  ]
   const totals = Object.fromEntries(
     TOTALLED_METRICS.map((metric) => [metric, totalOf(evaluation, metric).total])
   ) as Record<TotalledMetric, string>
@@ -65,12 +67,15 @@ export function buildOutputs(
       )
     ),
     diffs: jsonList(evaluation.diffs.map(diffOutput)),
-    'report-path': reportPath,
+    'report-path': published.reportPath ?? '',
     'comment-id': comment ? String(comment.id) : '',
     'comment-url': comment?.url ?? '',
-    'diff-ids': ids.all.join(','),
-    'created-diff-ids': ids.created.join(','),
-    'skipped-models': jsonList(ids.skipped ?? [])
+    'comment-error': published.commentRefused ?? '',
+    'diff-ids': ids(() => true).join(','),
+    'created-diff-ids': ids((d) => d.origin === 'created').join(','),
+    'skipped-models': jsonList(
+      skipped.map(({ name, path, reason, detail }) => ({ name, path, reason, detail }))
+    )
   }
 }
 
@@ -81,14 +86,14 @@ export function buildOutputs(
 function totalOf(
   evaluation: Evaluation,
   metric: TotalledMetric
-): { total: string; leftOut: number[] } {
+): { total: string; leftOut: string[] } {
   let sum = 0n
   let measured = 0
-  const leftOut: number[] = []
+  const leftOut: string[] = []
   for (const { diff } of evaluation.diffs) {
     const measure = diff.status === 'done' ? diff.metrics[metric] : null
     if (measure === null) {
-      leftOut.push(diff.id)
+      leftOut.push(diff.id === null ? `${diff.name ?? '?'} (not created)` : String(diff.id))
     } else {
       sum += BigInt(Math.round(measure.value))
       measured += 1
@@ -104,7 +109,7 @@ function totalOf(
  */
 export function totalsWarnings(evaluation: Evaluation): string[] {
   const count = evaluation.diffs.length
-  const groups = new Map<string, { metrics: string[]; leftOut: number[] }>()
+  const groups = new Map<string, { metrics: string[]; leftOut: string[] }>()
   for (const metric of TOTALLED_METRICS) {
     const { leftOut } = totalOf(evaluation, metric)
     if (leftOut.length === 0 || leftOut.length === count) continue
@@ -152,12 +157,11 @@ export function jsonList(items: readonly unknown[], maxBytes = MAX_OUTPUT_BYTES)
 // Columns are left out: with hundreds of diffs they would outgrow the outputs limit, and the
 // report holds them.
 function diffOutput({ diff, verdict, breaches, notMeasured }: Evaluation['diffs'][number]) {
-  // A plan entry Datafold refused to create has no diff: no id and no URL, rather than 0 and ''.
-  const created = diff.id > 0
+  // A diff Datafold refused to create has no id and no URL.
   const common = {
-    id: created ? diff.id : null,
-    ...(diff.entry === undefined ? {} : { name: diff.entry }),
-    url: created ? diff.url : null,
+    id: diff.id,
+    ...(diff.name === undefined ? {} : { name: diff.name }),
+    url: diff.url,
     result: verdict,
     datasetA: diff.target.datasetA,
     datasetB: diff.target.datasetB,

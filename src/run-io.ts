@@ -1,12 +1,21 @@
 // What the runner gives the action, and the same with every secret taken out of whatever is
 // written: the one place the run's output is redacted.
-import type { DbtIO } from './run-dbt.js'
-import type { PlanIO } from './run-plan.js'
+import type { GitHubContext } from './github/context.js'
+import type { GitHubClient } from './github/octokit.js'
 import type { PublishIO } from './publish.js'
 import type { Redactor } from './redact.js'
+import type { SourceIO } from './sources/source.js'
 
 /** What the runner gives the action: logging, outputs, files, the event, the network. */
-export interface RunIO extends PlanIO, DbtIO, PublishIO {
+export interface RunIO extends SourceIO, PublishIO {
+  github: GitHubContext
+  createGitHubClient(token: string): Promise<GitHubClient>
+  /** The environment, for `{env.NAME}` and GITHUB_SHA. */
+  env?: Record<string, string | undefined>
+  /** Calls `stop` when the job is cancelled (SIGINT/SIGTERM); returns how to stop listening. */
+  onStop?: (stop: () => Promise<void>) => () => void
+  /** Masks a secret the run meets (a data source's password) in the runner's log. */
+  mask?(secret: string): void
   /** An error annotation that does not by itself fail the step. */
   annotate(message: string, title: string): void
   setOutput(name: string, value: string): void

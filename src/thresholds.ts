@@ -3,6 +3,7 @@ import type { DiffResult, Measure } from './diff.js'
 import type { Limit, SampledLimit, Thresholds } from './limits.js'
 import { globMatcher } from './glob.js'
 import { METRICS, type MetricName } from './metric-spec.js'
+import type { Judged } from './results.js'
 
 export interface Breach {
   diffId: number
@@ -24,15 +25,14 @@ export interface Breach {
 
 export type Verdict = 'pass' | 'fail' | 'error'
 
-export interface DiffEvaluation {
-  diff: DiffResult
+export interface DiffEvaluation extends Judged {
   verdict: Verdict
   breaches: Breach[]
   /** Metrics with a threshold that Datafold did not measure for this diff. */
   notMeasured: MetricName[]
   /** Columns left out by `ignore-columns`. */
   ignoredColumns: string[]
-  /** The diff's own thresholds, when they are not the step's (a plan entry set them). */
+  /** The diff's own thresholds, when it was requested (a plan entry, a dbt model). */
   thresholds?: Thresholds
 }
 
@@ -52,17 +52,17 @@ export function exceeds(limit: Limit, value: number, percent: number | null): bo
   return percent !== null && percent > limit.value
 }
 
-/** `own` gives a diff thresholds of its own (a plan entry's); the others get `thresholds`. */
+/** A requested diff is held to its own thresholds; the others to the step's, `thresholds`. */
 export function evaluateThresholds(
-  diffs: DiffResult[],
-  thresholds: Thresholds,
-  own: (diff: DiffResult) => Thresholds | undefined = () => undefined
+  diffs: readonly (Judged | DiffResult)[],
+  thresholds: Thresholds
 ): Evaluation {
-  const evaluated = diffs.map((diff) => {
-    const limits = own(diff)
-    return limits === undefined
-      ? evaluateDiff(diff, thresholds)
-      : { ...evaluateDiff(diff, limits), thresholds: limits }
+  const evaluated = diffs.map((item): DiffEvaluation => {
+    const judged: Judged = 'status' in item ? { diff: item, origin: 'given' } : item
+    const own = judged.requested?.request.thresholds
+    return own === undefined
+      ? { ...judged, ...evaluateDiff(judged.diff, thresholds) }
+      : { ...judged, ...evaluateDiff(judged.diff, own), thresholds: own }
   })
   const breaches = evaluated.flatMap((e) => e.breaches)
   return { result: overallVerdict(evaluated.map((e) => e.verdict)), diffs: evaluated, breaches }
@@ -75,9 +75,11 @@ export function overallVerdict(verdicts: Verdict[]): Verdict {
   return 'pass'
 }
 
-function evaluateDiff(diff: DiffResult, thresholds: Thresholds): DiffEvaluation {
+type Judgement = Pick<DiffEvaluation, 'verdict' | 'breaches' | 'notMeasured' | 'ignoredColumns'>
+
+function evaluateDiff(diff: DiffResult, thresholds: Thresholds): Judgement {
   if (diff.status === 'error') {
-    return { diff, verdict: 'error', breaches: [], notMeasured: [], ignoredColumns: [] }
+    return { verdict: 'error', breaches: [], notMeasured: [], ignoredColumns: [] }
   }
   const breaches: Breach[] = []
   const notMeasured: MetricName[] = []
@@ -115,7 +117,6 @@ function evaluateDiff(diff: DiffResult, thresholds: Thresholds): DiffEvaluation 
     })
   }
   return {
-    diff,
     verdict: breaches.length > 0 ? 'fail' : 'pass',
     breaches,
     notMeasured,

@@ -11,14 +11,20 @@ export interface FailurePolicy {
   failOnSkipped?: boolean
 }
 
-/**
- * The message for core.setFailed, or null when the step passes. `notCompared`: dbt mode's changed
- * models that could not be compared, one line each; they fail the step under fail-on-skipped.
- */
+/** What besides the diffs can fail the step. */
+export interface OtherFailures {
+  /** dbt mode's changed models that could not be compared, one line each; they fail the step
+   * under fail-on-skipped. */
+  notCompared?: readonly string[]
+  /** Why GitHub refused the report comment; null when it did not. */
+  publishing?: string | null
+}
+
+/** The message for core.setFailed, or null when the step passes. */
 export function failureMessage(
   evaluation: Evaluation,
   policy: FailurePolicy,
-  notCompared: readonly string[] = []
+  { notCompared = [], publishing = null }: OtherFailures = {}
 ): string | null {
   const lines: string[] = []
   if (policy.failOnBreach && evaluation.breaches.length > 0) {
@@ -43,7 +49,25 @@ export function failureMessage(
     )
     for (const line of notCompared) lines.push(`  ${line}`)
   }
+  // The report is lost to the PR: never a pass that no one can read.
+  if (publishing !== null) lines.push(publishing)
   return lines.length > 0 ? lines.join('\n') : null
+}
+
+/** What the log warns of: each diff's own warnings, set thresholds Datafold did not measure, and
+ * each diff that could not be checked, with why. */
+export function gapWarnings(evaluation: Evaluation): string[] {
+  return evaluation.diffs.flatMap(({ diff, notMeasured }) => [
+    ...diff.warnings,
+    ...(diff.status === 'done' && notMeasured.length > 0
+      ? [
+          `diff ${diff.id}: Datafold did not measure ${notMeasured.join(', ')}, so ${
+            notMeasured.length === 1 ? 'its threshold was' : 'their thresholds were'
+          } not checked`
+        ]
+      : []),
+    ...(diff.status === 'error' ? [diff.reason] : [])
+  ])
 }
 
 /**
@@ -55,7 +79,7 @@ export function failureMessage(
  * production table reviewers know), else B's, and left out when Datafold did not tell it.
  */
 export function describeBreach(breach: Breach, diff: DiffResult): string {
-  const dataset = diff.entry ?? diff.target.datasetA ?? diff.target.datasetB
+  const dataset = diff.name ?? diff.target.datasetA ?? diff.target.datasetB
   const name = dataset === null ? '' : ` (${plainName(dataset)})`
   let what: string
   if (breach.metric === 'column-match') {

@@ -87,16 +87,19 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(second.code).toBe(1)
     expect(github.commentsOn(482)).toHaveLength(1)
     expect(second.outputs['comment-id']).toBe(first.outputs['comment-id'])
-    // A GITHUB_TOKEN is known by its prefix, so no `GET /user`: the first run lists, creates and
-    // looks once more for a racing run's comment; the second lists one page, edits, and looks once
+    // A GITHUB_TOKEN is known by its prefix, so no `GET /user`. The first run lists when it starts
+    // (no report yet), creates, and looks once more for a racing run's comment; the second lists
+    // when it starts, reads the report it found afresh right before writing, edits, and looks once
     // more too.
     const comments = '/api/v3/repos/acme/analytics-dbt/issues/482/comments'
+    const report = `/api/v3/repos/acme/analytics-dbt/issues/comments/${second.outputs['comment-id'] ?? ''}`
     expect(github.requests.map((r) => `${r.method} ${r.path.split('?')[0] ?? ''}`)).toEqual([
       `GET ${comments}`,
       `POST ${comments}`,
       `GET ${comments}`,
       `GET ${comments}`,
-      `PATCH /api/v3/repos/acme/analytics-dbt/issues/comments/${second.outputs['comment-id'] ?? ''}`,
+      `GET ${report}`,
+      `PATCH ${report}`,
       `GET ${comments}`
     ])
   })

@@ -64,7 +64,7 @@ describe('dist/index.js: the token stays with GitHub', () => {
     expect(elsewhere.requests).toEqual([])
     expect(commandLines(run, '::warning::')).toEqual([
       expect.stringContaining(
-        `Could not write the PR comment: GitHub's answer links to another host, ${new URL(elsewhere.url).host}`
+        `Could not read the PR's comments, so no report comment is written and no diff an earlier run created is reused: GitHub's answer links to another host, ${new URL(elsewhere.url).host}`
       )
     ])
     // Nothing written on a thread it could not read whole; the verdict and outputs still stand.
@@ -210,7 +210,8 @@ describe('dist/index.js: every wait bounded', () => {
     expect(run.code).toBe(0)
     expect(run.outputs.result).toBe('pass')
     expect(commandLines(run, '::warning::')).toEqual([
-      '::warning::Could not write the PR comment: GitHub did not answer GET ' +
+      "::warning::Could not read the PR's comments, so no report comment is written and no diff " +
+        'an earlier run created is reused: GitHub did not answer GET ' +
         '/api/v3/repos/acme/analytics-dbt/issues/482/comments within 30s'
     ])
     // One request, not retried.

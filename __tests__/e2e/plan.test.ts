@@ -2,22 +2,14 @@
 // three entries is created, waited for, gated each against its own thresholds and reported by
 // name; a re-run for the same commit creates none; a timeout and a SIGTERM cancel exactly the
 // diffs the action created; a plan with five mistakes sends no request.
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { assertContract } from '../../__fixtures__/contract.js'
 import { DATA_SOURCE_SECRETS, dataSources } from '../../__fixtures__/data-sources.js'
 import { sameDbDone } from '../../__fixtures__/diffs.js'
-import {
-  runningScenario,
-  type CreateScript,
-  type FakeDatafold
-} from '../../__fixtures__/fake-datafold.js'
+import { runningScenario, type CreateScript } from '../../__fixtures__/fake-datafold.js'
 import type { FakeGitHub } from '../../__fixtures__/fake-github.js'
 import { firstError, Harness, type RunOptions } from '../../__fixtures__/harness.js'
-
-const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
-const NEXT_SHA = 'ffeeddccbbaa99887766554433221100ffeeddcc'
+import { creates, NEXT_SHA, planRun as runOfPlan, SHA } from '../../__fixtures__/plan-run.js'
 
 const harness = new Harness({
   apiKey: 'dfk_e2e_plan_0123456789abcdef',
@@ -57,36 +49,13 @@ const start = (create: CreateScript = {}) =>
     datafold: { dataSources: dataSources(), create: { polls: 1, summary: CHANGED_250, ...create } }
   })
 
-/** A workspace with the plan file at .github/datafold-plan.yml. */
-function workspace(plan: string): string {
-  const dir = harness.tempDir()
-  mkdirSync(join(dir, '.github'))
-  writeFileSync(join(dir, '.github', 'datafold-plan.yml'), plan)
-  return dir
-}
-
-/** A run of the plan in a fresh workspace, for PR 482 at commit `sha`, with these inputs. */
-function planRun(
+/** A run of the plan for PR 482 at commit `sha`, with these inputs. */
+const planRun = (
   github: FakeGitHub,
   inputs: Record<string, string>,
   sha = SHA,
   plan = PLAN
-): RunOptions {
-  return {
-    inputs: {
-      'plan-file': '.github/datafold-plan.yml',
-      'data-source': 'warehouse',
-      'max-rows-changed': '1%',
-      ...inputs
-    },
-    payload: { pull_request: { number: 482, head: { sha } } },
-    serverUrl: github.serverUrl,
-    env: { GITHUB_WORKSPACE: workspace(plan), GITHUB_SHA: 'merge-commit-not-used' }
-  }
-}
-
-const creates = (datafold: FakeDatafold) =>
-  datafold.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/datadiffs')
+): RunOptions => runOfPlan(harness, github, plan, inputs, sha)
 
 describe('a plan on the bundle', () => {
   it('creates three diffs, gates each on its own thresholds, reports them by name; a re-run creates none', async () => {
@@ -134,7 +103,7 @@ describe('a plan on the bundle', () => {
     const [comment] = github.commentsOn()
     expect(comment?.body).toMatch(/\| ✅ \[\d+\]\([^)]*\) orders<br>/)
     expect(comment?.body).toContain('customers')
-    expect(comment?.body).toContain('<!-- datafold-diff-gate:created v1 ')
+    expect(comment?.body).toContain('<!-- datafold-diff-gate:state v2 ')
     // The data sources' passwords are masked for the runner, and written nowhere else.
     expect(first.stdout).toContain('::add-mask::sf-Pa55word-planted')
     expect(first.everything.replace(/^::add-mask::.*$/gm, '')).not.toContain('sf-Pa55word')
@@ -163,7 +132,7 @@ describe('a plan on the bundle', () => {
     expect(run.outputs['diff-ids']).toBe(['555', ...ids].join(','))
     expect(run.outputs.result).toBe('error')
     // Cancelled diffs are not kept for reuse.
-    expect(github.commentsOn()[0]?.body).not.toContain('datafold-diff-gate:created')
+    expect(github.commentsOn()[0]?.body).not.toContain('datafold-diff-gate:state')
   }, 60_000)
 
   it('cancels the diffs it created when the job is cancelled (SIGTERM)', async () => {
@@ -205,7 +174,11 @@ describe('a plan on the bundle', () => {
 
     const next = await fakes.run('', planRun(github, { 'wait-timeout': '0' }, NEXT_SHA))
     expect([...datafold.cancellations].sort()).toEqual([...olderIds].sort())
-    expect(next.stdout).toMatch(/Cancelled diff \d+ \(orders\): replaced by commit ffeeddc/)
+    for (const id of olderIds) {
+      expect(next.stdout).toContain(
+        `Cancelled diff ${id} (for commit a1b2c3d): replaced by commit ffeeddc`
+      )
+    }
     expect(datafold.created).toHaveLength(6)
   }, 60_000)
 

@@ -9,15 +9,15 @@ import {
   type FakeGitHub,
   type RecordedGitHubRequest
 } from '../../__fixtures__/fake-github.js'
-import { authorOfToken, commentMarker, upsertComment } from '../../src/github/comment.js'
+import { commentMarker, readStamp, stampLine } from '../../src/comment-state.js'
+import { authorOfToken, upsertComment } from '../../src/github/comment.js'
 import { CommentPermissionError } from '../../src/github/errors.js'
 import { createGitHubClient } from '../../src/github/octokit.js'
-import { readRunStamp, runStampComment } from '../../src/github/run-stamp.js'
 import type { WritingMode } from '../../src/github/comment-modes.js'
 
 const MARKER = commentMarker('default')
 const AT = '2026-11-20T09:00:00.000Z'
-const stampOf = (runId: number) => runStampComment({ runId, attempt: 1, at: AT })
+const stampOf = (runId: number) => stampLine({ runId, attempt: 1, at: AT, sha: null })
 const report = (runId: number, text = 'the report') => `${MARKER}\n${stampOf(runId)}\n${text}`
 
 const pool = fakeGitHubPool()
@@ -117,12 +117,12 @@ describe('ours only: the marker first, by the account the action posts as', () =
   })
 
   it('reads a run stamp only from the line right after the marker', () => {
-    expect(readRunStamp(`${MARKER}\n${stampOf(7)}\nreport`)).toMatchObject({ runId: 7 })
-    expect(readRunStamp(`${MARKER}\r\n${stampOf(7)}\r\nreport`)).toMatchObject({ runId: 7 })
+    expect(readStamp(`${MARKER}\n${stampOf(7)}\nreport`)).toMatchObject({ runId: 7 })
+    expect(readStamp(`${MARKER}\r\n${stampOf(7)}\r\nreport`)).toMatchObject({ runId: 7 })
     // A stamp further down (quoted in a table cell, an error text) is not the report's.
-    expect(readRunStamp(`${MARKER}\nreport\n${stampOf(7)}`)).toBeNull()
-    expect(readRunStamp(`${MARKER}\n> ${stampOf(7)}`)).toBeNull()
-    expect(readRunStamp(`${MARKER}\n${stampOf(7)} and more`)).toBeNull()
+    expect(readStamp(`${MARKER}\nreport\n${stampOf(7)}`)).toBeNull()
+    expect(readStamp(`${MARKER}\n> ${stampOf(7)}`)).toBeNull()
+    expect(readStamp(`${MARKER}\n${stampOf(7)} and more`)).toBeNull()
   })
 
   it('a 403 that GitHub explains as a locked conversation says so, not pull-requests: write', async () => {
@@ -208,13 +208,33 @@ describe('a report always remains, and the newest run’s is the one left', () =
     }
   })
 
+  it('update: an older run whose listing GitHub answers late leaves the newer run’s report', async () => {
+    const gh = await fakeGitHub({ comments: [{ body: report(499), user: BOT }] })
+    const id = gh.commentsOn()[0]?.id
+    // Both list the report of run 499; the older run's listing comes back after the newer run
+    // has written its report. Its fresh read before writing sees that report.
+    gh.holdListings(2)
+    gh.slowAnswers((r) => r.method === 'GET' && byRun(500)(r) && r.path.includes('?'), 300)
+
+    const [older, newer] = await Promise.all([upsert(gh, 500), upsert(gh, 501)])
+
+    expect(gh.commentsOn().map((c) => [c.id, c.body])).toEqual([
+      [id, report(501, 'report of run 501')]
+    ])
+    expect(writes(gh).map((r) => `${r.method} ${r.headers.authorization ?? ''}`)).toEqual([
+      'PATCH token ghs_run_501'
+    ])
+    expect(older.posted).toMatchObject({ id, action: 'kept' })
+    expect(newer.posted).toMatchObject({ id, action: 'updated' })
+  })
+
   it('update: an older run’s edit that lands after the newer run’s is written over again', async () => {
     const gh = await fakeGitHub({ comments: [{ body: report(499), user: BOT }] })
     const id = gh.commentsOn()[0]?.id
-    // Both read the report of run 499; the older run's answers come later, so its edit lands
-    // after the newer run's, before the newer run looks again.
+    // Both read the report of run 499, the older run's fresh read too, but that read is answered
+    // late: its edit lands after the newer run's, before the newer run looks again.
     gh.holdListings(2)
-    gh.slowAnswers((r) => r.method === 'GET' && byRun(500)(r), 200)
+    gh.slowAnswers((r) => r.method === 'GET' && byRun(500)(r) && !r.path.includes('?'), 200)
     gh.slowAnswers((r) => r.method === 'PATCH' && byRun(501)(r), 600)
 
     const [older, newer] = await Promise.all([upsert(gh, 500), upsert(gh, 501)])

@@ -3,20 +3,13 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import nock from 'nock'
+import { commentMarker, stampLine } from '../../src/comment-state.js'
 import {
   authorOfToken,
-  commentMarker,
   upsertComment,
   type UpsertCommentOptions
 } from '../../src/github/comment.js'
 import { CommentPermissionError } from '../../src/github/errors.js'
-import {
-  compareRuns,
-  readRunStamp,
-  runStamp,
-  runStampComment,
-  type RunStamp
-} from '../../src/github/run-stamp.js'
 import { createGitHubClient } from '../../src/github/octokit.js'
 
 const TOKEN = 'ghs_SECRET_TOKEN_5f3a'
@@ -99,7 +92,20 @@ function fakeGitHub(host: Host) {
       .reply(answer(200, comment(id, user, BODY)))
   const deleted = (id: number) =>
     scope.delete(p(`/repos/acme/warehouse/issues/comments/${id}`)).reply(answer(204))
-  return { scope, calls, logs, p, answer, client, actionsToken, listing, created, updated, deleted }
+  /** The report read afresh right before writing, as it is then. */
+  const reread = (found: { id: number }) =>
+    scope
+      .get(p(`/repos/acme/warehouse/issues/comments/${found.id}`))
+      .reply(answer(200, found as nock.Body))
+  /** A listing whose newest report is then read afresh. */
+  const found = (comments: object[], newest: { id: number }) => {
+    listing(comments)
+    reread(newest)
+  }
+  return {
+    ...{ scope, calls, logs, p, answer, client, actionsToken, listing, created, updated },
+    ...{ deleted, reread, found }
+  }
 }
 
 beforeAll(() => {
@@ -164,6 +170,7 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
         .reply(gh.answer(200, [comment(201, PERSON, 'one more'), report]))
     gh.actionsToken()
     threePages(comment(777, BOT, `${MARKER}\nold`))
+    gh.reread(comment(777, BOT, `${MARKER}\nold`))
     gh.updated(777)
     // The look after writing reads every page again.
     threePages(comment(777, BOT, BODY))
@@ -179,10 +186,11 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
     expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
       `GET ${gh.p('/user')}`,
       ...pages,
+      `GET ${gh.p('/repos/acme/warehouse/issues/comments/777')}`,
       `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/777')}`,
       ...pages
     ])
-    expect(gh.calls[4]?.body).toEqual({ body: BODY })
+    expect(gh.calls[5]?.body).toEqual({ body: BODY })
   })
 
   it('never touches a comment in which a person pasted the marker', async () => {
@@ -210,7 +218,10 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
       comment(12, PERSON, `${MARKER}\npasted`),
       comment(13, releaseBot, 'ours, without the marker')
     ]
-    gh.listing([...others, comment(11, releaseBot, `${MARKER}\nours`)])
+    gh.found(
+      [...others, comment(11, releaseBot, `${MARKER}\nours`)],
+      comment(11, releaseBot, `${MARKER}\nours`)
+    )
     gh.updated(11, releaseBot)
     gh.listing([...others, comment(11, releaseBot, BODY)])
 
@@ -218,6 +229,7 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
 
     expect(posted).toMatchObject({ id: 11, action: 'updated' })
     expect(gh.calls.map((c) => `${c.method} ${c.path}`).slice(2)).toEqual([
+      `GET ${gh.p('/repos/acme/warehouse/issues/comments/11')}`,
       `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/11')}`,
       `GET ${gh.p(COMMENTS)}?per_page=100`
     ])
@@ -232,7 +244,7 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
       comment(35, BOT, newest),
       comment(36, BOT, `${commentMarker('other-key')}\nanother gate`)
     ]
-    gh.listing(thread(`${MARKER}\nsecond run`))
+    gh.found(thread(`${MARKER}\nsecond run`), comment(35, BOT, `${MARKER}\nsecond run`))
     gh.updated(35)
     gh.listing(thread(BODY))
     gh.deleted(30)
@@ -241,11 +253,12 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
 
     expect(posted).toMatchObject({ id: 35, action: 'updated' })
     expect(gh.calls.map((c) => `${c.method} ${c.path}`).slice(2)).toEqual([
+      `GET ${gh.p('/repos/acme/warehouse/issues/comments/35')}`,
       `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/35')}`,
       `GET ${gh.p(COMMENTS)}?per_page=100`,
       `DELETE ${gh.p('/repos/acme/warehouse/issues/comments/30')}`
     ])
-    expect(gh.calls[2]?.body).toEqual({ body: BODY })
+    expect(gh.calls[3]?.body).toEqual({ body: BODY })
   })
 
   it('recreate: creates the comment first, then deletes every earlier report', async () => {
@@ -256,7 +269,7 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
       comment(41, PERSON, `${MARKER}\npasted by a person`),
       comment(44, BOT, `${MARKER}\nnewer`)
     ]
-    gh.listing(earlier)
+    gh.found(earlier, comment(44, BOT, `${MARKER}\nnewer`))
     gh.created(950, [...earlier, comment(950, BOT, BODY)])
     gh.deleted(40)
     gh.deleted(44)
@@ -265,12 +278,13 @@ describe.each(HOSTS)('upsertComment on $name', (host) => {
 
     expect(posted).toMatchObject({ id: 950, action: 'created' })
     expect(gh.calls.map((c) => `${c.method} ${c.path}`).slice(2)).toEqual([
+      `GET ${gh.p('/repos/acme/warehouse/issues/comments/44')}`,
       `POST ${gh.p(COMMENTS)}`,
       `GET ${gh.p(COMMENTS)}?per_page=100`,
       `DELETE ${gh.p('/repos/acme/warehouse/issues/comments/40')}`,
       `DELETE ${gh.p('/repos/acme/warehouse/issues/comments/44')}`
     ])
-    expect(gh.calls[2]?.body).toEqual({ body: BODY })
+    expect(gh.calls[3]?.body).toEqual({ body: BODY })
   })
 
   it('turns a 403 on create into a CommentPermissionError naming the permission', async () => {
@@ -385,7 +399,7 @@ describe('upsertComment, further cases', () => {
   it('turns a 403 on edit into a CommentPermissionError too (Dependabot, read-only token)', async () => {
     const gh = fakeGitHub(host)
     gh.actionsToken()
-    gh.listing([comment(70, BOT, `${MARKER}\nold`)])
+    gh.found([comment(70, BOT, `${MARKER}\nold`)], comment(70, BOT, `${MARKER}\nold`))
     gh.scope
       .patch('/repos/acme/warehouse/issues/comments/70')
       .reply(gh.answer(403, { message: 'Resource not accessible by integration' }))
@@ -398,7 +412,7 @@ describe('upsertComment, further cases', () => {
   it('creates a new comment when the one it meant to edit was deleted meanwhile', async () => {
     const gh = fakeGitHub(host)
     gh.actionsToken()
-    gh.listing([comment(80, BOT, `${MARKER}\nold`)])
+    gh.found([comment(80, BOT, `${MARKER}\nold`)], comment(80, BOT, `${MARKER}\nold`))
     gh.scope
       .patch('/repos/acme/warehouse/issues/comments/80')
       .reply(gh.answer(404, { message: 'Not Found' }))
@@ -407,13 +421,13 @@ describe('upsertComment, further cases', () => {
     const posted = await upsertComment(await gh.client(), options())
 
     expect(posted).toMatchObject({ id: 981, action: 'created' })
-    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'PATCH', 'POST', 'GET'])
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'GET', 'PATCH', 'POST', 'GET'])
   })
 
   it('recreate: a candidate already deleted by a racing run is not an error', async () => {
     const gh = fakeGitHub(host)
     gh.actionsToken()
-    gh.listing([comment(90, BOT, `${MARKER}\nold`)])
+    gh.found([comment(90, BOT, `${MARKER}\nold`)], comment(90, BOT, `${MARKER}\nold`))
     gh.created(991, [comment(90, BOT, `${MARKER}\nold`), comment(991, BOT, BODY)])
     gh.scope
       .delete('/repos/acme/warehouse/issues/comments/90')
@@ -422,7 +436,7 @@ describe('upsertComment, further cases', () => {
     const posted = await upsertComment(await gh.client(), options({ mode: 'recreate' }))
 
     expect(posted).toMatchObject({ id: 991, action: 'created' })
-    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'POST', 'GET', 'DELETE'])
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'GET', 'POST', 'GET', 'DELETE'])
   })
 
   it('ignores comments of deleted accounts and puts the marker on a body that lacks it', async () => {
@@ -439,9 +453,12 @@ describe('upsertComment, further cases', () => {
     })
   })
 
-  it('with a GITHUB_TOKEN known by its prefix: one page, one write and one look after, no GET /user', async () => {
+  it('with a GITHUB_TOKEN known by its prefix: one page, a fresh read, one write and one look after, no GET /user', async () => {
     const gh = fakeGitHub(host)
-    gh.listing([comment(1, PERSON, `${MARKER}\npasted`), comment(777, BOT, `${MARKER}\nold`)])
+    gh.found(
+      [comment(1, PERSON, `${MARKER}\npasted`), comment(777, BOT, `${MARKER}\nold`)],
+      comment(777, BOT, `${MARKER}\nold`)
+    )
     gh.updated(777)
     gh.listing([comment(1, PERSON, `${MARKER}\npasted`), comment(777, BOT, BODY)])
 
@@ -450,6 +467,7 @@ describe('upsertComment, further cases', () => {
     expect(posted).toMatchObject({ id: 777, action: 'updated' })
     expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
       `GET ${gh.p(COMMENTS)}?per_page=100`,
+      `GET ${gh.p('/repos/acme/warehouse/issues/comments/777')}`,
       `PATCH ${gh.p('/repos/acme/warehouse/issues/comments/777')}`,
       `GET ${gh.p(COMMENTS)}?per_page=100`
     ])
@@ -479,79 +497,16 @@ describe('authorOfToken', () => {
   })
 })
 
-describe('run stamps', () => {
-  const stamp = (runId: number | null, attempt: number | null, at = '2026-11-20T09:00:00.000Z') =>
-    ({ runId, attempt, at }) satisfies RunStamp
-
-  it('is a second hidden line that reads back, and never looks like a marker', () => {
-    const line = runStampComment(stamp(123, 2))
-    expect(line).toBe(
-      '<!-- datafold-diff-gate:run {"runId":123,"attempt":2,"at":"2026-11-20T09:00:00.000Z"} -->'
-    )
-    expect(readRunStamp(`${MARKER}\n${line}\n## report`)).toEqual(stamp(123, 2))
-    expect(line.includes(commentMarker('run'))).toBe(false)
-  })
-
-  it('reads nothing from a body without a stamp or with a broken one', () => {
-    expect(readRunStamp(`${MARKER}\n## an older report`)).toBeNull()
-    expect(readRunStamp('<!-- datafold-diff-gate:run {"runId":12 -->')).toBeNull()
-    expect(readRunStamp(null)).toBeNull()
-    expect(
-      readRunStamp(`${MARKER}\n<!-- datafold-diff-gate:run {"runId":"x","at":"soon"} -->`)
-    ).toEqual({
-      runId: null,
-      attempt: null,
-      at: ''
-    })
-  })
-
-  it("is built from the runner's run id and attempt, and when the run started", () => {
-    const github = {
-      eventName: 'pull_request',
-      payload: {},
-      owner: 'acme',
-      repo: 'shop',
-      serverUrl: 'https://github.com',
-      runId: '123',
-      runAttempt: '2'
-    }
-    const startedAt = Date.parse('2026-11-20T09:00:00.000Z')
-    expect(runStamp(github, startedAt)).toEqual(stamp(123, 2))
-    expect(runStamp({ ...github, runId: '', runAttempt: 'x' }, startedAt)).toEqual(
-      stamp(null, null)
-    )
-  })
-
-  it('orders runs by run id, then attempt, then start time; unknown comes first', () => {
-    const isNewerRun = (theirs: RunStamp | null, ours: RunStamp | null) =>
-      compareRuns(theirs, ours) > 0
-    expect(isNewerRun(stamp(11, 1), stamp(10, 5))).toBe(true)
-    expect(isNewerRun(stamp(10, 5), stamp(11, 1))).toBe(false)
-    expect(isNewerRun(stamp(10, 2), stamp(10, 1))).toBe(true)
-    expect(isNewerRun(stamp(10, 1), stamp(10, 1))).toBe(false)
-    const early = '2026-11-20T09:00:00.000Z'
-    const late = '2026-11-20T09:05:00.000Z'
-    expect(isNewerRun(stamp(null, null, late), stamp(null, null, early))).toBe(true)
-    expect(isNewerRun(stamp(null, null, early), stamp(null, null, late))).toBe(false)
-    // A total order, so that racing runs rank reports alike: a run id known beats one unknown.
-    expect(isNewerRun(stamp(null, null, late), stamp(10, 1, early))).toBe(false)
-    expect(isNewerRun(stamp(10, 1, late), stamp(10, 1, early))).toBe(true)
-    expect(isNewerRun(null, stamp(10, 1))).toBe(false)
-    expect(isNewerRun(stamp(10, 1), null)).toBe(true)
-    expect(isNewerRun(stamp(null, null, ''), stamp(null, null, early))).toBe(false)
-  })
-})
-
 describe('upsertComment: older runs and racing runs', () => {
   const host = HOSTS[0] as Host
   const stamped = (runId: number, attempt = 1) =>
-    `${MARKER}\n${runStampComment({ runId, attempt, at: '2026-11-20T09:00:00.000Z' })}\n## report`
+    `${MARKER}\n${stampLine({ runId, attempt, at: '2026-11-20T09:00:00.000Z', sha: null })}\n## report`
   const OURS = stamped(500)
 
   it('leaves a newer run’s report as it is: no write, the existing comment is returned', async () => {
     const gh = fakeGitHub(host)
     gh.actionsToken()
-    gh.listing([comment(60, BOT, stamped(501))])
+    gh.found([comment(60, BOT, stamped(501))], comment(60, BOT, stamped(501)))
     const logs: string[] = []
 
     const posted = await upsertComment(
@@ -564,34 +519,65 @@ describe('upsertComment: older runs and racing runs', () => {
       url: 'https://github.com/acme/warehouse/pull/42#issuecomment-60',
       action: 'kept'
     })
-    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET'])
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'GET'])
     expect(logs.some((m) => m.includes('written by a newer run (run 501 attempt 1)'))).toBe(true)
+  })
+
+  it('reads the report afresh before writing: a newer run wrote since the listing, so it is kept', async () => {
+    const gh = fakeGitHub(host)
+    gh.actionsToken()
+    // The listing shows an older run's report; by the time of the write a newer run has edited it.
+    gh.found([comment(63, BOT, stamped(499))], comment(63, BOT, stamped(501)))
+
+    const posted = await upsertComment(await gh.client(), options({ body: OURS }))
+
+    expect(posted).toMatchObject({ id: 63, action: 'kept' })
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'GET'])
+  })
+
+  it('reads the report found when the run started afresh instead of listing again', async () => {
+    const gh = fakeGitHub(host)
+    gh.reread(comment(64, BOT, stamped(499)))
+    gh.updated(64)
+    gh.listing([comment(64, BOT, OURS)])
+
+    const posted = await upsertComment(
+      await gh.client(),
+      options({ body: OURS, author: authorOfToken(TOKEN), known: comment(64, BOT, stamped(499)) })
+    )
+
+    expect(posted).toMatchObject({ id: 64, action: 'updated' })
+    expect(gh.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /repos/acme/warehouse/issues/comments/64',
+      'PATCH /repos/acme/warehouse/issues/comments/64',
+      `GET ${COMMENTS}?per_page=100`
+    ])
   })
 
   it('a re-run attempt of the same run is newer; recreate does not delete a newer report either', async () => {
     const gh = fakeGitHub(host)
     gh.actionsToken()
-    gh.listing([comment(61, BOT, stamped(500, 2))])
+    gh.found([comment(61, BOT, stamped(500, 2))], comment(61, BOT, stamped(500, 2)))
 
     const posted = await upsertComment(await gh.client(), options({ body: OURS, mode: 'recreate' }))
 
     expect(posted).toMatchObject({ id: 61, action: 'kept' })
-    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET'])
+    expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'GET'])
   })
 
   it('edits a report from an older run, or one without a stamp, then looks once more', async () => {
     for (const existing of [stamped(499), `${MARKER}\nan older version's report`]) {
       const gh = fakeGitHub(host)
       gh.actionsToken()
-      gh.listing([comment(62, BOT, existing)])
+      gh.found([comment(62, BOT, existing)], comment(62, BOT, existing))
       gh.updated(62)
       gh.listing([comment(62, BOT, OURS)])
 
       const posted = await upsertComment(await gh.client(), options({ body: OURS }))
 
       expect(posted).toMatchObject({ id: 62, action: 'updated' })
-      expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'PATCH', 'GET'])
-      expect(gh.calls[2]?.body).toEqual({ body: OURS })
+      expect(gh.calls.map((c) => c.method)).toEqual(['GET', 'GET', 'GET', 'PATCH', 'GET'])
+      expect(gh.calls[3]?.body).toEqual({ body: OURS })
     }
   })
 

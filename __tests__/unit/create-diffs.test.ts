@@ -16,11 +16,13 @@ import {
   type FakeDatafold
 } from '../../__fixtures__/fake-datafold.js'
 import { cancelDiffs, cancelUnfinished } from '../../src/datafold/cancel-diffs.js'
-import { createPlannedDiffs } from '../../src/datafold/create-diffs.js'
+import { createRequestedDiffs, type Obtained } from '../../src/datafold/create-diffs.js'
 import { DataSourceError } from '../../src/datafold/data-sources.js'
 import { createDatafoldClient } from '../../src/datafold/endpoints.js'
 import { parsePlan } from '../../src/plan/plan.js'
-import { createDiffBody, requestFingerprint } from '../../src/plan/request.js'
+import type { PlannedDiff } from '../../src/plan/merge.js'
+import { createDiffBody, reuseKey } from '../../src/plan/request.js'
+import type { RequestedDiff } from '../../src/sources/source.js'
 
 const API_KEY = 'dfk_plan_0123456789'
 const SHA = 'feedfacefeedfacefeedfacefeedfacefeedface'
@@ -48,14 +50,23 @@ function client(datafold: FakeDatafold, fetch: typeof globalThis.fetch = globalT
   })
 }
 
-function plan(yaml: string) {
+function plan(yaml: string): RequestedDiff[] {
   return parsePlan(yaml, {
     source: 'plan',
     context: { pr: 482, sha: SHA, env: {} },
     dataSource: 'warehouse',
     thresholds: { max: {}, minColumnMatch: null, ignoreColumns: [] }
-  }).diffs
+  }).diffs.map((request: PlannedDiff) => ({
+    kind: 'requested',
+    name: request.name,
+    request,
+    from: 'plan entry'
+  }))
 }
+
+/** An id each outcome has at Datafold; null for one not created. */
+const idOf = (o: Obtained) => (o.origin === 'not created' ? null : o.id)
+const errorOf = (o: Obtained) => (o.origin === 'not created' ? o.error : null)
 
 const THREE = plan(`
 defaults: { primary-key: id }
@@ -74,23 +85,23 @@ diffs:
 const posts = (datafold: FakeDatafold) =>
   datafold.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/datadiffs')
 
-describe('createPlannedDiffs', () => {
+describe('createRequestedDiffs', () => {
   it('creates one diff per entry, data sources resolved by name, in plan order', async () => {
     const datafold = await start()
     const log: string[] = []
-    const outcomes = await createPlannedDiffs(THREE, {
+    const outcomes = await createRequestedDiffs(THREE, {
       client: client(datafold),
       tags: TAGS,
-      earlier: [],
+      carried: null,
       log: (m) => log.push(m)
     })
-    expect(outcomes.map((o) => [o.entry, o.id, o.created, o.error])).toEqual([
-      ['orders', expect.any(Number), true, null],
-      ['payments', expect.any(Number), true, null],
-      ['events', expect.any(Number), true, null]
+    expect(outcomes.map((o) => [o.diff.kind === 'requested' && o.diff.name, o.origin])).toEqual([
+      ['orders', 'created'],
+      ['payments', 'created'],
+      ['events', 'created']
     ])
     const byId = new Map(datafold.created.map((c) => [c.id, c.body]))
-    const [orders, payments, events] = outcomes.map((o) => byId.get(o.id ?? 0))
+    const [orders, payments, events] = outcomes.map((o) => byId.get(idOf(o) ?? 0))
     expect(orders).toMatchObject({
       data_source1_id: 11,
       data_source2_id: 11,
@@ -142,10 +153,10 @@ describe('createPlannedDiffs', () => {
     const planned = plan(
       `diffs: [{ name: x, data-source: ${name}, table-a: a, table-b: b, primary-key: id }]`
     )
-    const attempt = createPlannedDiffs([...THREE, ...planned], {
+    const attempt = createRequestedDiffs([...THREE, ...planned], {
       client: client(datafold),
       tags: TAGS,
-      earlier: [],
+      carried: null,
       log: () => undefined
     })
     await expect(attempt).rejects.toThrow(DataSourceError)
@@ -163,13 +174,13 @@ describe('createPlannedDiffs', () => {
           ? []
           : [{ loc: ['body', 'query1'], msg: 'relation "a" does not exist', type: 'value_error' }]
     })
-    const outcomes = await createPlannedDiffs(THREE, {
+    const outcomes = await createRequestedDiffs(THREE, {
       client: client(datafold),
       tags: TAGS,
-      earlier: [],
+      carried: null,
       log: () => undefined
     })
-    expect(outcomes.map((o) => o.error)).toEqual([
+    expect(outcomes.map(errorOf)).toEqual([
       null,
       null,
       'could not create the diff: Datafold refused the request (HTTP 422): body.query1: relation "a" does not exist'
@@ -181,30 +192,37 @@ describe('createPlannedDiffs', () => {
     const datafold = await start()
     const [orders] = THREE
     if (!orders) throw new Error('no entry')
-    const fingerprint = requestFingerprint(createDiffBody(orders, { a: 11, b: 11 }, TAGS))
-    const outcomes = await createPlannedDiffs([orders], {
+    const key = reuseKey('orders', createDiffBody(orders.request, { a: 11, b: 11 }, TAGS))
+    const carried = (sha: string, keyed: string) => ({
+      sha,
+      created: new Map([[keyed, 77]]),
+      forgotten: 0
+    })
+    const outcomes = await createRequestedDiffs([orders], {
       client: client(datafold),
       tags: TAGS,
-      earlier: [{ entry: 'orders', fingerprint, sha: SHA, id: 77 }],
+      carried: carried(SHA, key),
       log: () => undefined
     })
-    expect(outcomes).toEqual([
-      { entry: 'orders', id: 77, created: false, fingerprint, error: null }
-    ])
+    expect(outcomes).toEqual([{ diff: orders, origin: 'reused', id: 77, key }])
     expect(posts(datafold)).toEqual([])
 
+    const anotherEntry = reuseKey(
+      'customers',
+      createDiffBody(orders.request, { a: 11, b: 11 }, TAGS)
+    )
     for (const earlier of [
-      { entry: 'orders', fingerprint, sha: 'another-commit', id: 77 },
-      { entry: 'orders', fingerprint: 'another-request', sha: SHA, id: 77 },
-      { entry: 'another-entry', fingerprint, sha: SHA, id: 77 }
+      carried('another-commit', key),
+      carried(SHA, 'another-request'),
+      carried(SHA, anotherEntry)
     ]) {
-      const [outcome] = await createPlannedDiffs([orders], {
+      const [outcome] = await createRequestedDiffs([orders], {
         client: client(datafold),
         tags: TAGS,
-        earlier: [earlier],
+        carried: earlier,
         log: () => undefined
       })
-      expect(outcome?.created).toBe(true)
+      expect(outcome?.origin).toBe('created')
     }
   })
 })
@@ -212,25 +230,25 @@ describe('createPlannedDiffs', () => {
 describe('retrying a create', () => {
   const one = plan('diffs: [{ name: orders, table-a: a, table-b: b, primary-key: id }]')
   const create = (datafold: FakeDatafold, fetch?: typeof globalThis.fetch) =>
-    createPlannedDiffs(one, {
+    createRequestedDiffs(one, {
       client: client(datafold, fetch),
       tags: TAGS,
-      earlier: [],
+      carried: null,
       log: () => undefined
     })
 
   it('tries again after a 429: Datafold did not take the request', async () => {
     const datafold = await start({ faults: [rateLimited('1'), rateLimited()] })
     const [outcome] = await create(datafold)
-    expect(outcome?.created).toBe(true)
+    expect(outcome?.origin).toBe('created')
     expect(posts(datafold)).toHaveLength(3)
   })
 
   it.each([502, 503, 500])('does not try again after a %i: the diff may exist', async (status) => {
     const datafold = await start({ faults: [serverError(status)] })
     const [outcome] = await create(datafold)
-    expect(outcome?.id).toBeNull()
-    expect(outcome?.error).toMatch(
+    expect(outcome?.origin).toBe('not created')
+    expect(outcome && errorOf(outcome)).toMatch(
       new RegExp(
         `^could not create the diff: Datafold answered HTTP ${status}.*; not tried again, as Datafold may have acted on it already$`
       )
@@ -241,7 +259,9 @@ describe('retrying a create', () => {
   it('does not try again after a timeout', async () => {
     const datafold = await start({ faults: [hang()] })
     const [outcome] = await create(datafold)
-    expect(outcome?.error).toMatch(/the request ended in a timeout after 2s; not tried again/)
+    expect(outcome && errorOf(outcome)).toMatch(
+      /the request ended in a timeout after 2s; not tried again/
+    )
     expect(posts(datafold)).toHaveLength(1)
   })
 
@@ -259,7 +279,7 @@ describe('retrying a create', () => {
       return globalThis.fetch(input, init)
     }
     const [outcome] = await create(datafold, fetch)
-    expect(outcome?.created).toBe(true)
+    expect(outcome?.origin).toBe('created')
     expect(posts(datafold)).toHaveLength(1)
   })
 })
@@ -267,21 +287,21 @@ describe('retrying a create', () => {
 describe('cancelling', () => {
   it('cancels running diffs, and logs each; a finished one is left as it is', async () => {
     const datafold = await start({ polls: 3 })
-    const outcomes = await createPlannedDiffs(THREE.slice(0, 2), {
+    const outcomes = await createRequestedDiffs(THREE.slice(0, 2), {
       client: client(datafold),
       tags: TAGS,
-      earlier: [],
+      carried: null,
       log: () => undefined
     })
-    const [a, b] = outcomes.map((o) => o.id ?? 0)
+    const [a, b] = outcomes.map((o) => idOf(o) ?? 0)
     // b runs to the end.
     for (let i = 0; i < 4; i++) await client(datafold).getSummaryResults(b ?? 0)
     const log: string[] = []
     const cancelled = await cancelUnfinished(
       client(datafold),
       [
-        { id: a ?? 0, entry: 'orders' },
-        { id: b ?? 0, entry: 'payments' }
+        { id: a ?? 0, name: 'orders' },
+        { id: b ?? 0, name: 'payments' }
       ],
       'wait-timeout ended first',
       (m) => log.push(m)
@@ -296,11 +316,8 @@ describe('cancelling', () => {
   it('logs a cancel that fails and goes on', async () => {
     const datafold = await start()
     const log: string[] = []
-    const cancelled = await cancelDiffs(
-      client(datafold),
-      [{ id: 404, entry: 'gone' }],
-      'why',
-      (m) => log.push(m)
+    const cancelled = await cancelDiffs(client(datafold), [{ id: 404, name: 'gone' }], 'why', (m) =>
+      log.push(m)
     )
     expect(cancelled).toEqual([])
     expect(log).toEqual([

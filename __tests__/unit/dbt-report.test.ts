@@ -1,7 +1,7 @@
 // dbt mode's part of the report, each diff's limits with where they came from, fail-on-skipped,
 // the skipped-models output and the dbt inputs: what a reviewer reads and a later step gets.
 import { describe, expect, it } from '@jest/globals'
-import { finishedDiff } from '../../__fixtures__/results.js'
+import { finishedDiff, requested } from '../../__fixtures__/results.js'
 import { inputProblems } from '../../__fixtures__/input-problems.js'
 import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
 import type { Thresholds } from '../../src/limits.js'
@@ -141,8 +141,7 @@ describe("each planned diff's limits", () => {
   })
 
   it('show in the diff’s details, and the footer says so', () => {
-    const diff = { ...finishedDiff(7), entry: 'orders' }
-    const evaluation = evaluateThresholds([diff], STEP, () => layered)
+    const evaluation = evaluateThresholds([requested(finishedDiff(7), 'orders', layered)], STEP)
     const report = renderReport(evaluation, OPTIONS)
     expect(report).toContain('rows-changed ≤ 10% (rule 1')
     expect(report).toContain(
@@ -157,29 +156,35 @@ describe('fail-on-skipped', () => {
 
   it('fails the step on the models that could not be compared, naming them', () => {
     const policy = { failOnBreach: true, failOnError: true, failOnSkipped: true }
-    expect(failureMessage(evaluation, policy, lines)).toBe(
+    expect(failureMessage(evaluation, policy, { notCompared: lines })).toBe(
       '1 changed dbt model could not be compared (fail-on-skipped):\n  int_orders (models/int/int_orders.sql): no key'
     )
   })
 
   it('passes when off, and when every changed model was compared', () => {
-    expect(failureMessage(evaluation, { failOnBreach: true, failOnError: true }, lines)).toBeNull()
+    expect(
+      failureMessage(evaluation, { failOnBreach: true, failOnError: true }, { notCompared: lines })
+    ).toBeNull()
     const policy = { failOnBreach: true, failOnError: true, failOnSkipped: true }
-    expect(failureMessage(evaluation, policy, [])).toBeNull()
+    expect(failureMessage(evaluation, policy, { notCompared: [] })).toBeNull()
   })
 })
 
 describe('the skipped-models output', () => {
   it('lists each changed model not compared, with its reason', () => {
     const evaluation = evaluateThresholds([], STEP)
-    const outputs = buildOutputs(evaluation, '', null, {
-      all: [],
-      created: [],
-      skipped: DBT.skipped
-    })
+    const outputs = buildOutputs(
+      evaluation,
+      { reportPath: '', comment: null, commentRefused: null },
+      DBT.skipped
+    )
     // Exactly the four fields of each, in the plan's order.
     expect(JSON.parse(outputs['skipped-models'])).toEqual(DBT.skipped)
-    expect(buildOutputs(evaluation, '', null)['skipped-models']).toBe('[]')
+    expect(
+      buildOutputs(evaluation, { reportPath: '', comment: null, commentRefused: null })[
+        'skipped-models'
+      ]
+    ).toBe('[]')
   })
 })
 
@@ -195,7 +200,8 @@ describe('dbt inputs', () => {
         manifest: 'target/manifest.json',
         downstream: false,
         packages: [],
-        seeds: false
+        seeds: false,
+        projectDir: null
       },
       failOnSkipped: false
     })
@@ -215,10 +221,33 @@ describe('dbt inputs', () => {
       manifest: 'build/manifest.json',
       downstream: true,
       packages: ['shared_models', 'finance', 'marketing'],
-      seeds: true
+      seeds: true,
+      projectDir: null
     })
     expect(inputs.failOnSkipped).toBe(true)
   })
+
+  it.each([
+    ['transform', 'transform'],
+    ['./transform/', 'transform'],
+    ['.\\analytics\\dbt', 'analytics/dbt'],
+    ['.', '']
+  ])('read dbt-project-dir %j as %j, from the repository root with /', (text, dir) => {
+    const inputs = parse({ 'dbt-prod-manifest': 'prod.json', 'dbt-project-dir': text })
+    expect(inputs.dbt?.projectDir).toBe(dir)
+  })
+
+  it.each(['/home/runner/work/x', '../elsewhere', 'C:\\dbt', 'a/../../b'])(
+    'refuse dbt-project-dir %j outside the repository',
+    (text) => {
+      const problems = inputProblems(() =>
+        parse({ 'dbt-prod-manifest': 'prod.json', 'dbt-project-dir': text })
+      )
+      expect(problems).toEqual([
+        `dbt-project-dir: give the dbt project's folder from the repository's root, such as transform (got "${text}")`
+      ])
+    }
+  )
 
   it('are off without dbt-prod-manifest, and then diff-ids or a plan are required', () => {
     expect(inputProblems(() => parse({ 'dbt-manifest': 'target/manifest.json' }))).toEqual([

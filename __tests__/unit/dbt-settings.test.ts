@@ -268,7 +268,8 @@ rules:
       rules: [
         { match: { name: 'stg_*' }, 'max-rows-changed': '10%' },
         { match: { path: 'models/finance/**', tag: 'pii' }, 'max-null-pks': 0 }
-      ]
+      ],
+      lines: new Map()
     })
   })
 

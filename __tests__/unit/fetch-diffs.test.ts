@@ -210,8 +210,8 @@ describe('finished diffs', () => {
 
 describe('diffs that did not finish well', () => {
   it.each<[string, boolean | null | undefined, string]>([
-    ['retryable', true, '; Datafold says it is retryable, so running the diff again may help'],
-    ['not retryable', false, '; Datafold says it is not retryable'],
+    ['retryable', true, '; Datafold says the error is retryable'],
+    ['not retryable', false, '; Datafold says the error is not retryable'],
     ['silent on retrying', undefined, ''],
     ['null on retrying', null, '']
   ])('a failed diff, %s', async (_name, retryable, tail) => {
@@ -221,6 +221,8 @@ describe('diffs that did not finish well', () => {
     expect(diff?.error).toBe(
       `diff 12 failed in Datafold: QueryError: relation "analytics.pr.orders" does not exist${tail}`
     )
+    // Only an error Datafold calls retryable marks the diff to be created again, not reused.
+    expect(diff?.retryable).toBe(retryable === true ? true : undefined)
   })
 
   it('a failed diff whose error is some other object', async () => {

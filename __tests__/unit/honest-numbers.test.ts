@@ -23,7 +23,11 @@ describe('totals in the outputs', () => {
       [finishedDiff(1, { 'schema-changes': null }), erroredDiff(2)],
       none
     )
-    const outputs = buildOutputs(evaluation, '/tmp/r.md', null)
+    const outputs = buildOutputs(evaluation, {
+      reportPath: '/tmp/r.md',
+      comment: null,
+      commentRefused: null
+    })
     expect(outputs['schema-changes']).toBe('')
     expect(outputs['rows-added']).toBe('0')
   })
@@ -38,7 +42,11 @@ describe('totals in the outputs', () => {
       ],
       none
     )
-    expect(buildOutputs(evaluation, '/tmp/r.md', null)['rows-changed']).toBe('12')
+    expect(
+      buildOutputs(evaluation, { reportPath: '/tmp/r.md', comment: null, commentRefused: null })[
+        'rows-changed'
+      ]
+    ).toBe('12')
     expect(totalsWarnings(evaluation)).toEqual([
       'The outputs rows-added, rows-removed, null-pks, duplicate-pks, schema-changes total 3 of 4 diffs: diff 4 did not measure them and is left out',
       'The outputs rows-changed, values-changed total 2 of 4 diffs: diffs 2, 4 did not measure them and are left out'
@@ -61,7 +69,11 @@ describe('totals in the outputs', () => {
       none
     )
     // 2 × 9,007,199,254,740,991 + 3: a float sum would give ...984.
-    expect(buildOutputs(evaluation, '/tmp/r.md', null)['rows-added']).toBe('18014398509481985')
+    expect(
+      buildOutputs(evaluation, { reportPath: '/tmp/r.md', comment: null, commentRefused: null })[
+        'rows-added'
+      ]
+    ).toBe('18014398509481985')
   })
 })
 

@@ -3,12 +3,13 @@
 // the real transport, with a fetch the test answers by hand and an injected sleep.
 import { describe, expect, it } from '@jest/globals'
 import { createLimiter } from '../../src/concurrency.js'
-import { createPlannedDiffs } from '../../src/datafold/create-diffs.js'
+import { createRequestedDiffs } from '../../src/datafold/create-diffs.js'
 import { createDatafoldClient } from '../../src/datafold/endpoints.js'
 import { createsInFlight, STOP_WAIT_MS } from '../../src/datafold/in-flight.js'
 import { parsePlan } from '../../src/plan/plan.js'
+import { nameOf, type RequestedDiff } from '../../src/sources/source.js'
 
-const FOUR = parsePlan(
+const FOUR: RequestedDiff[] = parsePlan(
   `defaults: { primary-key: id, data-source: 11 }
 diffs:
 ${['orders', 'payments', 'events', 'refunds'].map((n) => `  - { name: ${n}, table-a: a.${n}, table-b: b.${n} }`).join('\n')}
@@ -19,7 +20,12 @@ ${['orders', 'payments', 'events', 'refunds'].map((n) => `  - { name: ${n}, tabl
     dataSource: '',
     thresholds: { max: {}, minColumnMatch: null, ignoreColumns: [] }
   }
-).diffs
+).diffs.map((request) => ({
+  kind: 'requested',
+  name: request.name,
+  request,
+  from: 'plan entry'
+}))
 
 /** A Datafold whose creates are answered when the test says, with ids from 9001. */
 function heldCreates() {
@@ -56,8 +62,8 @@ describe('a job stopped while creating', () => {
     })
     const created: number[] = []
     const log: string[] = []
-    const outcomes = createPlannedDiffs(FOUR, {
-      ...{ client, tags: { repository: 'acme/x', pr: 482, sha: 'a1b2c3d' }, earlier: [] },
+    const outcomes = createRequestedDiffs(FOUR, {
+      ...{ client, tags: { repository: 'acme/x', pr: 482, sha: 'a1b2c3d' }, carried: null },
       log: (m) => log.push(m),
       inFlight,
       onCreated: (id) => created.push(id)
@@ -76,11 +82,12 @@ describe('a job stopped while creating', () => {
     // The two waiting for their turn were never sent.
     await settle()
     expect(held).toHaveLength(2)
-    expect((await outcomes).map((o) => [o.entry, o.id, o.error])).toEqual([
-      ['orders', 9001, null],
-      ['payments', 9002, null],
-      ['events', null, 'could not create the diff: not sent: the job was cancelled'],
-      ['refunds', null, 'could not create the diff: not sent: the job was cancelled']
+    const results = (await outcomes).map((o) => [nameOf(o.diff), 'id' in o ? o.id : o.error])
+    expect(results).toEqual([
+      ['orders', 9001],
+      ['payments', 9002],
+      ['events', 'could not create the diff: not sent: the job was cancelled'],
+      ['refunds', 'could not create the diff: not sent: the job was cancelled']
     ])
     expect(log).toContain('Waiting up to 5s for the creates sent')
     expect(log.filter((m) => m.includes('did not answer'))).toEqual([])

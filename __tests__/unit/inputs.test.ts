@@ -32,7 +32,9 @@ describe('parseInputs defaults', () => {
       commentKey: 'default',
       prNumber: null,
       title: 'Datafold data diff',
-      jobSummary: true
+      jobSummary: true,
+      commitStatus: 'auto',
+      checkRun: null
     })
   })
 
@@ -254,6 +256,34 @@ describe('switches and modes', () => {
 
   it.each(['0', '-1', '#42', '4.2'])('pr-number refuses %j', (text) => {
     expect(problemsOf({ 'pr-number': text })[0]).toContain('pr-number')
+  })
+
+  it.each([
+    ['', 'auto'],
+    ['auto', 'auto'],
+    ['true', true],
+    ['False', false]
+  ] as const)('commit-status %j → %j', (text, setting) => {
+    expect(parse({ 'commit-status': text }).commitStatus).toBe(setting)
+  })
+
+  it.each(['on', 'yes', 'always'])('commit-status refuses %j', (text) => {
+    expect(problemsOf({ 'commit-status': text })).toEqual([
+      `commit-status: expected auto, true or false (got "${text}")`
+    ])
+  })
+
+  it.each([
+    ['', null],
+    ['   ', null],
+    ['Datafold data diffs', 'Datafold data diffs'],
+    [' dbt: marts ✅ ', 'dbt: marts ✅']
+  ])('check-run %j → %j (empty: no check run)', (text, name) => {
+    expect(parse({ 'check-run': text }).checkRun).toBe(name)
+  })
+
+  it.each(['x'.repeat(101), 'two\nlines', 'right\u202eleft'])('check-run refuses %j', (text) => {
+    expect(problemsOf({ 'check-run': text })[0]).toMatch(/^check-run: /)
   })
 
   it('keeps a custom title and falls back when it is blank', () => {

@@ -1,6 +1,6 @@
-// The shape of src/, as the owners' guide sets it: the flow runs one way (no import from an
-// earlier step to a later one), no import cycle, and small modules. Read from the source itself,
-// so a new import or a grown module fails here before review.
+// The shape of src/, as the owners' guide sets it: the flow runs one way, each layer importing
+// only the earlier layers listed for it, no import cycle, and small modules. Read from the source
+// itself, so a new import or a grown module fails here before review.
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, posix, relative, sep } from 'node:path'
@@ -11,47 +11,68 @@ const MAX_LINES = 250
 /** The input parser and the report document may be longer. */
 const MAY_BE_LONGER = new Set(['inputs.ts', 'report/document.ts'])
 
-/** The flow's steps in order; a module may import its own step's and earlier steps' modules. */
-const STEPS: { step: string; modules: (module: string) => boolean }[] = [
-  { step: 'inputs', modules: (m) => m === 'inputs.ts' || m === 'input-files.ts' },
-  // The plan, from a plan file or from dbt's manifests.
-  { step: 'plan', modules: (m) => m.startsWith('plan/') || m.startsWith('dbt/') },
-  // create, wait, read
-  { step: 'Datafold', modules: (m) => m.startsWith('datafold/') },
-  { step: 'normalised summary', modules: (m) => m === 'normalise.ts' },
-  { step: 'thresholds', modules: (m) => m === 'thresholds.ts' },
-  { step: 'report', modules: (m) => m.startsWith('report/') },
-  {
-    step: 'publish',
-    modules: (m) => m.startsWith('github/') || m === 'outputs.ts' || m === 'publish.ts'
-  },
-  { step: 'verdict', modules: (m) => m === 'verdict.ts' }
-]
+/**
+ * The layers of src/, in the order data moves through a run, and which modules each holds. The
+ * two adapters, `datafold/` and `github/`, speak to the outside; every other layer is pure.
+ */
+const LAYERS = {
+  /** Words every layer uses. */
+  vocabulary: (m: string) =>
+    [
+      'metric-spec.ts',
+      'diff.ts',
+      'limits.ts',
+      'text.ts',
+      'format.ts',
+      'clock.ts',
+      'redact.ts',
+      'concurrency.ts',
+      'glob.ts',
+      'github/comment-modes.ts'
+    ].includes(m),
+  /** What the report comment carries between runs: one owner. */
+  'comment state': (m: string) => m === 'comment-state.ts',
+  /** What the run was given: the inputs, the files they name, and the event's PR and commit. */
+  inputs: (m: string) => ['inputs.ts', 'input-files.ts', 'pull-request.ts'].includes(m),
+  /** The sources of diffs: ids, a plan, dbt manifests. */
+  sources: (m: string) => /^(sources|plan|dbt|dbt-cloud)\//.test(m),
+  /** The adapter to Datafold: create or reuse, wait, read. */
+  datafold: (m: string) => m.startsWith('datafold/'),
+  normalised: (m: string) => m === 'normalise.ts' || m === 'results.ts',
+  thresholds: (m: string) => m === 'thresholds.ts',
+  report: (m: string) => m.startsWith('report/'),
+  /** The adapter to GitHub: the thread, the comment, the client. */
+  github: (m: string) => m.startsWith('github/'),
+  publish: (m: string) => m === 'publish.ts' || m === 'outputs.ts',
+  verdict: (m: string) => m === 'verdict.ts',
+  /** They run the layers in order, so they may import any module; no layer imports them. */
+  driver: (m: string) => ['index.ts', 'run.ts', 'run-io.ts'].includes(m)
+} as const
 
-/** Words every step uses; they import nothing but one another. */
-const VOCABULARY = new Set([
-  'metric-spec.ts',
-  'diff.ts',
-  'limits.ts',
-  'text.ts',
-  'format.ts',
-  'clock.ts',
-  'redact.ts',
-  'concurrency.ts',
-  'glob.ts',
-  'github/comment-modes.ts'
-])
+type Layer = keyof typeof LAYERS
 
-/** Not steps: they run the steps in order, so they may import any module; no step imports them. */
-const DRIVERS = new Set(['index.ts', 'run.ts', 'run-io.ts', 'run-plan.ts', 'run-dbt.ts'])
+/**
+ * Which layers each layer may import besides its own: only layers before it, and of those only
+ * the ones it needs. A new arrow between layers is a decision: it is made here, in review.
+ */
+const MAY_IMPORT: Record<Exclude<Layer, 'driver'>, readonly Layer[]> = {
+  vocabulary: [],
+  'comment state': ['vocabulary'],
+  inputs: ['vocabulary'],
+  sources: ['vocabulary', 'inputs'],
+  datafold: ['vocabulary', 'comment state', 'sources'],
+  normalised: ['vocabulary', 'sources', 'datafold'],
+  thresholds: ['vocabulary', 'normalised'],
+  report: ['vocabulary', 'sources', 'thresholds'],
+  github: ['vocabulary', 'comment state', 'inputs', 'thresholds', 'report'],
+  publish: ['vocabulary', 'comment state', 'thresholds', 'report', 'github'],
+  verdict: ['vocabulary', 'thresholds']
+}
 
-type Place = { kind: 'vocabulary' } | { kind: 'driver' } | { kind: 'step'; index: number }
+const LAYER_ORDER = Object.keys(LAYERS) as Layer[]
 
-function placeOf(module: string): Place | null {
-  if (VOCABULARY.has(module)) return { kind: 'vocabulary' }
-  if (DRIVERS.has(module)) return { kind: 'driver' }
-  const index = STEPS.findIndex(({ modules }) => modules(module))
-  return index === -1 ? null : { kind: 'step', index }
+function layerOf(module: string): Layer | null {
+  return LAYER_ORDER.find((layer) => LAYERS[layer](module)) ?? null
 }
 
 function modulesIn(dir: string): string[] {
@@ -102,8 +123,8 @@ describe('the layout of src/', () => {
     expect(missing).toEqual([])
   })
 
-  it('places every module in a step, the vocabulary, or among the drivers', () => {
-    expect(MODULES.filter((m) => placeOf(m) === null)).toEqual([])
+  it('places every module in a layer', () => {
+    expect(MODULES.filter((m) => layerOf(m) === null)).toEqual([])
   })
 
   it(`keeps every module to ${MAX_LINES} lines, but the input parser and the report document`, () => {
@@ -114,21 +135,42 @@ describe('the layout of src/', () => {
     expect(long).toEqual([])
   })
 
-  it('has no import from an earlier step to a later one, nor from a step to a driver', () => {
+  it('lets each layer import only earlier layers, and of those only the ones listed', () => {
+    for (const [layer, allowed] of Object.entries(MAY_IMPORT)) {
+      const at = LAYER_ORDER.indexOf(layer as Layer)
+      expect([layer, allowed.filter((other) => LAYER_ORDER.indexOf(other) >= at)]).toEqual([
+        layer,
+        []
+      ])
+    }
     const wrong = MODULES.flatMap((m) => {
-      const from = placeOf(m)
-      if (from === null || from.kind === 'driver') return []
+      const from = layerOf(m)
+      if (from === null || from === 'driver') return []
       return (IMPORTS.get(m) ?? []).flatMap((target) => {
-        const to = placeOf(target)
-        if (to === null || to.kind === 'vocabulary') return []
-        if (from.kind === 'vocabulary') return [`${m} (vocabulary) → ${target}`]
-        if (to.kind === 'driver') return [`${m} → ${target} (driver)`]
-        if (to.index <= from.index) return []
-        const [fromStep, toStep] = [STEPS[from.index]?.step, STEPS[to.index]?.step]
-        return [`${m} (${fromStep}) → ${target} (${toStep})`]
+        const to = layerOf(target)
+        if (to === null || to === from || MAY_IMPORT[from].includes(to)) return []
+        return [`${m} (${from}) → ${target} (${to})`]
       })
     })
     expect(wrong).toEqual([])
+  })
+
+  it('holds the sources of diffs in one place: a source is one module, chosen in one list', () => {
+    const chooser = SOURCES.get('sources/read-sources.ts') ?? ''
+    const list = /const SOURCES[^=]*=\s*\[([^\]]*)\]/.exec(chooser)?.[1] ?? ''
+    const chosen = list
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean)
+    expect(chosen.length).toBeGreaterThanOrEqual(3)
+    for (const name of chosen) {
+      const module = MODULES.find(
+        (m) =>
+          m.startsWith('sources/') &&
+          new RegExp(`export (async )?function ${name}\\b`).test(SOURCES.get(m) ?? '')
+      )
+      expect([name, module === undefined ? 'no module' : 'a module']).toEqual([name, 'a module'])
+    }
   })
 
   it('has no import cycle', () => {

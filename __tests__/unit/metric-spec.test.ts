@@ -90,7 +90,13 @@ describe('the spec drives the outputs', () => {
         ],
         { max: {}, minColumnMatch: null, ignoreColumns: [] }
       )
-      expect(buildOutputs(evaluation, '/tmp/report.md', null)[metric]).toBe('9')
+      expect(
+        buildOutputs(evaluation, {
+          reportPath: '/tmp/report.md',
+          comment: null,
+          commentRefused: null
+        })[metric]
+      ).toBe('9')
     }
   )
 })

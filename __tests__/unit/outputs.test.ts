@@ -28,7 +28,11 @@ const evaluation = evaluateThresholds(
 )
 
 describe('buildOutputs', () => {
-  const outputs = buildOutputs(evaluation, '/tmp/report.md', { id: 77, url: 'https://x/77' })
+  const outputs = buildOutputs(evaluation, {
+    reportPath: '/tmp/report.md',
+    comment: { id: 77, url: 'https://x/77' },
+    commentRefused: null
+  })
 
   it('sets every declared output', () => {
     expect(Object.keys(outputs).sort()).toEqual([...OUTPUT_NAMES].sort())
@@ -71,7 +75,11 @@ describe('buildOutputs', () => {
     expect(outputs['report-path']).toBe('/tmp/report.md')
     expect(outputs['comment-id']).toBe('77')
     expect(outputs['comment-url']).toBe('https://x/77')
-    const none = buildOutputs(evaluation, '/tmp/report.md', null)
+    const none = buildOutputs(evaluation, {
+      reportPath: '/tmp/report.md',
+      comment: null,
+      commentRefused: null
+    })
     expect(none['comment-id']).toBe('')
     expect(none['comment-url']).toBe('')
   })
@@ -80,10 +88,15 @@ describe('buildOutputs', () => {
 describe('the diffs output', () => {
   it('gives an entry Datafold refused to create no id and no URL, and its error', () => {
     const refused = erroredDiff(0, 'orders: Datafold refused it (422): table2: unknown table', {
-      url: '',
-      entry: 'orders'
+      id: null,
+      url: null,
+      name: 'orders'
     })
-    const outputs = buildOutputs(evaluateThresholds([refused], thresholds), '', null)
+    const outputs = buildOutputs(evaluateThresholds([refused], thresholds), {
+      reportPath: '',
+      comment: null,
+      commentRefused: null
+    })
     expect(JSON.parse(outputs.diffs)).toEqual([
       {
         id: null,

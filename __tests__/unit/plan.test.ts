@@ -4,10 +4,9 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from '@jest/globals'
 import { assertContract } from '../../__fixtures__/contract.js'
 import { REPO_ROOT } from '../../__fixtures__/run-action.js'
-import { createdBlock, readCreatedBlock } from '../../src/plan/created-block.js'
 import { fillPlaceholders, type PlanContext } from '../../src/plan/placeholders.js'
 import { parsePlan, PlanError, type PlanOptions } from '../../src/plan/plan.js'
-import { actionTags, createDiffBody, requestFingerprint } from '../../src/plan/request.js'
+import { actionTags, createDiffBody, reuseKey } from '../../src/plan/request.js'
 import { planJsonSchema } from '../../src/plan/schema.js'
 import { parseTablePath } from '../../src/plan/table-path.js'
 import type { Thresholds } from '../../src/limits.js'
@@ -407,39 +406,15 @@ describe('createDiffBody', () => {
     expect(actionTags({ repository: '', pr: null, sha: null })).toEqual(['datafold-diff-gate'])
   })
 
-  it('gives the same request the same fingerprint, and a changed one another', () => {
+  it('keys the same entry and request alike, and another entry or a changed request apart', () => {
     if (!orders) throw new Error('no entry')
     const body = createDiffBody(orders, ids, TAGS)
     const reordered = Object.fromEntries(Object.entries(body).reverse()) as typeof body
-    expect(requestFingerprint(reordered)).toBe(requestFingerprint(body))
-    expect(requestFingerprint({ ...body, filter1: 'x > 1' })).not.toBe(requestFingerprint(body))
-    expect(requestFingerprint({ ...body, data_source2_id: 12 })).not.toBe(requestFingerprint(body))
-  })
-})
-
-describe('the created block', () => {
-  const diffs = [
-    { entry: 'orders', fingerprint: 'f1', sha: SHA, id: 12 },
-    { entry: 'odd --> <!-- name', fingerprint: 'f2', sha: SHA, id: 13 }
-  ]
-
-  it('reads back what it wrote, inside one HTML comment', () => {
-    const block = createdBlock(diffs)
-    expect(block.indexOf('-->')).toBe(block.length - 3)
-    expect(readCreatedBlock(`<!-- marker -->\n${block}\n## Report`)).toEqual(diffs)
-  })
-
-  it.each([
-    ['no block', '## Report'],
-    ['broken JSON', '<!-- datafold-diff-gate:created v1 {"diffs": [} -->'],
-    ['another version', '<!-- datafold-diff-gate:created v2 {"diffs":[]} -->']
-  ])('reads nothing from %s', (_what, body) => {
-    expect(readCreatedBlock(body)).toEqual([])
-  })
-
-  it('drops records that are not whole', () => {
-    const body =
-      '<!-- datafold-diff-gate:created v1 {"diffs":[{"entry":"a","id":-1,"fingerprint":"f","sha":"s"},{"entry":"b","id":2,"fingerprint":"f","sha":"s"}]} -->'
-    expect(readCreatedBlock(body)).toEqual([{ entry: 'b', id: 2, fingerprint: 'f', sha: 's' }])
+    const key = reuseKey('orders', body)
+    expect(key).toMatch(/^[0-9a-f]{8}$/)
+    expect(reuseKey('orders', reordered)).toBe(key)
+    expect(reuseKey('orders', { ...body, filter1: 'x > 1' })).not.toBe(key)
+    expect(reuseKey('orders', { ...body, data_source2_id: 12 })).not.toBe(key)
+    expect(reuseKey('payments', body)).not.toBe(key)
   })
 })

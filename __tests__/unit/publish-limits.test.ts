@@ -92,7 +92,11 @@ describe('each output', () => {
   it('stays under 1 MB: 25,000 breaches are cut with a count of what was left out; breach-count stays exact', () => {
     const evaluation = wide(25_000, (i) => `a_rather_long_column_name_number_${i}`)
     expect(evaluation.breaches).toHaveLength(25_000)
-    const outputs = buildOutputs(evaluation, FILE, null)
+    const outputs = buildOutputs(evaluation, {
+      reportPath: FILE,
+      comment: null,
+      commentRefused: null
+    })
     expect(outputs['breach-count']).toBe('25000')
     expect(bytes(outputs.breaches)).toBeLessThanOrEqual(MAX_OUTPUT_BYTES)
     const list = JSON.parse(outputs.breaches) as Record<string, unknown>[]

@@ -1,6 +1,12 @@
-// findPullRequest: which pull request a run comments on, for every kind of event.
+// findPullRequest: which pull request a run comments on, for every kind of event; runTarget: the
+// PR and commit the placeholders, tags and report name.
 import { describe, expect, it } from '@jest/globals'
-import { findPullRequest, type PullRequestTarget } from '../../src/github/pull-request.js'
+import {
+  findPullRequest,
+  headCommit,
+  runTarget,
+  type PullRequestTarget
+} from '../../src/pull-request.js'
 
 interface Case {
   name: string
@@ -161,5 +167,84 @@ describe('findPullRequest', () => {
         findPullRequest({ eventName: 'pull_request', payload: { pull_request: { number } } }, null)
       ).toEqual({ number: null, reason: expect.stringContaining('no pull_request.number') })
     }
+  })
+})
+
+describe('runTarget', () => {
+  const HEAD = '5f2c1e9a0b7d4c3e8f6a1b2c3d4e5f60718293a4'
+
+  it('names the PR and its head commit, not the merge commit GITHUB_SHA names', () => {
+    const payload = { pull_request: { number: 7, head: { sha: HEAD } } }
+    const env = { GITHUB_SHA: 'merge' }
+    expect(runTarget({ eventName: 'pull_request', payload }, null, env)).toEqual({
+      pr: 7,
+      sha: HEAD,
+      env
+    })
+  })
+
+  it("takes a status event's commit, not GITHUB_SHA, the default branch's", () => {
+    const payload = { sha: HEAD, context: 'dbt Cloud CI', state: 'success' }
+    expect(runTarget({ eventName: 'status', payload }, 9, { GITHUB_SHA: 'main-head' }).sha).toBe(
+      HEAD
+    )
+  })
+
+  it('takes GITHUB_SHA on other events, and says why there is no PR', () => {
+    const target = runTarget({ eventName: 'push', payload: {} }, null, { GITHUB_SHA: 'pushed' })
+    expect(target).toMatchObject({ pr: null, sha: 'pushed' })
+    expect(target.noPrReason).toContain('push')
+  })
+
+  it('takes the pr-number input when given, and no commit when none is known', () => {
+    expect(runTarget({ eventName: 'push', payload: {} }, 12, {})).toMatchObject({
+      pr: 12,
+      sha: null
+    })
+  })
+})
+
+// The commit the status and the check run go on: the PR's head as each event names it, never
+// GITHUB_SHA, which a status or workflow_run event sets to the default branch's last commit.
+const EVENT_HEAD = '5f2c1e9a0b7d4c3e8f6a1b2c3d4e5f60718293a4'
+
+describe('headCommit', () => {
+  it.each<[string, Record<string, unknown>, string | null]>([
+    [
+      'pull_request',
+      { pull_request: { number: 482, head: { sha: EVENT_HEAD } } },
+      'pull_request.head.sha'
+    ],
+    [
+      'pull_request_target',
+      { pull_request: { head: { sha: EVENT_HEAD } } },
+      'pull_request.head.sha'
+    ],
+    [
+      'pull_request_review',
+      { pull_request: { head: { sha: EVENT_HEAD } } },
+      'pull_request.head.sha'
+    ],
+    ['status', { sha: EVENT_HEAD, context: 'dbt Cloud CI', state: 'success' }, 'sha'],
+    [
+      'workflow_run',
+      { workflow_run: { head_sha: EVENT_HEAD, pull_requests: [] } },
+      'workflow_run.head_sha'
+    ],
+    ['check_run', { check_run: { head_sha: EVENT_HEAD } }, 'check_run.head_sha'],
+    ['check_suite', { check_suite: { head_sha: EVENT_HEAD } }, 'check_suite.head_sha'],
+    ['push', { after: EVENT_HEAD, before: '0'.repeat(40) }, 'after'],
+    // No head in the event: the caller asks GitHub, or posts nothing.
+    ['issue_comment', { issue: { number: 482, pull_request: {} } }, null],
+    ['workflow_dispatch', {}, null],
+    ['', {}, null],
+    // A payload without a usable SHA.
+    ['pull_request', { pull_request: { head: {} } }, null],
+    ['status', { sha: 'main' }, null],
+    ['workflow_run', { workflow_run: null }, null]
+  ])('%s → %s', (eventName, payload, from) => {
+    expect(headCommit({ eventName, payload })).toEqual(
+      from === null ? null : { sha: EVENT_HEAD, from }
+    )
   })
 })

@@ -71,7 +71,7 @@ function breach(
 function ev(diff: DiffResult, extra: Partial<Omit<DiffEvaluation, 'diff'>> = {}): DiffEvaluation {
   const breaches = extra.breaches ?? []
   const verdict: Verdict = diff.status === 'error' ? 'error' : breaches.length > 0 ? 'fail' : 'pass'
-  return { diff, verdict, breaches, notMeasured: [], ignoredColumns: [], ...extra }
+  return { diff, origin: 'given', verdict, breaches, notMeasured: [], ignoredColumns: [], ...extra }
 }
 
 function evaluation(...diffs: DiffEvaluation[]): Evaluation {

@@ -163,7 +163,11 @@ describe('reporting a breach of the interval’s upper bound', () => {
 
 describe('the outputs of a sampled diff', () => {
   const clean = readDiff(101, { body: sameDbDone({ id: 101, differences: { amount: 5 } }) }, null)
-  const outputs = buildOutputs(evaluate([sampled(), clean]), '/tmp/r.md', null)
+  const outputs = buildOutputs(evaluate([sampled(), clean]), {
+    reportPath: '/tmp/r.md',
+    comment: null,
+    commentRefused: null
+  })
 
   it('totals the whole-table estimate with the other diffs’ counts, never the sample’s count', () => {
     expect(outputs['rows-changed']).toBe(String(9_671 + 5))
@@ -189,8 +193,7 @@ describe('the outputs of a sampled diff', () => {
   it('marks a breach’s figure as estimated from a sample', () => {
     const withBreach = buildOutputs(
       evaluate([sampled()], { max: { 'rows-changed': count(1_000) } }),
-      '/tmp/r.md',
-      null
+      { reportPath: '/tmp/r.md', comment: null, commentRefused: null }
     )
     expect(JSON.parse(withBreach.breaches)).toEqual([
       {

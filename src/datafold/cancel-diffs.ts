@@ -8,7 +8,8 @@ import { diffRecordSchema } from './schemas.js'
 
 export interface DiffToCancel {
   id: number
-  entry: string
+  /** For the log: the entry's or model's name, or which commit it was created for. */
+  name: string
 }
 
 /** Cancels each diff; the ids Datafold reports cancelled. `why` ends the log line. */
@@ -19,17 +20,17 @@ export async function cancelDiffs(
   log: (message: string) => void
 ): Promise<number[]> {
   const cancelled = await Promise.all(
-    diffs.map(async ({ id, entry }) => {
+    diffs.map(async ({ id, name }) => {
       try {
         const answer = cancelledDiffSchema.safeParse(await client.cancelDiff(id))
         const status = answer.success ? answer.data.status : 'unknown'
         if (status === 'cancelled') {
-          log(`Cancelled diff ${id} (${entry}): ${why}`)
+          log(`Cancelled diff ${id} (${name}): ${why}`)
           return [id]
         }
-        log(`Diff ${id} (${entry}) was not cancelled: Datafold reports it ${status}`)
+        log(`Diff ${id} (${name}) was not cancelled: Datafold reports it ${status}`)
       } catch (error) {
-        log(`Could not cancel diff ${id} (${entry}): ${reasonOf(error)}`)
+        log(`Could not cancel diff ${id} (${name}): ${reasonOf(error)}`)
       }
       return []
     })
@@ -51,7 +52,7 @@ export async function cancelUnfinished(
         const status = record.success ? record.data.status : null
         return typeof status === 'string' && UNFINISHED_JOB_STATUSES.has(status) ? [diff] : []
       } catch (error) {
-        log(`Could not read diff ${diff.id} (${diff.entry}) to cancel it: ${reasonOf(error)}`)
+        log(`Could not read diff ${diff.id} (${diff.name}) to cancel it: ${reasonOf(error)}`)
         return []
       }
     })

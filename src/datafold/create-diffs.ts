@@ -1,10 +1,10 @@
-// Creates the plan's diffs at Datafold: data-source names resolved to ids (data-sources.ts), one
-// `POST /api/v1/datadiffs` per entry, side by side within the transport's concurrency limit. A
-// diff created for the same entry, request and commit before (the comment's created block) is
-// reused instead. A create Datafold refuses makes that entry an error; the others go on.
-import type { CreatedDiff } from '../plan/created-block.js'
-import type { PlannedDiff } from '../plan/merge.js'
-import { createDiffBody, requestFingerprint, type TagContext } from '../plan/request.js'
+// Creates the requested diffs at Datafold: data-source names resolved to ids (data-sources.ts), one
+// `POST /api/v1/datadiffs` per diff, side by side within the transport's concurrency limit. A diff
+// created for the same entry, request and commit before (the comment's carried state) is reused
+// instead. A create Datafold refuses makes that diff an error; the others go on.
+import type { CarriedState } from '../comment-state.js'
+import { createDiffBody, reuseKey, type TagContext } from '../plan/request.js'
+import type { DiffToJudge, GivenDiff, RequestedDiff } from '../sources/source.js'
 import { reasonOf } from '../text.js'
 import type { DatafoldPlanClient } from './endpoints.js'
 import { createdDiffSchema } from './created.js'
@@ -12,85 +12,81 @@ import { resolveDataSources } from './data-sources.js'
 import { DatafoldRequestError } from './errors.js'
 import { createsInFlight, type CreatesInFlight } from './in-flight.js'
 
-/** What became of one entry. */
-export interface PlannedOutcome {
-  entry: string
-  /** null when the diff could not be created. */
-  id: number | null
-  /** Created by this run (not reused from an earlier run for the same commit). */
-  created: boolean
-  fingerprint: string
-  /** Why there is no diff. */
-  error: string | null
-}
+/** One diff to judge and what became of it at Datafold: given, created now, reused from an
+ * earlier run for the same commit, or refused with why. */
+export type Obtained =
+  | { diff: GivenDiff; origin: 'given'; id: number }
+  | { diff: RequestedDiff; origin: 'created' | 'reused'; id: number; key: string }
+  | { diff: RequestedDiff; origin: 'not created'; error: string }
 
 export interface CreateOptions {
   client: DatafoldPlanClient
   tags: TagContext
-  /** What earlier runs created for this PR (the comment's block). */
-  earlier: CreatedDiff[]
+  /** What an earlier run for this PR carried in its report; reused when its commit is this one. */
+  carried: CarriedState | null
   log: (message: string) => void
   /** Told of each secret the data sources' records hold, before anything else is done. */
   mask?: (secret: string) => void
   /** Told of each diff as soon as it is created, so a stopped job can cancel it. */
-  onCreated?: (id: number, entry: string) => void
+  onCreated?: (id: number, name: string) => void
   /** The creates under way, for a stopped job to wait for. */
   inFlight?: CreatesInFlight
 }
 
-/** One outcome per entry, in plan order. Throws DataSourceError before creating anything. */
-export async function createPlannedDiffs(
-  planned: PlannedDiff[],
+/** One outcome per diff, in order. Throws DataSourceError before creating anything. */
+export async function createRequestedDiffs(
+  diffs: DiffToJudge[],
   options: CreateOptions
-): Promise<PlannedOutcome[]> {
-  const ids = await resolveDataSources(planned, options.client, (secret) => options.mask?.(secret))
-  const { sha } = options.tags
+): Promise<Obtained[]> {
+  const requested = diffs.flatMap((diff) => (diff.kind === 'requested' ? [diff] : []))
+  const ids = await resolveDataSources(
+    requested.map(({ request }) => request),
+    options.client,
+    (secret) => options.mask?.(secret)
+  )
+  const { carried, tags } = options
   const inFlight = options.inFlight ?? createsInFlight()
+  const reusable = carried !== null && carried.sha === tags.sha ? carried.created : null
   return Promise.all(
-    planned.map(async (diff): Promise<PlannedOutcome> => {
+    diffs.map(async (diff): Promise<Obtained> => {
+      if (diff.kind === 'given') return { diff, origin: 'given', id: diff.id }
+      const { request, name } = diff
       const body = createDiffBody(
-        diff,
-        { a: ids(diff.dataSourceA), b: ids(diff.dataSourceB) },
-        options.tags
+        request,
+        { a: ids(request.dataSourceA), b: ids(request.dataSourceB) },
+        tags
       )
-      const fingerprint = requestFingerprint(body)
-      const earlier = options.earlier.find(
-        (e) => e.entry === diff.name && e.fingerprint === fingerprint && e.sha === sha
-      )
-      if (earlier) {
-        options.log(`${diff.name}: reusing diff ${earlier.id}, created for this commit before`)
-        return { entry: diff.name, id: earlier.id, created: false, fingerprint, error: null }
+      const key = reuseKey(name, body)
+      const earlier = reusable?.get(key)
+      if (earlier !== undefined) {
+        options.log(`${name}: reusing diff ${earlier}, created for this commit before`)
+        return { diff, origin: 'reused', id: earlier, key }
       }
-      return inFlight.track(diff.name, (signal) =>
-        createOne({ entry: diff.name, body, fingerprint }, signal, options)
-      )
+      return inFlight.track(name, (signal) => createOne({ diff, body, key }, signal, options))
     })
   )
 }
 
-/** Sends one entry's create (unless the job is stopping), and records the diff it made. */
+/** Sends one diff's create (unless the job is stopping), and records the diff it made. */
 async function createOne(
-  { entry, body, fingerprint }: { entry: string; body: object; fingerprint: string },
+  { diff, body, key }: { diff: RequestedDiff; body: object; key: string },
   signal: AbortSignal,
   options: CreateOptions
-): Promise<PlannedOutcome> {
+): Promise<Obtained> {
   try {
     const answer = createdDiffSchema.safeParse(await options.client.createDiff(body, signal))
     if (!answer.success || answer.data.id === null) {
-      const why = 'Datafold answered the create without a diff id'
-      return { entry, id: null, created: false, fingerprint, error: why }
+      return {
+        diff,
+        origin: 'not created',
+        error: 'Datafold answered the create without a diff id'
+      }
     }
-    options.onCreated?.(answer.data.id, entry)
-    options.log(`${entry}: created diff ${answer.data.id}`)
-    return { entry, id: answer.data.id, created: true, fingerprint, error: null }
+    options.onCreated?.(answer.data.id, diff.name)
+    options.log(`${diff.name}: created diff ${answer.data.id}`)
+    return { diff, origin: 'created', id: answer.data.id, key }
   } catch (error) {
     const reason = error instanceof DatafoldRequestError ? error.reason : reasonOf(error)
-    return {
-      entry,
-      id: null,
-      created: false,
-      fingerprint,
-      error: `could not create the diff: ${reason}`
-    }
+    return { diff, origin: 'not created', error: `could not create the diff: ${reason}` }
   }
 }

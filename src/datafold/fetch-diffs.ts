@@ -112,7 +112,10 @@ async function fetchOne(id: number, context: Context): Promise<FetchedDiff> {
       case 'dependencies-only':
         return finished(summary)
       case 'failed':
-        return failed(failedMessage(id, summary.error))
+        return {
+          ...failed(failedMessage(id, summary.error)),
+          ...(summary.error.retryable === true ? { retryable: true as const } : {})
+        }
       case 'running':
         break
     }
@@ -144,12 +147,13 @@ async function fetchOne(id: number, context: Context): Promise<FetchedDiff> {
 
 function failedMessage(id: number, error: FailedError): string {
   const what = [error.type, error.value].filter((part) => part !== null).join(': ')
+  // What to do about it depends on whether this action created the diff: normalise.ts says it.
   const retry =
     error.retryable === null
       ? ''
       : error.retryable
-        ? '; Datafold says it is retryable, so running the diff again may help'
-        : '; Datafold says it is not retryable'
+        ? '; Datafold says the error is retryable'
+        : '; Datafold says the error is not retryable'
   return `diff ${id} failed in Datafold: ${excerpt(what || 'no error details given', REASON_EXCERPT)}${retry}`
 }
 

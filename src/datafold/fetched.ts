@@ -11,6 +11,9 @@ export interface FetchedDiff {
   summary: FinishedSummary | null
   /** Set when `summary` is null. */
   error: string | null
+  /** The diff failed in Datafold with an error Datafold calls retryable: creating it again may
+   * succeed, so it is not reused. */
+  retryable?: true
   record: DiffRecord | null
   warnings: string[]
 }

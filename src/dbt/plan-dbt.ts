@@ -11,6 +11,7 @@ import { modelKey, NO_KEY_HINT } from './keys.js'
 import type { DbtManifest } from './manifest.js'
 import { modelSettings, modelThresholds, ruleFinder } from './model-settings.js'
 import { columnNames, tablePath } from './relation.js'
+import type { SkippedModel, SkipReason } from './skipped.js'
 
 export interface DbtPlanOptions {
   dataSource: DataSourceRef
@@ -25,9 +26,6 @@ export interface DbtPlanOptions {
   seeds: boolean
 }
 
-export type SkipReason =
-  'new' | 'removed' | 'no key' | 'ephemeral' | 'never_diff' | 'not materialized'
-
 export interface PickedModel {
   uniqueId: string
   /** The model's file, in the PR. */
@@ -35,14 +33,6 @@ export interface PickedModel {
   why: string[]
   keyFrom: string
   diff: PlannedDiff
-}
-
-export interface SkippedModel {
-  uniqueId: string
-  name: string
-  path: string
-  reason: SkipReason
-  detail: string
 }
 
 export interface DbtPlan {

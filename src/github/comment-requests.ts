@@ -1,7 +1,7 @@
-// The REST calls on a pull request's comments that the report needs: list every page, create,
-// edit, delete. A write GitHub refuses becomes a CommentPermissionError (see errors.ts); an edit or
+// The REST calls on a pull request's comments that the report needs: list every page, read one,
+// create, edit, delete. A write GitHub refuses becomes a CommentPermissionError (see errors.ts); an edit or
 // a delete of a comment that is gone already is told apart from a failure.
-import { commentWrite, CommentPermissionError } from './errors.js'
+import { commentWrite, CommentPermissionError, statusOf } from './errors.js'
 import type { GitHubClient } from './octokit.js'
 
 /** Where the comments live. */
@@ -25,6 +25,25 @@ export function listComments(github: GitHubClient, thread: Thread): Promise<Issu
     issue_number: thread.issueNumber,
     per_page: 100
   })
+}
+
+/** The comment as it is now; null when it is gone. */
+export async function getComment(
+  github: GitHubClient,
+  thread: Thread,
+  commentId: number
+): Promise<IssueComment | null> {
+  try {
+    const { data } = await github.rest.issues.getComment({
+      owner: thread.owner,
+      repo: thread.repo,
+      comment_id: commentId
+    })
+    return data
+  } catch (error) {
+    if (statusOf(error) === 404) return null
+    throw error
+  }
 }
 
 export async function createComment(

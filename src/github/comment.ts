@@ -1,11 +1,14 @@
 // The one report comment on a pull request. A comment is the report only when its body starts with
 // the report's marker (the action always writes it first) and the account the action posts as wrote
 // it: a comment that quotes the marker anywhere else, or that anyone else wrote, is never edited,
-// deleted, nor read. When runs race, the newest run's report is the one left (see `settle`).
+// deleted, nor read. A run never replaces a newer run's report (comment-state.ts says which is
+// newer): it reads the report afresh right before writing, and looks again after (see `settle`).
+import { compareReports, describeRun, isNewerReport, readStamp } from '../comment-state.js'
 import type { WritingMode } from './comment-modes.js'
 import {
   createComment,
   deleteComment,
+  getComment,
   listComments,
   updateComment,
   type IssueComment,
@@ -13,15 +16,20 @@ import {
 } from './comment-requests.js'
 import { githubMessage, statusOf } from './errors.js'
 import type { GitHubClient } from './octokit.js'
-import { compareRuns, describeRun, readRunStamp } from './run-stamp.js'
 
 export interface UpsertCommentOptions extends Thread {
   marker: string
-  /** The whole comment, the marker included (the caller puts it at the top). */
+  /** The whole comment, the marker and the run stamp included (the caller puts them at the top). */
   body: string
   mode: WritingMode
   /** Who the token posts as, when known without asking GitHub (see `authorOfToken`). */
   author?: Author | null
+  /**
+   * What the run found when it started (see thread.ts): a report, read again right before writing
+   * rather than listed anew, or null for none, when a comment is created at once (a report a
+   * racing run wrote meanwhile is settled after). Undefined: not looked for, so listed now.
+   */
+  known?: IssueComment | null
   log?: (message: string) => void
 }
 
@@ -30,10 +38,6 @@ export interface PostedComment {
   url: string
   /** `kept`: a newer run's report is there, and was left as it is. */
   action: 'created' | 'updated' | 'kept'
-}
-
-export function commentMarker(key: string): string {
-  return `<!-- datafold-diff-gate:${key} -->`
 }
 
 /** The author a GITHUB_TOKEN posts as. */
@@ -63,22 +67,15 @@ export async function upsertComment(
   github: GitHubClient,
   options: UpsertCommentOptions
 ): Promise<PostedComment> {
-  const { issueNumber, marker, mode } = options
+  const { marker, mode } = options
   const log = options.log ?? (() => undefined)
   // The marker first: that is how the next run knows this comment for the report.
   const body = options.body.startsWith(marker) ? options.body : `${marker}\n${options.body}`
 
   const author = options.author ?? (await postingAs(github))
-  const comments = await listComments(github, options)
-  const reports = reportsIn(comments, marker, author)
-  log(
-    `Found ${reports.length} earlier report comment(s) by ${author.login} on #${issueNumber} ` +
-      `among ${comments.length} comment(s)`
-  )
-
+  const newest = await freshNewest(github, options, author, log)
   // A run that started later has written its report already: ours is older news.
-  const newest = reports.reduce<IssueComment | null>(newer, null)
-  if (newest && compareRuns(readRunStamp(newest.body), readRunStamp(body)) > 0) {
+  if (newest && isNewerReport(newest, { id: 0, body })) {
     log(keptMessage(newest))
     return posted(newest, 'kept')
   }
@@ -91,6 +88,24 @@ export async function upsertComment(
     ? { comment: updated, action: 'updated' }
     : { comment: await createComment(github, options, body), action: 'created' }
   return settle(github, options, written, body, author, log)
+}
+
+/**
+ * The newest report as it is right before writing: the one found when the run started, or by
+ * listing, read afresh. A listing GitHub answered late can be older than a newer run's write.
+ */
+async function freshNewest(
+  github: GitHubClient,
+  options: UpsertCommentOptions,
+  author: Author,
+  log: (message: string) => void
+): Promise<IssueComment | null> {
+  const { known } = options
+  if (known === null) return null
+  const again = known === undefined ? null : await getComment(github, options, known.id)
+  if (again !== null && (again.body ?? '').startsWith(options.marker)) return again
+  const newest = await findReport(github, options, author, log)
+  return newest === null ? null : ((await getComment(github, options, newest.id)) ?? newest)
 }
 
 /**
@@ -145,10 +160,10 @@ async function settle(
   if (winner !== ours) {
     log(keptMessage(winner))
   } else {
-    if (there && compareRuns(readRunStamp(there.body), readRunStamp(body)) < 0) {
+    if (there && isNewerReport(ours, there)) {
       log(
         `Report comment ${ours.id} was overwritten by an older run ` +
-          `(${describeRun(readRunStamp(there.body))}); writing this run's report again`
+          `(${describeRun(readStamp(there.body))}); writing this run's report again`
       )
       if (!(await updateComment(github, options, ours.id, body, log))) throw gone()
     }
@@ -168,11 +183,6 @@ function reportsIn(comments: IssueComment[], marker: string, author: Author): Is
   })
 }
 
-/** Orders reports, oldest first: by the run that wrote each, then by the comment written last. */
-function compareReports(a: IssueComment, b: IssueComment): number {
-  return compareRuns(readRunStamp(a.body), readRunStamp(b.body)) || a.id - b.id
-}
-
 function newer(a: IssueComment | null, b: IssueComment): IssueComment {
   return a && compareReports(a, b) >= 0 ? a : b
 }
@@ -183,7 +193,7 @@ function posted(comment: IssueComment, action: PostedComment['action']): PostedC
 
 function keptMessage(comment: IssueComment): string {
   return (
-    `Report comment ${comment.id} was written by a newer run (${describeRun(readRunStamp(comment.body))}); ` +
+    `Report comment ${comment.id} was written by a newer run (${describeRun(readStamp(comment.body))}); ` +
     'leaving it as it is rather than overwriting it with older results'
   )
 }
@@ -201,16 +211,21 @@ async function postingAs(github: GitHubClient): Promise<Author> {
   }
 }
 
-/** The reports `author` wrote on the issue (see `reportsIn`), newest first: where a run reads what
- * an earlier run kept in its report. */
-export async function listReportComments(
+/** The newest report `author` wrote on the issue (see `reportsIn` and `compareReports`); null when
+ * there is none. */
+export async function findReport(
   github: GitHubClient,
   target: Thread & { marker: string },
-  author: Author
-): Promise<{ all: number; candidates: IssueComment[] }> {
+  author: Author,
+  log: (message: string) => void = () => undefined
+): Promise<IssueComment | null> {
   const comments = await listComments(github, target)
-  const candidates = reportsIn(comments, target.marker, author).sort((a, b) => b.id - a.id)
-  return { all: comments.length, candidates }
+  const reports = reportsIn(comments, target.marker, author)
+  log(
+    `Found ${reports.length} earlier report comment(s) by ${author.login} on #${target.issueNumber} ` +
+      `among ${comments.length} comment(s)`
+  )
+  return reports.reduce<IssueComment | null>(newer, null)
 }
 
 /** Who this token comments as, from its prefix or else by asking GitHub. */

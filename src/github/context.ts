@@ -37,3 +37,9 @@ export interface GitHubContext {
   /** GITHUB_RUN_ATTEMPT: 1, then 2 for the first re-run, ... */
   runAttempt?: string
 }
+
+/** The workflow run's page; null outside Actions. */
+export function runUrl(github: GitHubContext): string | null {
+  if (!github.runId || !github.owner) return null
+  return `${github.serverUrl}/${github.owner}/${github.repo}/actions/runs/${github.runId}`
+}

@@ -3,15 +3,11 @@
 // (`{prs}`) are a mistake and reported; other braces (a JSON literal in a query) are left alone.
 // A value filled in is sent to Datafold inside the diff's definition, so `{env.NAME}` never fills
 // in a secret the action knows of. Pure: the run's values come in.
+import type { RunTarget } from '../pull-request.js'
 import { SHORTEST_SECRET } from '../redact.js'
 
-export interface PlanContext {
-  /** The pull request's number; null when the run has none, with why. */
-  pr: number | null
-  noPrReason?: string
-  /** The PR's head commit, else GITHUB_SHA; null when unknown. */
-  sha: string | null
-  env: Record<string, string | undefined>
+/** The run's PR, commit and environment, and the secrets no placeholder may fill in. */
+export interface PlanContext extends RunTarget {
   /** The secrets the action masks (the API key, the GitHub token): never filled in. */
   secrets?: readonly string[]
 }

@@ -2,10 +2,11 @@
 // inputs (entry > defaults > inputs), and the `defaults` and `rules` dbt mode applies to models. Every problem is found before any request and reported at
 // once, naming the entry and the field in the plan's own words: `entry 2 (orders): table-b: ...`.
 // Pure: the run's values (PR, commit, environment, the step's inputs) come in.
-import { parseDocument } from 'yaml'
+import { LineCounter, parseDocument } from 'yaml'
 import { z } from 'zod'
 import { InputError } from '../inputs.js'
 import type { Thresholds } from '../limits.js'
+import { entryLines } from './entry-lines.js'
 import { mergeEntry, type PlannedDiff } from './merge.js'
 import { fillPlaceholders, type PlanContext } from './placeholders.js'
 import {
@@ -52,12 +53,16 @@ export interface ParsedPlan {
   defaults: RawDefaults
   /** In plan order, for dbt mode's models. */
   rules: DbtRule[]
+  /** The line each entry starts on in the plan's text, by the entry's name: where a check run's
+   * annotation of its diff points. */
+  lines?: ReadonlyMap<string, number>
 }
 
 /** The plan's diffs, defaults and rules; throws PlanError listing every problem. */
 export function parsePlan(text: string, options: PlanOptions): ParsedPlan {
   const problems: string[] = []
-  const document = parseDocument(text)
+  const lineCounter = new LineCounter()
+  const document = parseDocument(text, { lineCounter })
   for (const error of document.errors) problems.push(error.message.split('\n')[0] ?? error.message)
   if (problems.length > 0) throw new PlanError(options.source, problems)
 
@@ -85,6 +90,8 @@ export function parsePlan(text: string, options: PlanOptions): ParsedPlan {
   const defaults = usableDefaults(recordOf(filled)?.defaults)
   const rawEntries = recordOf(filled)?.diffs
   const planned: PlannedDiff[] = []
+  const lines = new Map<string, number>()
+  const startLines = entryLines(document, lineCounter)
   if (Array.isArray(rawEntries)) {
     const seen = new Set<string>()
     rawEntries.forEach((raw, index) => {
@@ -97,7 +104,9 @@ export function parsePlan(text: string, options: PlanOptions): ParsedPlan {
         report('name', 'another entry has this name; names must differ')
       seen.add(entry.data.name)
       const diff = mergeEntry(entry.data, defaults, options, report)
-      if (diff) planned.push(diff)
+      if (!diff) return
+      planned.push(diff)
+      lines.set(diff.name, startLines[index] ?? 1)
     })
   }
   const rawRules = recordOf(filled)?.rules
@@ -108,7 +117,7 @@ export function parsePlan(text: string, options: PlanOptions): ParsedPlan {
       })
     : []
   if (problems.length > 0) throw new PlanError(options.source, problems)
-  return { diffs: planned, defaults, rules }
+  return { diffs: planned, defaults, rules, lines }
 }
 
 /** The defaults' fields that are valid: a mistake there is reported once, and the entries are

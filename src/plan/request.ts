@@ -1,6 +1,6 @@
 // A planned diff as Datafold's create request (`POST /api/v1/datadiffs`, ApiDataDiffData), with
-// the tags that mark it as this action's, and the fingerprint that tells a re-run whether the
-// same request was sent for the same commit already. Pure.
+// the tags that mark it as this action's, and the key that tells a re-run whether the same entry
+// sent the same request for the same commit already. Pure.
 import { createHash } from 'node:crypto'
 import { canonicalJson } from './canonical-json.js'
 import type { Dataset, PlannedDiff } from './merge.js'
@@ -76,9 +76,16 @@ export function actionTags(context: TagContext): string[] {
   ]
 }
 
-/** The same request gives the same fingerprint, whatever the order of its keys. */
-export function requestFingerprint(body: CreateDiffBody): string {
-  return createHash('sha256').update(canonicalJson(body)).digest('hex').slice(0, 32)
+/**
+ * 32 bits of a hash of the entry's name and its request, whatever the order of the request's keys:
+ * the report comment keeps one per created diff (see comment-state.ts), so it is short. A request
+ * changed since (a new commit is in its tags) gets another key, bar a one in four billion chance.
+ */
+export function reuseKey(name: string, body: CreateDiffBody): string {
+  return createHash('sha256')
+    .update(`${name}\n${canonicalJson(body)}`)
+    .digest('hex')
+    .slice(0, 8)
 }
 
 function side(dataset: Dataset, n: '1' | '2'): Partial<CreateDiffBody> {

@@ -1,5 +1,6 @@
 // dbt mode's part of the report: which models were compared and why, and the changed models that
 // were not, each with its reason. Pure.
+import type { DbtPlan } from '../dbt/plan-dbt.js'
 import { formatNumber, plural } from '../format.js'
 import { cell, details, tableHeader, tableRow } from './markdown.js'
 
@@ -12,6 +13,22 @@ export interface DbtReport {
   picked: { name: string; path: string; why: string[]; keyFrom: string }[]
   /** Changed models not compared: `reason` in a word or two, `detail` one line more. */
   skipped: { name: string; path: string; reason: string; detail: string }[]
+}
+
+/** dbt mode's plan in the report's words. */
+export function dbtReport(dbt: DbtPlan): DbtReport {
+  return {
+    project: dbt.project,
+    unchanged: dbt.unchanged,
+    picked: dbt.picked.map((model) => ({
+      name: model.diff.name,
+      path: model.path,
+      why: model.why,
+      // The key as sent, and where it came from.
+      keyFrom: `${(model.diff.primaryKey ?? []).join(', ')} · ${model.keyFrom}`
+    })),
+    skipped: dbt.skipped.map(({ name, path, reason, detail }) => ({ name, path, reason, detail }))
+  }
 }
 
 /** A list this long or longer is collapsed. */

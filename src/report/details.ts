@@ -23,8 +23,8 @@ export function diffDetails(
   const { diff } = evaluation
   const { datasetA, datasetB } = diff.target
   const what = datasetA === null && datasetB === null ? '' : `: ${compared(diff, 200)}`
-  const name = diff.entry === undefined ? '' : `${cell(diff.entry, 100)} · `
-  const id = diff.id > 0 ? `diff ${diff.id}` : 'not created'
+  const name = diff.name === undefined ? '' : `${cell(diff.name, 100)} · `
+  const id = diff.id === null ? 'not created' : `diff ${diff.id}`
   const sampled = diff.status === 'done' && diff.sampled ? ' (sampled)' : ''
   const summary = `${MARK[evaluation.verdict]} ${name}${id}${what}${sampled}`
   thresholds = evaluation.thresholds ?? thresholds

@@ -21,9 +21,12 @@ export interface ReportOptions {
   runUrl: string | null
   /**
    * Where a shortened report points for the full one: the job summary (the default), or the
-   * report file when no job summary was written or it had to be shortened too.
+   * report file when no job summary was written or it had to be shortened too (null: that file
+   * could not be written either).
    */
-  fullReport?: { jobSummary: true } | { file: string }
+  fullReport?: { jobSummary: true } | { file: string | null }
+  /** Created diffs the comment had no room to remember: a re-run creates them again. */
+  forgotten?: number
   /** dbt mode's models: compared, and changed but not compared. */
   dbt?: DbtReport
 }
@@ -144,7 +147,7 @@ function fitReport(
 function fullReportPlace(options: ReportOptions): { link: string; words: string } {
   if (options.fullReport && 'file' in options.fullReport) {
     // No summary holds it and the file could not be written: say so rather than point nowhere.
-    if (options.fullReport.file === '') {
+    if (options.fullReport.file === null) {
       return {
         link: "full report, which this run could not keep (see the step's warnings)",
         words: 'full report, which this run could not keep'
@@ -251,6 +254,9 @@ function* documentBlocks(
   yield `## ${cell(title === '' ? DEFAULT_TITLE : title, 200)}`
   yield verdictLine(evaluation)
   if (shape.note !== null) yield shape.note
+  if (options.forgotten) {
+    yield `${plural(options.forgotten, 'created diff')} could not be remembered for re-runs: the comment has no room left, so a re-run of this commit creates ${options.forgotten === 1 ? 'it' : 'them'} again.`
+  }
   if (evaluation.diffs.length > 0) yield diffTable(rows, options.thresholds)
   // In dbt mode, "nothing changed" is said by the dbt section.
   else if (!options.dbt) yield 'No diffs were given.'

@@ -38,17 +38,17 @@ function diffRow(
   // A plan entry is named as the plan names it; its own thresholds are the ones shown.
   const limits = evaluation.thresholds ?? thresholds
   const shown = shownName(splitNames(diff.target), differenceShown)
-  const name = diff.entry === undefined ? shown.name : cell(diff.entry, 60)
+  const name = diff.name === undefined ? shown.name : cell(diff.name, 60)
   const kinds = [
     diff.target.kind === 'cross_db' ? ' <sub>cross-db</sub>' : '',
     diff.status === 'done' && diff.sampled ? ' <sub>sampled</sub>' : ''
   ].join('')
   const under = [
-    diff.entry === undefined || name === shown.name ? null : shown.name,
+    diff.name === undefined || name === shown.name ? null : shown.name,
     shown.difference,
     diff.status === 'done' ? rowsOf(diff) : null
   ].filter((text) => text !== null)
-  const id = diff.id > 0 ? link(String(diff.id), diff.url) : 'not created'
+  const id = diff.id === null ? 'not created' : link(String(diff.id), diff.url)
   const first = `${MARK[evaluation.verdict]} ${id} ${name}${kinds}`
   const cells = [under.length === 0 ? first : `${first}<br>${sub(under.join(' · '))}`]
   if (diff.status === 'error') {

@@ -1,5 +1,5 @@
-// Which pull request the comment belongs to, from the `pr-number` input or the event that
-// started the run. Pure: the event comes in as data.
+// Which pull request the run is about, from the `pr-number` input or the event that started the
+// run, and which commit: with the inputs, what the run was given. Pure: the event comes in as data.
 
 export type PullRequestTarget = { number: number } | { number: null; reason: string }
 
@@ -17,6 +17,30 @@ const PULL_REQUEST_EVENTS = new Set([
 ])
 
 const SET_PR_NUMBER = 'set pr-number to comment'
+
+/** The run's PR and commit, and the environment: what the placeholders, the tags and the report
+ * name. */
+export interface RunTarget {
+  /** The pull request's number; null when the run has none, with why. */
+  pr: number | null
+  noPrReason?: string
+  /** The head commit the event names (see `headCommit`), else GITHUB_SHA; null when unknown. */
+  sha: string | null
+  env: Record<string, string | undefined>
+}
+
+export function runTarget(
+  event: WorkflowEvent,
+  prNumberInput: number | null,
+  env: Record<string, string | undefined>
+): RunTarget {
+  const pullRequest = findPullRequest(event, prNumberInput)
+  // GITHUB_SHA is a merge commit on pull_request, and the default branch's on status/workflow_run.
+  const sha = headCommit(event)?.sha ?? (env.GITHUB_SHA || null)
+  return pullRequest.number === null
+    ? { pr: null, noPrReason: pullRequest.reason, sha, env }
+    : { pr: pullRequest.number, sha, env }
+}
 
 export function findPullRequest(
   event: WorkflowEvent,
@@ -98,4 +122,46 @@ function record(value: unknown): Record<string, unknown> | undefined {
 
 function prNumber(value: unknown): number | null {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : null
+}
+
+// The commit a diff's tags, a commit status or a check run belong on: the pull request's head, as
+// the event that started the run names it. Never GITHUB_SHA of a `status` or `workflow_run` event,
+// which is the default branch's last commit: a status there would never reach the PR.
+export interface HeadCommit {
+  sha: string
+  /** Where it was read, for the log: `pull_request.head.sha`. */
+  from: string
+}
+
+/** Where each event carries its head commit. */
+const HEAD_FIELDS: Record<string, [string, string]> = {
+  pull_request: ['pull_request', 'head.sha'],
+  pull_request_target: ['pull_request', 'head.sha'],
+  pull_request_review: ['pull_request', 'head.sha'],
+  pull_request_review_comment: ['pull_request', 'head.sha'],
+  // The commit the status was posted on: dbt Cloud's CI posts on the PR's head.
+  status: ['', 'sha'],
+  workflow_run: ['workflow_run', 'head_sha'],
+  check_run: ['check_run', 'head_sha'],
+  check_suite: ['check_suite', 'head_sha'],
+  push: ['', 'after']
+}
+
+const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i
+
+/** The head commit the event names; null for an event that names none (issue_comment,
+ * workflow_dispatch, schedule): the caller asks GitHub for the PR's head, or posts nothing. */
+export function headCommit(event: WorkflowEvent): HeadCommit | null {
+  const fields = HEAD_FIELDS[event.eventName]
+  if (!fields) return null
+  const [object, path] = fields
+  let value: unknown = object === '' ? event.payload : event.payload[object]
+  for (const key of path.split('.')) {
+    value =
+      typeof value === 'object' && value !== null
+        ? (value as Record<string, unknown>)[key]
+        : undefined
+  }
+  if (typeof value !== 'string' || !SHA.test(value)) return null
+  return { sha: value, from: object === '' ? path : `${object}.${path}` }
 }

@@ -1,0 +1,24 @@
+// A changed dbt model that is not compared, and why. Kept apart from the planning so the report,
+// the log and the verdict read it without loading dbt mode's chunk. Pure.
+
+export type SkipReason =
+  'new' | 'removed' | 'no key' | 'ephemeral' | 'never_diff' | 'not materialized'
+
+export interface SkippedModel {
+  uniqueId: string
+  name: string
+  path: string
+  reason: SkipReason
+  detail: string
+}
+
+/** A reason that needs the user's action (a key, a materialization): `fail-on-skipped` counts
+ * these; new, removed and `never_diff` models are skipped on purpose. */
+export function needsAction(reason: SkipReason): boolean {
+  return reason === 'no key' || reason === 'ephemeral' || reason === 'not materialized'
+}
+
+/** `orders (models/orders.sql): no key: …`. */
+export function describeSkipped(model: SkippedModel): string {
+  return `${model.name} (${model.path}): ${model.reason}: ${model.detail}`
+}

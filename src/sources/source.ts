@@ -1,0 +1,65 @@
+// One shape for every source of diffs: the diffs given by id, a plan's entries, dbt mode's changed
+// models. Each source (a module beside this one) reads its own inputs and answers a `Source`;
+// read-sources.ts runs them in order and joins their answers.
+import type { Inputs } from '../inputs.js'
+import type { Thresholds } from '../limits.js'
+import type { DbtPlan } from '../dbt/plan-dbt.js'
+import type { PlannedDiff } from '../plan/merge.js'
+import type { ParsedPlan } from '../plan/plan.js'
+import type { PlanContext } from '../plan/placeholders.js'
+import type { ManifestIo } from '../dbt/read-manifest.js'
+
+/** A diff that exists already: its id was given. It is judged against the step's thresholds. */
+export interface GivenDiff {
+  kind: 'given'
+  id: number
+  thresholds: Thresholds
+}
+
+/** A diff to create at Datafold (or reuse, when a run for the same commit created it). */
+export interface RequestedDiff {
+  kind: 'requested'
+  /** The plan entry's or the dbt model's name. */
+  name: string
+  /** What to create; its thresholds are the diff's own, each with where it came from. */
+  request: PlannedDiff
+  /** Where it was asked for: `plan entry` or `dbt model`. */
+  from: 'plan entry' | 'dbt model'
+}
+
+export type DiffToJudge = GivenDiff | RequestedDiff
+
+/** What every source answers; a source that is off answers nothing. */
+export interface Source {
+  /** In the order they are reported: given ids, the plan's entries, then dbt's models. */
+  diffs: DiffToJudge[]
+  /** dbt mode's plan, for the report and `fail-on-skipped`; null when dbt mode is off. */
+  dbt: DbtPlan | null
+}
+
+/** The runner's part the sources may need. The files are optional: no plan file, no need. */
+export interface SourceIO {
+  info(message: string): void
+  warning(message: string): void
+  /** Reads a file of the repository (plan-file), relative to the workspace. */
+  readPlanFile?: (path: string) => Promise<string>
+  /** Opens a dbt manifest, relative to the workspace or absolute. */
+  openManifest?: ManifestIo['open']
+}
+
+/** What a source reads: the inputs, the plan (its defaults and rules apply to dbt's models), the
+ * run's PR and commit. */
+export interface SourceContext {
+  inputs: Inputs
+  plan: ParsedPlan
+  target: PlanContext
+  io: SourceIO
+}
+
+/** The name a report and the log give a diff: its entry's or model's, else `diff 123`. */
+export function nameOf(diff: DiffToJudge): string {
+  return diff.kind === 'requested' ? diff.name : `diff ${diff.id}`
+}
+
+/** A source: answers for its own inputs, and nothing when they are not set. */
+export type ReadSource = (context: SourceContext) => Promise<Partial<Source>>
