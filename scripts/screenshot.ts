@@ -79,7 +79,9 @@ async function main(): Promise<void> {
           ...(shot.dbt ? dbtInputs(work) : {}),
           'wait-timeout': '1m',
           'comment-mode': 'update'
-        }
+        },
+        // The manifests are written there: the action reads no file outside its workspace.
+        ...(shot.dbt ? { env: { GITHUB_WORKSPACE: work } } : {})
       })
       const posted = fakes.github.commentsOn().at(-1)?.body
       if (run.code !== shot.expectedCode || !posted?.includes('## ')) {

@@ -3,7 +3,7 @@
 import type { GitHubContext } from './github/context.js'
 import type { GitHubClient } from './github/octokit.js'
 import type { PublishIO } from './publish.js'
-import type { Redact } from './redact.js'
+import type { Redactor } from './redact.js'
 import { annotationBudget } from './report/step-annotations.js'
 import type { SourceIO } from './sources/source.js'
 
@@ -15,6 +15,8 @@ export interface RunIO extends SourceIO, PublishIO {
   env?: Record<string, string | undefined>
   /** Calls `stop` when the job is cancelled (SIGINT/SIGTERM); returns how to stop listening. */
   onStop?: (stop: () => Promise<void>) => () => void
+  /** Masks a secret the run meets (a data source's password) in the runner's log. */
+  mask?(secret: string): void
   /** An error annotation that does not by itself fail the step. */
   annotate(message: string, title: string): void
   setOutput(name: string, value: string): void
@@ -25,12 +27,18 @@ export interface RunIO extends SourceIO, PublishIO {
   /** A file of the repository by its path from the root, for annotations; null when it cannot
    * be read. */
   readRepositoryFile?: (path: string) => Promise<string | null>
+  /** The run's one redactor, which index.ts uses too; run() makes one when none is given. */
+  redactor?: Redactor
 }
 
-/** The same I/O, with every secret taken out of whatever is written. */
-export function redacting(io: RunIO, redact: Redact): RunIO {
+/** The same I/O, with every secret taken out of whatever is written, those masked later too. */
+export function redacting(io: RunIO, redact: Redactor): RunIO {
   return {
     ...io,
+    mask: (secret) => {
+      redact.learn([secret])
+      io.mask?.(secret)
+    },
     info: (message) => {
       io.info(redact(message))
     },

@@ -31,7 +31,8 @@ import { failureMessage, gapWarnings } from './verdict.js'
 export const USER_AGENT = 'datafold-diff-gate/1.0.0'
 
 export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> {
-  const redact = createRedactor([inputs.apiKey, inputs.githubToken])
+  const redact = runnerIO.redactor ?? createRedactor([])
+  redact.learn([inputs.apiKey, inputs.githubToken])
   const io = withinAnnotationLimits(redacting(runnerIO, redact))
   const startedAt = (io.now ?? now)()
   const github = once(() => io.createGitHubClient(inputs.githubToken))
@@ -72,7 +73,8 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     tags: { repository: repositoryOf(io), pr: target.pr, sha: target.sha },
     carried: thread.carried,
     log,
-    onStop: io.onStop
+    onStop: io.onStop,
+    mask: (secret) => io.mask?.(secret)
   })
   const gate = gatePublisher(
     {

@@ -104,7 +104,9 @@ describe('a plan on the bundle', () => {
     expect(comment?.body).toMatch(/\| ✅ \[\d+\]\([^)]*\) orders<br>/)
     expect(comment?.body).toContain('customers')
     expect(comment?.body).toContain('<!-- datafold-diff-gate:state v2 ')
-    expect(first.everything).not.toContain('sf-Pa55word')
+    // The data sources' passwords are masked for the runner, and written nowhere else.
+    expect(first.stdout).toContain('::add-mask::sf-Pa55word-planted')
+    expect(first.everything.replace(/^::add-mask::.*$/gm, '')).not.toContain('sf-Pa55word')
 
     const again = await fakes.run('', planRun(github, {}))
     expect(creates(datafold)).toHaveLength(3)

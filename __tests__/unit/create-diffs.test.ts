@@ -16,11 +16,8 @@ import {
   type FakeDatafold
 } from '../../__fixtures__/fake-datafold.js'
 import { cancelDiffs, cancelUnfinished } from '../../src/datafold/cancel-diffs.js'
-import {
-  createRequestedDiffs,
-  DataSourceError,
-  type Obtained
-} from '../../src/datafold/create-diffs.js'
+import { createRequestedDiffs, type Obtained } from '../../src/datafold/create-diffs.js'
+import { DataSourceError } from '../../src/datafold/data-sources.js'
 import { createDatafoldClient } from '../../src/datafold/endpoints.js'
 import { parsePlan } from '../../src/plan/plan.js'
 import type { PlannedDiff } from '../../src/plan/merge.js'

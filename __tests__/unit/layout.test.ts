@@ -32,8 +32,8 @@ const LAYERS = {
     ].includes(m),
   /** What the report comment carries between runs: one owner. */
   'comment state': (m: string) => m === 'comment-state.ts',
-  /** What the run was given: the inputs, and the event's PR and commit. */
-  inputs: (m: string) => m === 'inputs.ts' || m === 'pull-request.ts',
+  /** What the run was given: the inputs, the files they name, and the event's PR and commit. */
+  inputs: (m: string) => ['inputs.ts', 'input-files.ts', 'pull-request.ts'].includes(m),
   /** The sources of diffs: ids, a plan, dbt manifests. */
   sources: (m: string) => /^(sources|plan|dbt|dbt-cloud)\//.test(m),
   /** The adapter to Datafold: create or reuse, wait, read. */

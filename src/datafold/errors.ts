@@ -2,7 +2,7 @@
 // failed request, each one line a user can act on. Answers' bodies arrive here already scrubbed of
 // the secrets (the transport does it as it reads them); any other outside text, such as a network
 // error's, is scrubbed here before an excerpt is cut, so no piece of a secret survives a cut.
-import { formatDuration } from '../format.js'
+import { formatBytes, formatDuration } from '../format.js'
 import type { Redact } from '../redact.js'
 import { excerpt, reasonOf } from '../text.js'
 import {
@@ -135,8 +135,8 @@ export function requestFailures({ host, subject, diffId, redact }: RequestSubjec
       fail(
         null,
         size.declared === null
-          ? `Datafold's answer is larger than the ${inUnits(maxBytes)} this action reads: reading stopped at ${inUnits(maxBytes)} and the rest was not read`
-          : `Datafold's answer is ${inUnits(size.declared)} (Content-Length), larger than the ${inUnits(maxBytes)} this action reads: it was not read`
+          ? `Datafold's answer is larger than the ${formatBytes(maxBytes)} this action reads: reading stopped at ${formatBytes(maxBytes)} and the rest was not read`
+          : `Datafold's answer is ${formatBytes(size.declared)} (Content-Length), larger than the ${formatBytes(maxBytes)} this action reads: it was not read`
       ),
     /** Queued behind other requests until the deadline and its grace had passed. */
     noTimeLeft: (): DatafoldRequestError =>
@@ -145,15 +145,4 @@ export function requestFailures({ host, subject, diffId, redact }: RequestSubjec
         `not sent to ${host}: wait-timeout ran out while other requests to Datafold were under way`
       )
   }
-}
-
-/** `64 MB`, `1.5 GB`, `10 kB`: sizes in binary units, as a runner's memory is counted. */
-function inUnits(bytes: number): string {
-  const [amount, unit] =
-    bytes >= 2 ** 30
-      ? [bytes / 2 ** 30, 'GB']
-      : bytes >= 2 ** 20
-        ? [bytes / 2 ** 20, 'MB']
-        : [bytes / 1024, 'kB']
-  return `${amount.toFixed(1).replace(/\.0$/, '')} ${unit}`
 }

@@ -66,6 +66,11 @@ export interface DatafoldRequest {
    * cannot have acted on it, a 429 or a refused connection, never after a 5xx or a timeout.
    */
   idempotent?: false
+  /**
+   * Once aborted, the request is not sent, nor tried again (a try under way is not cut short):
+   * a stopped job sends no more creates. It rejects with the signal's reason.
+   */
+  signal?: AbortSignal
 }
 
 /** Resolves to the parsed JSON body of a 2xx answer; rejects with a DatafoldRequestError. */
@@ -116,7 +121,7 @@ export function createTransport(options: TransportOptions): Send {
     deadline !== undefined && now() + delay > deadline
   const limit = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY)
 
-  return (request) => limit(() => send(request))
+  return (request) => limit(() => send(request), request.signal)
 
   async function send(request: DatafoldRequest): Promise<unknown> {
     const { method } = request
@@ -126,6 +131,7 @@ export function createTransport(options: TransportOptions): Send {
     const failures = requestFailures({ host, subject, diffId: request.diffId ?? null, redact })
     const last: { status: number | null; problem: string } = { status: null, problem: '' }
     for (let attempt = 1; attempt <= tries; attempt++) {
+      request.signal?.throwIfAborted()
       const started = now()
       const timeout = requestTimeout()
       // Only a first try can find no time left: a retry never starts after the deadline.

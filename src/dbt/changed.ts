@@ -38,13 +38,49 @@ export function rootProject(prod: DbtManifest, pr: DbtManifest): string | null {
   const named = pr.projectName ?? prod.projectName
   if (named !== null) return named
   const id = pr.projectId ?? prod.projectId
-  if (id === null) return null
+  return id === null ? null : packageWithId([pr, prod], id)
+}
+
+/**
+ * Why production's manifest is not the PR's project's, or null. Another project's would make
+ * every model look new, and the step pass on nothing. One rule for every schema version: the
+ * same `project_name` where both have one, else the same `project_id` (the md5 of the name, which
+ * v7 to v9 manifests carry alone). When either tells neither, nothing is refused.
+ */
+export function anotherProject(prod: DbtManifest, pr: DbtManifest): string | null {
+  const bothNamed = prod.projectName !== null && pr.projectName !== null
+  const [prodId, prId] = [projectIdOf(prod), projectIdOf(pr)]
+  const same = bothNamed
+    ? prod.projectName === pr.projectName
+    : prodId === null || prId === null || prodId === prId
+  if (same) return null
+  return `${prod.file} is the manifest of project ${projectOf(prod)}, and ${pr.file} of project ${projectOf(pr)}: give production's manifest of the same project`
+}
+
+function projectIdOf(manifest: DbtManifest): string | null {
+  if (manifest.projectId !== null) return manifest.projectId
+  return manifest.projectName === null ? null : md5(manifest.projectName)
+}
+
+/** The project's name, from its metadata or its packages; else its project_id. */
+function projectOf(manifest: DbtManifest): string {
+  const id = manifest.projectId
+  const name = manifest.projectName ?? (id === null ? null : packageWithId([manifest], id))
+  return name ?? `with project_id ${id ?? 'unknown'}`
+}
+
+/** The package of these manifests (models or macros) whose name has the md5 `id`. */
+function packageWithId(manifests: DbtManifest[], id: string): string | null {
   const packages = new Set<string>()
-  for (const manifest of [pr, prod]) {
+  for (const manifest of manifests) {
     for (const node of manifest.nodes.values()) packages.add(node.packageName)
     for (const macroId of manifest.macros.keys()) packages.add(macroId.split('.')[1] ?? '')
   }
-  return [...packages].find((name) => createHash('md5').update(name).digest('hex') === id) ?? null
+  return [...packages].find((name) => md5(name) === id) ?? null
+}
+
+function md5(text: string): string {
+  return createHash('md5').update(text).digest('hex')
 }
 
 export function findChanges(

@@ -6,7 +6,7 @@ import type { Thresholds } from '../limits.js'
 import type { DataSourceRef, PlannedDiff } from '../plan/merge.js'
 import { PlanError } from '../plan/plan.js'
 import type { DbtRule, RawDefaults } from '../plan/schema.js'
-import { findChanges, rootProject, type ChangedModel } from './changed.js'
+import { anotherProject, findChanges, rootProject, type ChangedModel } from './changed.js'
 import { modelKey, NO_KEY_HINT } from './keys.js'
 import type { DbtManifest } from './manifest.js'
 import { modelSettings, modelThresholds, ruleFinder } from './model-settings.js'
@@ -58,16 +58,13 @@ type Outcome = { picked: PickedModel } | { skipped: SkippedModel }
 
 /** Throws DbtPlanError listing every problem. */
 export function planDbt(prod: DbtManifest, pr: DbtManifest, options: DbtPlanOptions): DbtPlan {
+  // Another project's manifest would make every model look new: refuse it instead.
+  const other = anotherProject(prod, pr)
+  if (other !== null) throw new DbtPlanError(prod.file, [other])
   const project = rootProject(prod, pr)
   if (project === null) {
     throw new DbtPlanError(pr.file, [
       `${pr.file}: cannot tell the root project: the manifest has no metadata.project_name, and its project_id is the md5 of none of its packages' names`
-    ])
-  }
-  // Another project's manifest would make every model look new: refuse it instead.
-  if (prod.projectName !== null && pr.projectName !== null && prod.projectName !== pr.projectName) {
-    throw new DbtPlanError(prod.file, [
-      `${prod.file} is project ${prod.projectName}'s manifest, and ${pr.file} project ${pr.projectName}'s: give production's manifest of the same project`
     ])
   }
   const changes = findChanges(prod, pr, project, options)

@@ -2,6 +2,7 @@
 // `nodes`, `macros` and `disabled` are parsed, entry by entry, and each entry is reduced to what
 // dbt mode uses before the next is read. The file is opened through `io`; nothing else is done
 // with the outside world.
+import { FileRefused } from '../input-files.js'
 import { JsonSections, NotJsonError } from './json-sections.js'
 import { ManifestError, type DbtManifest } from './manifest.js'
 import { readMacro, readNode, readTest } from './manifest-nodes.js'
@@ -80,6 +81,7 @@ function keepNode(manifest: DbtManifest, raw: unknown, enabled: boolean): void {
 /** Every failure names the file: a missing or unreadable file, text that is not a manifest. */
 function manifestError(file: string, error: unknown): unknown {
   if (error instanceof ManifestError) return error
+  if (error instanceof FileRefused) return new ManifestError(file, error.message)
   const code = (error as NodeJS.ErrnoException | null)?.code
   if (code === 'ENOENT') return new ManifestError(file, 'no such file')
   if (code === 'EISDIR') return new ManifestError(file, 'a directory, not a file')

@@ -30,7 +30,8 @@ export async function readPlan(
   }
   return parsePlan(text, {
     source,
-    context: target,
+    // `{env.NAME}` fills in none of the secrets the action masks.
+    context: { ...target, secrets: [inputs.apiKey, inputs.githubToken] },
     dataSource: inputs.dataSource,
     thresholds: inputs.thresholds
   })
