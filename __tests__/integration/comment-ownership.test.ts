@@ -32,7 +32,11 @@ async function upsert(
   token = `ghs_run_${runId}`
 ) {
   const logs: string[] = []
-  const github = await createGitHubClient(token, { baseUrl: gh.url, fetch: globalThis.fetch })
+  const github = await createGitHubClient(token, {
+    baseUrl: gh.url,
+    fetch: globalThis.fetch,
+    pacing: 'none'
+  })
   const posted = await upsertComment(github, {
     owner: 'acme',
     repo: 'analytics-dbt',

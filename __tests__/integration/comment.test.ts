@@ -81,7 +81,8 @@ function fakeGitHub(host: Host) {
     createGitHubClient(TOKEN, {
       baseUrl: `${host.origin}${host.prefix}`,
       fetch: globalThis.fetch,
-      log: (message) => logs.push(message)
+      log: (message) => logs.push(message),
+      pacing: 'none'
     })
   /** GET /user as a GITHUB_TOKEN answers it. */
   const actionsToken = () =>
@@ -687,6 +688,29 @@ describe('createGitHubClient', () => {
     expect(data.login).toBe('someone')
     expect(scope.isDone()).toBe(true)
   })
+
+  it('keeps GitHub’s pacing unless told otherwise: a second between two writes', async () => {
+    const at: number[] = []
+    const scope = nock('https://ghe.example')
+      .patch(/\/api\/v3\/repos\/acme\/warehouse\/issues\/comments\/\d+$/)
+      .times(2)
+      .reply(() => {
+        at.push(Date.now())
+        return [200, comment(1, BOT, BODY)]
+      })
+    const github = await createGitHubClient(TOKEN, {
+      baseUrl: 'https://ghe.example/api/v3',
+      fetch: globalThis.fetch
+    })
+    const edit = (comment_id: number) =>
+      github.rest.issues.updateComment({ owner: 'acme', repo: 'warehouse', comment_id, body: 'x' })
+
+    await Promise.all([edit(1), edit(2)])
+
+    expect(scope.isDone()).toBe(true)
+    // The throttling plugin starts the second write 1,000 ms after the first; clocks may round.
+    expect((at[1] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(990)
+  }, 10_000)
 
   it('keeps @actions/github’s proxy-aware fetch when no fetch is given', async () => {
     const github = await createGitHubClient(TOKEN, { baseUrl: 'https://ghe.example/api/v3' })

@@ -25,6 +25,7 @@ function client(gh: FakeGitHub, options: Partial<GitHubClientOptions> = {}, logs
     baseUrl: gh.url,
     fetch: globalThis.fetch,
     log: (message) => logs.push(message),
+    pacing: 'none',
     ...options
   })
 }
@@ -155,7 +156,7 @@ describe('every wait bounded', () => {
     const post = () =>
       github.rest.issues.createComment({ ...THREAD, body: 'x' }).catch((e: unknown) => e)
 
-    // With time left, the retry plugin tries again after 1 s.
+    // With time left, the retry plugin tries again (after 1 s, a pause this client does not take).
     await post()
     expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(2)
     // With 5 s left (the retry plugin may wait up to 9 s), it does not.

@@ -56,7 +56,7 @@ function recordingIO(github: Partial<GitHubContext> = {}): { io: RunIO; seen: Re
     },
     fetch: globalThis.fetch,
     createGitHubClient: (token) =>
-      createGitHubClient(token, { baseUrl: GITHUB, fetch: globalThis.fetch }),
+      createGitHubClient(token, { baseUrl: GITHUB, fetch: globalThis.fetch, pacing: 'none' }),
     github: {
       eventName: 'pull_request',
       payload: { pull_request: { number: 42 } },

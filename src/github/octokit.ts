@@ -18,6 +18,13 @@ export interface GitHubClientOptions {
   /** How long the whole GitHub part may take, from the client's creation (default 2 min). */
   boundMs?: number
   now?: () => number
+  /**
+   * `github` (the default) keeps the pauses GitHub asks of a client: a second between writes,
+   * three between comments, and the retry plugins' waits (1, 4, 9 s after a server error; what a
+   * rate limit's answer says). `none` takes no pause, for tests: every retry and every rate-limit
+   * decision is made and logged as with `github`, at once.
+   */
+  pacing?: 'github' | 'none'
 }
 
 /** How often a request that hit a rate limit is tried again, and the longest wait worth taking. */
@@ -31,10 +38,11 @@ export async function createGitHubClient(
   token: string,
   options: GitHubClientOptions
 ): Promise<GitHubClient> {
-  const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
+  const [{ getOctokit }, { retry }, { throttling }, unpaced] = await Promise.all([
     import(/* webpackChunkName: "github" */ '@actions/github'),
     import(/* webpackChunkName: "github" */ '@octokit/plugin-retry'),
-    import(/* webpackChunkName: "github" */ '@octokit/plugin-throttling')
+    import(/* webpackChunkName: "github" */ '@octokit/plugin-throttling'),
+    options.pacing === 'none' ? unpacedOptions() : null
   ])
   const log = options.log ?? (() => undefined)
   const now = options.now ?? Date.now
@@ -82,8 +90,10 @@ export async function createGitHubClient(
         // that share the process from queueing behind one another.
         id: `datafold-diff-gate-${++clientCount}`,
         onRateLimit: onLimit('rate limit'),
-        onSecondaryRateLimit: onLimit('secondary rate limit')
-      }
+        onSecondaryRateLimit: onLimit('secondary rate limit'),
+        ...unpaced?.throttle
+      },
+      ...(unpaced ? { retry: unpaced.retry } : {})
     },
     // First, so that its hook runs inside the retries and the throttling: once per try.
     requestGuard({
@@ -96,4 +106,22 @@ export async function createGitHubClient(
     retry,
     throttling
   )
+}
+
+/**
+ * The plugins' options that take every pause out: waits scaled to 0 ms per second, and write
+ * limiters of the client's own that space nothing (in place of the plugin's shared ones).
+ */
+async function unpacedOptions() {
+  const { default: Bottleneck } = await import(
+    /* webpackChunkName: "github" */ 'bottleneck/light.js'
+  )
+  return {
+    throttle: {
+      retryAfterBaseValue: 0,
+      write: new Bottleneck.Group(),
+      notifications: new Bottleneck.Group()
+    },
+    retry: { retryAfterBaseValue: 0 }
+  }
 }
