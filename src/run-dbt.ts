@@ -29,24 +29,28 @@ export async function readDbtPlan(
       "data-source: dbt mode needs the Datafold data source the models are built in: set data-source to its name or id (or data-source in the plan's defaults)"
     ])
   }
-  const [{ readManifest }, { planDbt }, { ManifestError }] = await Promise.all([
+  const [{ readManifest, readManifestState }, { planDbt }, { ManifestError }] = await Promise.all([
     import(/* webpackChunkName: "dbt" */ './dbt/read-manifest.js'),
     import(/* webpackChunkName: "dbt" */ './dbt/plan-dbt.js'),
     import(/* webpackChunkName: "dbt" */ './dbt/manifest.js')
   ])
   const open = io.openManifest
   if (!open) throw new InputError(['dbt-prod-manifest: this runner reads no files'])
-  const read = async (input: 'dbt-prod-manifest' | 'dbt-manifest', file: string) => {
+  const read = async <T>(
+    input: 'dbt-prod-manifest' | 'dbt-manifest',
+    file: string,
+    reader: (file: string, io: ManifestIo) => Promise<T>
+  ) => {
     try {
-      return await readManifest(file, { open })
+      return await reader(file, { open })
     } catch (error) {
       if (error instanceof ManifestError) throw new InputError([`${input}: ${error.message}`])
       throw error
     }
   }
   // One after the other: the reader keeps little of each, but a manifest being read is large.
-  const prod = await read('dbt-prod-manifest', dbt.prodManifest)
-  const pr = await read('dbt-manifest', dbt.manifest)
+  const prod = await read('dbt-prod-manifest', dbt.prodManifest, readManifestState)
+  const pr = await read('dbt-manifest', dbt.manifest, readManifest)
   return planDbt(prod, pr, {
     dataSource: dataSourceRef(source),
     thresholds: inputs.thresholds,

@@ -4,7 +4,7 @@
 // (database, schema, alias as rendered for its target) differs in every PR build, so it is not a
 // change. Pure.
 import { createHash } from 'node:crypto'
-import type { DbtManifest, DbtNode } from './manifest.js'
+import type { DbtManifest, DbtManifestState, DbtNode, DbtNodeState } from './manifest.js'
 
 export interface ChangeOptions {
   /** Installed packages whose models count too. */
@@ -13,15 +13,15 @@ export interface ChangeOptions {
   downstream: boolean
 }
 
-export interface ChangedModel {
-  /** The PR build's node; production's for a model the PR removed. */
-  node: DbtNode
-  /** Production's node; null for a model new in the PR. */
-  prod: DbtNode | null
-  status: 'changed' | 'new' | 'removed' | 'downstream'
+/** `node` is the PR build's, production's for a model the PR removed; `prod` production's. */
+export type ChangedModel = {
   /** In words: `body changed`, `macro dbt_utils.star changed`, `downstream of stg_orders`. */
   why: string[]
-}
+} & (
+  | { status: 'changed' | 'downstream'; node: DbtNode; prod: DbtNodeState }
+  | { status: 'new'; node: DbtNode; prod: null }
+  | { status: 'removed'; node: DbtNodeState; prod: DbtNodeState }
+)
 
 export interface Changes {
   /** By name (package.name where two share a name). */
@@ -34,7 +34,7 @@ export interface Changes {
  * The root project: `metadata.project_name`, else the package whose name has the md5 of
  * `metadata.project_id` (older manifests); the PR's metadata first. null when neither tells.
  */
-export function rootProject(prod: DbtManifest, pr: DbtManifest): string | null {
+export function rootProject(prod: DbtManifestState, pr: DbtManifest): string | null {
   const named = pr.projectName ?? prod.projectName
   if (named !== null) return named
   const id = pr.projectId ?? prod.projectId
@@ -48,13 +48,13 @@ export function rootProject(prod: DbtManifest, pr: DbtManifest): string | null {
 }
 
 export function findChanges(
-  prod: DbtManifest,
+  prod: DbtManifestState,
   pr: DbtManifest,
   project: string,
   options: ChangeOptions
 ): Changes {
   const packages = new Set([project, ...options.packages])
-  const inScope = (node: DbtNode): boolean =>
+  const inScope = (node: DbtNodeState): boolean =>
     packages.has(node.packageName) && (node.resourceType !== 'seed' || options.seeds)
   const macrosChanged = changedMacros(prod, pr)
   const found = new Map<string, ChangedModel>()
@@ -80,9 +80,9 @@ export function findChanges(
 }
 
 /** What `state:modified` compares, in words; [] when the two are the same. */
-function differences(before: DbtNode, after: DbtNode): string[] {
+function differences(before: DbtNodeState, after: DbtNodeState): string[] {
   const body = after.resourceType === 'seed' ? 'seed file changed' : 'body changed'
-  const checks: [keyof DbtNode, string][] = [
+  const checks: [keyof DbtNodeState, string][] = [
     ['bodyDigest', body],
     ['configDigest', 'config changed'],
     ['persistedDocsDigest', 'persisted description changed'],
@@ -98,7 +98,7 @@ function differences(before: DbtNode, after: DbtNode): string[] {
  * from each changed macro to the macros that call it visits each macro once per walk, so a cycle
  * of macros ends.
  */
-function changedMacros(prod: DbtManifest, pr: DbtManifest): Map<string, Set<string>> {
+function changedMacros(prod: DbtManifestState, pr: DbtManifest): Map<string, Set<string>> {
   const callers = linksFrom(pr.macros.values(), (macro) => macro.dependsOnMacros)
   const reaches = new Map<string, Set<string>>()
   for (const macro of pr.macros.values()) {
@@ -131,9 +131,9 @@ function macroReasons(node: DbtNode, reaches: Map<string, Set<string>>): string[
  */
 function addDownstream(
   found: Map<string, ChangedModel>,
-  prod: DbtManifest,
+  prod: DbtManifestState,
   pr: DbtManifest,
-  inScope: (node: DbtNode) => boolean
+  inScope: (node: DbtNodeState) => boolean
 ): void {
   const children = linksFrom(pr.nodes.values(), (node) => node.dependsOnNodes)
   const sources = byName([...found.values()].filter((m) => m.status !== 'removed'))
