@@ -1,5 +1,6 @@
 // The bundle as GitHub runs it: `node dist/index.js` in a child process, under this machine's
-// Node and under Node 24, against the fake Datafold and GitHub servers on 127.0.0.1.
+// Node and under Node 24, against the fake Datafold and GitHub servers on 127.0.0.1. Each test's
+// timeout guards against a hang: ten times its duration on a busy 2-core machine.
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import {
@@ -70,7 +71,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(written).not.toContain(API_KEY)
     expect(written).not.toContain(TOKEN)
     expect(run.stdout).toContain(`::add-mask::${API_KEY}`)
-  })
+  }, 20_000)
 
   it('fails on a breach, and a second run edits the same comment', async () => {
     const fakes = await harness.start()
@@ -99,7 +100,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
       `PATCH /api/v3/repos/acme/analytics-dbt/issues/comments/${second.outputs['comment-id'] ?? ''}`,
       `GET ${comments}`
     ])
-  })
+  }, 35_000)
 
   it('reaches Datafold through the proxy HTTPS_PROXY names, and directly past NO_PROXY', async () => {
     const fakes = await harness.start()
@@ -137,7 +138,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     // Not tried again: a name that does not resolve stays so.
     expect(direct.stdout).not.toContain('(try 2 of')
     expect(proxy.connects).toHaveLength(connects)
-  }, 30_000)
+  }, 45_000)
 
   it('refuses bad inputs before sending any request', async () => {
     const { datafold, github } = await harness.start()
@@ -157,7 +158,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(run.stdout).toContain('"lots"')
     expect(datafold.requests).toEqual([])
     expect(github.requests).toEqual([])
-  })
+  }, 10_000)
 
   it('on push without pr-number: no GitHub call, summary and outputs still written', async () => {
     const fakes = await harness.start({ scenarios: { 7: finishedScenario(sameDbDone({ id: 7 })) } })
@@ -168,7 +169,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(run.outputs.result).toBe('pass')
     expect(run.outputs['comment-id']).toBe('')
     expect(run.summary).not.toBe('')
-  })
+  }, 20_000)
 
   it('waits for a running diff, polling after 3 s then 6 s, then passes', async () => {
     const fakes = await harness.start({
@@ -189,7 +190,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(gaps[0]).toBeGreaterThanOrEqual(2_900)
     expect(gaps[1]).toBeGreaterThanOrEqual(5_900)
     expect(github.commentsOn(482)).toHaveLength(1)
-  }, 30_000)
+  }, 110_000)
 
   it('a failed diff with fail-on-error true: exit 1, result error', async () => {
     const fakes = await harness.start({ scenarios: { 301: failedScenario({}, { id: 301 }) } })
@@ -205,7 +206,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(github.commentsOn(482)).toHaveLength(1)
     expect(github.commentsOn(482)[0]?.body).toContain('QueryError')
     expect(run.summary).toContain('QueryError')
-  })
+  }, 20_000)
 
   it('a failed diff with fail-on-error false: exit 0, result still error', async () => {
     const fakes = await harness.start({ scenarios: { 301: failedScenario({}, { id: 301 }) } })
@@ -218,7 +219,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
       commandLines(run, '::warning::').some((l) => l.includes('diff 301 failed in Datafold'))
     ).toBe(true)
     expect(github.commentsOn(482)).toHaveLength(1)
-  })
+  }, 20_000)
 
   it('gives up on a diff still running at wait-timeout', async () => {
     const fakes = await harness.start({
@@ -253,7 +254,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     // 401 is not retried: one request per endpoint (the summary and the record).
     expect(datafold.requests.map((r) => r.endpoint).sort()).toEqual(['record', 'summary_results'])
     // The afterEach sweep searches this run for the wrong key too: it was given as api-key.
-  })
+  }, 25_000)
 
   it('retries a 429 after its Retry-After, then succeeds', async () => {
     const fakes = await harness.start({
@@ -272,7 +273,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(datafold.hits(501, 'summary_results')).toBe(2)
     const tries = datafold.requests.filter((r) => r.endpoint === 'summary_results')
     expect((tries[1]?.time ?? 0) - (tries[0]?.time ?? 0)).toBeGreaterThanOrEqual(950)
-  }, 30_000)
+  }, 35_000)
 
   it('retries a 503, then succeeds', async () => {
     const fakes = await harness.start({
@@ -312,7 +313,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     }
     expect(fail.outputs['breach-count']).toBe('1')
     expect(github.comments).toEqual([])
-  })
+  }, 35_000)
 
   it('reports all five demo diffs in one comment', async () => {
     const fakes = await harness.start()
@@ -331,7 +332,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     }
     const diffs = JSON.parse(run.outputs.diffs ?? '[]') as unknown[]
     expect(diffs).toHaveLength(5)
-  })
+  }, 20_000)
 
   it('a cross-database diff: schema changes not measured, a threshold on them warns', async () => {
     const fakes = await harness.start({
@@ -355,7 +356,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     ).toBe(true)
     expect(commandLines(run, '::error')).toEqual([])
     expect(github.commentsOn(482)[0]?.body).toMatch(/did not measure schema-changes/i)
-  })
+  }, 25_000)
 
   it('thousands of differing columns: the comment fits, the summary has them all', async () => {
     const columns = Array.from({ length: 3_000 }, (_, i) => `column_${String(i)}`)
@@ -409,7 +410,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(comments[1]?.user.login).toBe(BOT_USER.login)
     expect(comments[1]?.body.startsWith(MARKER)).toBe(true)
     expect(run.outputs['comment-id']).toBe(String(comments[1]?.id))
-  })
+  }, 25_000)
 
   it('comment-mode recreate: deletes the old report and posts a new one', async () => {
     const fakes = await harness.start({
@@ -442,7 +443,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(comments.some((c) => c.id === oldId)).toBe(false)
     expect(comments[2]?.body).not.toContain('An older report.')
     expect(run.outputs['comment-id']).toBe(String(comments[2]?.id))
-  })
+  }, 35_000)
 
   it('a diff waiting on a person fails at once, without waiting for wait-timeout', async () => {
     const fakes = await harness.start({
@@ -482,5 +483,5 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(rejected.code).toBe(1)
     expect(rejected.stdout).toContain('Datafold rejected the API key')
     expect(harness.sweep.take()).toEqual({ checked: 1, leaks: [] })
-  })
+  }, 40_000)
 })
