@@ -61,13 +61,17 @@ async function main(): Promise<void> {
       return path
     },
     fetch: await fetchForHost(inputs.datafoldHost),
-    createGitHubClient: (token) =>
-      createGitHubClient(token, {
-        baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+    createGitHubClient: async (token) => {
+      const baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com'
+      return createGitHubClient(token, {
+        baseUrl,
+        fetch: await fetchForHost(baseUrl),
+        orchestrationId: process.env.ACTIONS_ORCHESTRATION_ID,
         log: (message) => {
           core.info(redact(message))
         }
-      }),
+      })
+    },
     github: readGitHubContext(process.env),
     step: process.env.GITHUB_ACTION,
     env: process.env,

@@ -7,7 +7,6 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { getOctokit } from '@actions/github'
 import {
   DATADIFF_200,
   SUMMARY_RESULTS_200,
@@ -57,6 +56,7 @@ import {
   startFakeGitHub,
   type FakeGitHubOptions
 } from '../../__fixtures__/fake-github.js'
+import { createGitHubClient } from '../../src/github/octokit.js'
 
 const open: { close(): Promise<void> }[] = []
 afterEach(async () => {
@@ -722,9 +722,10 @@ describe('fake GitHub over HTTP', () => {
       token: 'ghs_fake',
       comments: commentThread({ total: 1_000, marker, reportAt: 999 })
     })
-    const octokit = getOctokit('ghs_fake', {
+    const octokit = await createGitHubClient('ghs_fake', {
       baseUrl: gh.url,
-      request: { fetch: globalThis.fetch }
+      fetch: globalThis.fetch,
+      pacing: 'none'
     })
     const all = await octokit.paginate(octokit.rest.issues.listComments, {
       owner: 'acme',

@@ -3,6 +3,8 @@
 // timeout guards against a hang: ten times its duration on a busy 2-core machine.
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import {
   crossDbDone,
   DEMO_DIFF_IDS,
@@ -23,11 +25,24 @@ import {
 import { BOT_USER, reportMarker } from '../../__fixtures__/fake-github.js'
 import { startFakeProxy } from '../../__fixtures__/fake-proxy.js'
 import { commandLines, firstError, Harness } from '../../__fixtures__/harness.js'
-import { nodeRuntimes } from '../../__fixtures__/run-action.js'
+import { nodeRuntimes, REPO_ROOT } from '../../__fixtures__/run-action.js'
 
 const harness = new Harness()
 const { apiKey: API_KEY, token: TOKEN } = harness.secrets
 const MARKER = '<!-- datafold-diff-gate:default -->'
+const LOADED_MODULES = join(REPO_ROOT, '__fixtures__', 'loaded-modules.cjs')
+
+/** The npm packages in the files of dist/ a run loaded (listed in `file` by LOADED_MODULES). */
+function bundledPackages(file: string): string[] {
+  const chunks = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((path) => path.startsWith(join(REPO_ROOT, 'dist')))
+  const sources = chunks.flatMap(
+    (chunk) => (JSON.parse(readFileSync(`${chunk}.map`, 'utf8')) as { sources: string[] }).sources
+  )
+  const packages = sources.map((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1])
+  return [...new Set(packages.filter((name) => name !== undefined))]
+}
 
 afterEach(async () => {
   // Every scenario, error paths included, ends with the secrets sweep.
@@ -138,6 +153,43 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     // Not tried again: a name that does not resolve stays so.
     expect(direct.stdout).not.toContain('(try 2 of')
     expect(proxy.connects).toHaveLength(connects)
+  }, 45_000)
+
+  it('reaches GitHub through the proxy HTTPS_PROXY names, and loads undici only then', async () => {
+    const fakes = await harness.start()
+    const { github } = fakes
+    const proxy = harness.track(
+      await startFakeProxy({ hostname: 'github.test', upstream: github.url })
+    )
+    const loaded = join(harness.tempDir(), 'loaded')
+    const probe = {
+      node,
+      nodeArgs: ['--require', LOADED_MODULES],
+      env: { LOADED_MODULES_FILE: loaded }
+    }
+
+    const direct = await fakes.run('101', probe)
+    expect(direct.code).toBe(0)
+    expect(bundledPackages(loaded)).not.toContain('undici')
+    expect(bundledPackages(loaded)).toContain('@octokit/core')
+
+    // github.test is a reserved name that resolves nowhere: reached only through the proxy.
+    const proxied = await fakes.run('101', {
+      ...probe,
+      apiUrl: 'https://github.test/api/v3',
+      env: {
+        ...probe.env,
+        HTTPS_PROXY: proxy.url,
+        NODE_EXTRA_CA_CERTS: proxy.caFile,
+        E2E_ALSO_ALLOWED: 'github.test'
+      }
+    })
+    expect(proxied.stderr).toBe('')
+    expect(proxied.outputs.result).toBe('pass')
+    expect(new Set(proxy.connects)).toEqual(new Set(['github.test:443']))
+    expect(github.commentsOn(482)).toHaveLength(1)
+    expect(proxied.outputs['comment-id']).toBe(direct.outputs['comment-id'])
+    expect(bundledPackages(loaded)).toContain('undici')
   }, 45_000)
 
   it('refuses bad inputs before sending any request', async () => {
