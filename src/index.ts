@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const inputs = parseInputs(raw, process.env)
   const reportDir = process.env.RUNNER_TEMP || tmpdir()
   // One name, one chunk: these four are always needed together.
-  const [{ run }, { fetchForHost }, { readGitHubContext }, { createGitHubClient }] =
+  const [{ run }, { proxyFetch }, { readGitHubContext }, { createGitHubClient }] =
     await Promise.all([
       import(/* webpackChunkName: "run" */ './run.js'),
       import(/* webpackChunkName: "run" */ './datafold/proxy.js'),
@@ -60,12 +60,12 @@ async function main(): Promise<void> {
       await writeFile(path, markdown, 'utf8')
       return path
     },
-    fetch: await fetchForHost(inputs.datafoldHost),
+    fetch: await proxyFetch(inputs.datafoldHost),
     createGitHubClient: async (token) => {
       const baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com'
       return createGitHubClient(token, {
         baseUrl,
-        fetch: await fetchForHost(baseUrl),
+        fetch: (await proxyFetch(baseUrl)) ?? globalThis.fetch,
         orchestrationId: process.env.ACTIONS_ORCHESTRATION_ID,
         log: (message) => {
           core.info(redact(message))

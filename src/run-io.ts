@@ -11,7 +11,8 @@ export interface RunIO extends PlanIO, DbtIO, PublishIO {
   annotate(message: string, title: string): void
   setOutput(name: string, value: string): void
   setFailed(message: string): void
-  fetch: typeof globalThis.fetch
+  /** The fetch through the runner's proxy for Datafold; none: Node's own http and https. */
+  fetch?: typeof globalThis.fetch
   sleep?: (ms: number) => Promise<void>
   now?: () => number
 }

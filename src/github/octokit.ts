@@ -14,7 +14,7 @@ export type GitHubClient = Octokit & Api & { paginate: PaginateInterface }
 export interface GitHubClientOptions {
   /** The REST API root: `https://api.github.com`, or `https://HOST/api/v3` on GitHub Enterprise Server. */
   baseUrl: string
-  /** Node's own fetch, or one through the runner's proxy (fetchForHost); tests' goes to nock or a fake. */
+  /** Node's own fetch, or one through the runner's proxy (proxyFetch); tests' goes to nock or a fake. */
   fetch: typeof fetch
   /**
    * The runner's ACTIONS_ORCHESTRATION_ID: the user agent then says
