@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeBigManifestPair } from '../../__fixtures__/dbt-big-manifest.js'
+import { DBT_OPTIONS } from '../../__fixtures__/dbt-model.js'
 import {
   buildManifest,
   changedProject,
@@ -549,15 +550,7 @@ describe('what is kept is what the planning reads', () => {
     async (version) => {
       const pair = changedProject(version)
       const pr = await read(pair.pr)
-      const options = {
-        dataSource: { name: 'warehouse' },
-        thresholds: { max: {}, minColumnMatch: null, ignoreColumns: [] },
-        defaults: {},
-        rules: [],
-        downstream: true,
-        packages: [],
-        seeds: true
-      }
+      const options = { ...DBT_OPTIONS, downstream: true, seeds: true }
       const state = await readManifestState('prod.json', textIo(JSON.stringify(pair.prod)))
       const plan = planDbt(state, pr, options)
       expect(plan).toEqual(planDbt(await read(pair.prod), pr, options))
