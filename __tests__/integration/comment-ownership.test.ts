@@ -1,8 +1,7 @@
 // Which comment is the report, and which report is left when runs race: upsertComment with the
 // action's own client against the fake GitHub on loopback. Assertions are on what the fake holds
-// and what it was sent. Each test's timeout guards against a hang: ten times its duration on a
-// busy 2-core machine.
-import { afterEach, describe, expect, it } from '@jest/globals'
+// and what it was sent.
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import {
   fakeGitHubPool,
   lockedConversation,
@@ -20,6 +19,9 @@ const MARKER = commentMarker('default')
 const AT = '2026-11-20T09:00:00.000Z'
 const stampOf = (runId: number) => runStampComment({ runId, attempt: 1, at: AT })
 const report = (runId: number, text = 'the report') => `${MARKER}\n${stampOf(runId)}\n${text}`
+
+// Each test starts a fake GitHub and takes at most 1.3 s on a busy 2-core machine: ten times that.
+jest.setTimeout(15_000)
 
 const pool = fakeGitHubPool()
 afterEach(() => pool.closeAll())
@@ -78,8 +80,7 @@ describe('ours only: the marker first, by the account the action posts as', () =
       expect(after).toHaveLength(3)
       expect(after[2]?.body).toBe(report(500, 'report of run 500'))
       expect(writes(gh).map((r) => r.method)).toEqual(['POST'])
-    },
-    15_000
+    }
   )
 
   it('with a personal token: that person’s comment quoting the marker is never overwritten', async () => {
@@ -100,7 +101,7 @@ describe('ours only: the marker first, by the account the action posts as', () =
     expect(posted).toMatchObject({ id: gh.commentsOn()[1]?.id, action: 'updated' })
     expect(gh.commentsOn()[0]).toEqual(quote)
     expect(gh.commentsOn()[1]?.body).toBe(report(500, 'report of run 500'))
-  }, 10_000)
+  })
 
   it('with an App’s installation token: the App’s earlier report is found by the post’s author, and deleted', async () => {
     const app = { login: 'gate-app[bot]', type: 'Bot' } as const
@@ -120,7 +121,7 @@ describe('ours only: the marker first, by the account the action posts as', () =
     expect(gh.commentsOn().map((c) => [c.id, c.user.login, c.body])).toEqual([
       [posted.id, app.login, report(500, 'report of run 500')]
     ])
-  }, 10_000)
+  })
 
   it('reads a run stamp only from the line right after the marker', () => {
     expect(readRunStamp(`${MARKER}\n${stampOf(7)}\nreport`)).toMatchObject({ runId: 7 })
@@ -129,7 +130,7 @@ describe('ours only: the marker first, by the account the action posts as', () =
     expect(readRunStamp(`${MARKER}\nreport\n${stampOf(7)}`)).toBeNull()
     expect(readRunStamp(`${MARKER}\n> ${stampOf(7)}`)).toBeNull()
     expect(readRunStamp(`${MARKER}\n${stampOf(7)} and more`)).toBeNull()
-  }, 10_000)
+  })
 
   it('a 403 that GitHub explains as a locked conversation says so, not pull-requests: write', async () => {
     const gh = await fakeGitHub()
@@ -143,7 +144,7 @@ describe('ours only: the marker first, by the account the action posts as', () =
     expect(message).toContain('Unable to create comment because issue is locked.')
     expect(message).not.toContain('pull-requests: write')
     expect(message).not.toContain('Fork pull requests')
-  }, 10_000)
+  })
 })
 
 describe('a report always remains, and the newest run’s is the one left', () => {
@@ -156,7 +157,7 @@ describe('a report always remains, and the newest run’s is the one left', () =
 
     expect(gh.commentsOn()).toEqual(before)
     expect(writes(gh).map((r) => r.method)).toEqual(['POST'])
-  }, 10_000)
+  })
 
   it('recreate: posts the new report first, then deletes the old one', async () => {
     const gh = await fakeGitHub({ comments: [{ body: report(499), user: BOT }] })
@@ -169,7 +170,7 @@ describe('a report always remains, and the newest run’s is the one left', () =
       `DELETE /api/v3/repos/acme/analytics-dbt/issues/comments/${String(old)}`
     ])
     expect(gh.commentsOn().map((c) => c.id)).toEqual([posted.id])
-  }, 10_000)
+  })
 
   it.each<WritingMode>(['update', 'recreate'])(
     '%s: two runs that both create a report leave the newer run’s, and both name it',
@@ -187,8 +188,7 @@ describe('a report always remains, and the newest run’s is the one left', () =
       // The older run deleted its own report; nobody deleted the newer one.
       const deleted = writes(gh).filter((r) => r.method === 'DELETE')
       expect(deleted.every((r) => !r.path.endsWith(`/${String(left[0]?.id)}`))).toBe(true)
-    },
-    15_000
+    }
   )
 
   it('the newer run’s create answered slowly: the newer report is left, and each run names a comment that exists when it ends', async () => {
@@ -213,7 +213,7 @@ describe('a report always remains, and the newest run’s is the one left', () =
       )?.time
       expect(id === left[0]?.id || (deletedAt !== undefined && deletedAt >= at)).toBe(true)
     }
-  }, 15_000)
+  })
 
   it('update: an older run’s edit that lands after the newer run’s is written over again', async () => {
     const gh = await fakeGitHub({ comments: [{ body: report(499), user: BOT }] })
@@ -240,7 +240,7 @@ describe('a report always remains, and the newest run’s is the one left', () =
     )
     expect(newer.posted).toMatchObject({ id, action: 'updated' })
     expect(older.posted.id).toBe(id)
-  }, 15_000)
+  })
 
   it('an older run never deletes nor edits a newer run’s report it finds after writing', async () => {
     const gh = await fakeGitHub({ comments: [{ body: report(499), user: BOT }] })
@@ -260,7 +260,7 @@ describe('a report always remains, and the newest run’s is the one left', () =
     expect(byOlder[0]?.method).toBe('POST')
     expect(byOlder.slice(1).filter((r) => r.method === 'PATCH')).toEqual([])
     expect(byOlder.filter((r) => r.path.endsWith(`/${String(posted.id)}`))).toEqual([])
-  }, 10_000)
+  })
 
   it('an older run deletes only reports no newer than its own, even when they are not the newest', async () => {
     const gh = await fakeGitHub()
@@ -278,7 +278,7 @@ describe('a report always remains, and the newest run’s is the one left', () =
 
     expect(gh.commentsOn().map((c) => c.body)).toEqual([report(501), report(502)])
     expect(posted).toMatchObject({ id: gh.commentsOn()[1]?.id, action: 'kept' })
-  }, 10_000)
+  })
 
   it('the comment it wrote, deleted before it looked again, is an error, not a comment id', async () => {
     const gh = await fakeGitHub()
@@ -288,7 +288,7 @@ describe('a report always remains, and the newest run’s is the one left', () =
     gh.comments.splice(0, 1)
 
     await expect(run).rejects.toThrow(/was deleted while this run wrote it/)
-  }, 10_000)
+  })
 })
 
 async function until(condition: () => boolean): Promise<void> {
