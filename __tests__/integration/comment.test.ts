@@ -1,6 +1,6 @@
 // upsertComment and createGitHubClient against nock playing the GitHub REST API, on github.com
 // and on a GitHub Enterprise Server-like host under /api/v3. Assertions are on what was sent.
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import nock from 'nock'
 import {
@@ -111,6 +111,11 @@ afterEach(() => {
   const pending = nock.pendingMocks()
   nock.cleanAll()
   expect(pending).toEqual([])
+})
+
+// Hands Node's http back: the next file's nock patches it afresh (jest runs files in one process).
+afterAll(() => {
+  nock.restore()
 })
 
 describe('commentMarker', () => {

@@ -1,6 +1,6 @@
 // The Datafold client against nock: headers, retries and backoff, and the one-line message for
 // every way a request can go wrong. No test really waits: sleep is a recorder.
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { createDatafoldClient, datafoldEndpoints } from '../../src/datafold/endpoints.js'
 import { DatafoldRequestError } from '../../src/datafold/errors.js'
@@ -92,6 +92,11 @@ afterEach(() => {
   nock.abortPendingRequests()
   nock.cleanAll()
   nock.enableNetConnect()
+})
+
+// Hands Node's http back: the next file's nock patches it afresh (jest runs files in one process).
+afterAll(() => {
+  nock.restore()
 })
 
 describe('requests', () => {
