@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     }
   }
   // One name, one chunk: these four are always needed together.
-  const [{ run }, { fetchForHost }, { readGitHubContext }, { createGitHubClient }] =
+  const [{ run }, { proxyFetch }, { readGitHubContext }, { createGitHubClient }] =
     await Promise.all([
       import(/* webpackChunkName: "run" */ './run.js'),
       import(/* webpackChunkName: "run" */ './datafold/proxy.js'),
@@ -80,14 +80,18 @@ async function main(): Promise<void> {
       await writeFile(path, markdown, 'utf8')
       return path
     },
-    fetch: await fetchForHost(inputs.datafoldHost),
-    createGitHubClient: (token) =>
-      createGitHubClient(token, {
-        baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+    fetch: await proxyFetch(inputs.datafoldHost),
+    createGitHubClient: async (token) => {
+      const baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com'
+      return createGitHubClient(token, {
+        baseUrl,
+        fetch: (await proxyFetch(baseUrl)) ?? globalThis.fetch,
+        orchestrationId: process.env.ACTIONS_ORCHESTRATION_ID,
         log: (message) => {
           core.info(redact(message))
         }
-      }),
+      })
+    },
     github: readGitHubContext(process.env),
     step: process.env.GITHUB_ACTION,
     env: process.env,

@@ -1,23 +1,39 @@
-// The GitHub REST client the comment is written with. @actions/github and the octokit plugins are
-// loaded on first use, from a chunk of dist/ of their own, so a run that writes no comment never
-// pays for loading them.
-import type { getOctokit } from '@actions/github'
+// The GitHub REST client the comment is written with: octokit with the REST methods and pagination
+// (what @actions/github's getOctokit builds), its retry and throttling plugins, and our guard.
+// They are loaded on first use, from a chunk of dist/ of their own, so a run that writes no
+// comment never pays for loading them. It sends with the fetch it is given: @actions/github would
+// load undici (about 415 KB) whether or not a proxy applies.
+import type { Octokit } from '@octokit/core'
+import type { PaginateInterface } from '@octokit/plugin-paginate-rest'
+import type { Api } from '@octokit/plugin-rest-endpoint-methods'
 import { formatDuration } from '../format.js'
 import { GITHUB_BOUND_MS, REQUEST_TIMEOUT_MS, requestGuard } from './request-guard.js'
 
-export type GitHubClient = ReturnType<typeof getOctokit>
+export type GitHubClient = Octokit & Api & { paginate: PaginateInterface }
 
 export interface GitHubClientOptions {
   /** The REST API root: `https://api.github.com`, or `https://HOST/api/v3` on GitHub Enterprise Server. */
   baseUrl: string
-  /** Replaces @actions/github's proxy-aware undici fetch; tests pass the global fetch so nock sees calls. */
-  fetch?: typeof fetch
+  /** Node's own fetch, or one through the runner's proxy (proxyFetch); tests' goes to nock or a fake. */
+  fetch: typeof fetch
+  /**
+   * The runner's ACTIONS_ORCHESTRATION_ID: the user agent then says
+   * `actions_orchestration_id/ID`, as @actions/github's client does.
+   */
+  orchestrationId?: string
   log?: (message: string) => void
   /** How long one request may take (default 30 s). */
   requestTimeoutMs?: number
   /** How long the whole GitHub part may take, from the client's creation (default 2 min). */
   boundMs?: number
   now?: () => number
+  /**
+   * `github` (the default) keeps the pauses GitHub asks of a client: a second between writes,
+   * three between comments, and the retry plugins' waits (1, 4, 9 s after a server error; what a
+   * rate limit's answer says). `none` takes no pause, for tests: every retry and every rate-limit
+   * decision is made and logged as with `github`, at once.
+   */
+  pacing?: 'github' | 'none'
 }
 
 /** How often a request that hit a rate limit is tried again, and the longest wait worth taking. */
@@ -31,10 +47,20 @@ export async function createGitHubClient(
   token: string,
   options: GitHubClientOptions
 ): Promise<GitHubClient> {
-  const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
-    import(/* webpackChunkName: "github" */ '@actions/github'),
+  const [
+    { Octokit },
+    { restEndpointMethods },
+    { paginateRest },
+    { retry },
+    { throttling },
+    unpaced
+  ] = await Promise.all([
+    import(/* webpackChunkName: "github" */ '@octokit/core'),
+    import(/* webpackChunkName: "github" */ '@octokit/plugin-rest-endpoint-methods'),
+    import(/* webpackChunkName: "github" */ '@octokit/plugin-paginate-rest'),
     import(/* webpackChunkName: "github" */ '@octokit/plugin-retry'),
-    import(/* webpackChunkName: "github" */ '@octokit/plugin-throttling')
+    import(/* webpackChunkName: "github" */ '@octokit/plugin-throttling'),
+    options.pacing === 'none' ? unpacedOptions() : null
   ])
   const log = options.log ?? (() => undefined)
   const now = options.now ?? Date.now
@@ -69,23 +95,10 @@ export async function createGitHubClient(
       return true
     }
 
-  return getOctokit(
-    token,
-    {
-      baseUrl: options.baseUrl,
-      // Only override `request` when a fetch is given: @actions/github's defaults are merged
-      // shallowly, and `request: undefined` would drop its proxy-aware fetch.
-      ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
-      throttle: {
-        // The throttling plugin keeps its write limiters (a second between writes, three between
-        // comments) in module-wide groups keyed by this id: one key per client keeps clients
-        // that share the process from queueing behind one another.
-        id: `datafold-diff-gate-${++clientCount}`,
-        onRateLimit: onLimit('rate limit'),
-        onSecondaryRateLimit: onLimit('secondary rate limit')
-      }
-    },
-    // First, so that its hook runs inside the retries and the throttling: once per try.
+  const GitHub = Octokit.plugin(
+    restEndpointMethods,
+    paginateRest,
+    // Before the retry and the throttling, so that its hook runs inside them: once per try.
     requestGuard({
       apiUrl: options.baseUrl,
       requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
@@ -96,4 +109,41 @@ export async function createGitHubClient(
     retry,
     throttling
   )
+  const orchestration = options.orchestrationId?.trim()
+  return new GitHub({
+    auth: `token ${token}`,
+    baseUrl: options.baseUrl,
+    ...(orchestration
+      ? { userAgent: `actions_orchestration_id/${orchestration.replace(/[^a-z0-9_.-]/gi, '_')}` }
+      : {}),
+    request: { fetch: options.fetch },
+    throttle: {
+      // The throttling plugin keeps its write limiters (a second between writes, three between
+      // comments) in module-wide groups keyed by this id: one key per client keeps clients
+      // that share the process from queueing behind one another.
+      id: `datafold-diff-gate-${++clientCount}`,
+      onRateLimit: onLimit('rate limit'),
+      onSecondaryRateLimit: onLimit('secondary rate limit'),
+      ...unpaced?.throttle
+    },
+    ...(unpaced ? { retry: unpaced.retry } : {})
+  })
+}
+
+/**
+ * The plugins' options that take every pause out: waits scaled to 0 ms per second, and write
+ * limiters of the client's own that space nothing (in place of the plugin's shared ones).
+ */
+async function unpacedOptions() {
+  const { default: Bottleneck } = await import(
+    /* webpackChunkName: "github" */ 'bottleneck/light.js'
+  )
+  return {
+    throttle: {
+      retryAfterBaseValue: 0,
+      write: new Bottleneck.Group(),
+      notifications: new Bottleneck.Group()
+    },
+    retry: { retryAfterBaseValue: 0 }
+  }
 }
