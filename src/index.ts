@@ -7,12 +7,7 @@ import { createReadStream } from 'node:fs'
 import { readFile, realpath, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  openManifest,
-  readPlanFile,
-  readRepositoryFile,
-  type InputFiles
-} from './input-files.js'
+import { openManifest, readPlanFile, readRepositoryFile, type InputFiles } from './input-files.js'
 import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
 import { createRedactor } from './redact.js'
 import { reasonOf } from './text.js'
@@ -81,17 +76,13 @@ async function main(): Promise<void> {
       return path
     },
     fetch: await proxyFetch(inputs.datafoldHost),
-    createGitHubClient: async (token) => {
-      const baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com'
-      return createGitHubClient(token, {
-        baseUrl,
-        fetch: (await proxyFetch(baseUrl)) ?? globalThis.fetch,
-        orchestrationId: process.env.ACTIONS_ORCHESTRATION_ID,
+    createGitHubClient: (token) =>
+      createGitHubClient(token, {
+        baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
         log: (message) => {
           core.info(redact(message))
         }
-      })
-    },
+      }),
     github: readGitHubContext(process.env),
     step: process.env.GITHUB_ACTION,
     env: process.env,

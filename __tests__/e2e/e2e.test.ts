@@ -158,7 +158,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(proxy.connects).toHaveLength(connects)
   }, 45_000)
 
-  it('reaches GitHub through the proxy HTTPS_PROXY names, and loads undici only then', async () => {
+  it('reaches GitHub through the proxy HTTPS_PROXY names; loads undici only to write to GitHub', async () => {
     const fakes = await harness.start()
     const { github } = fakes
     const proxy = harness.track(
@@ -171,10 +171,19 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
       env: { LOADED_MODULES_FILE: loaded }
     }
 
+    // Without a comment, nothing of GitHub's client is loaded.
+    const quiet = await fakes.run('101', {
+      ...probe,
+      inputs: { 'comment-mode': 'off' }
+    })
+    expect(quiet.code).toBe(0)
+    expect(bundledPackages(loaded)).not.toContain('undici')
+    expect(bundledPackages(loaded)).not.toContain('@octokit/core')
+    // With one, @actions/github's client, and the undici its proxy-aware fetch is built on.
     const direct = await fakes.run('101', probe)
     expect(direct.code).toBe(0)
-    expect(bundledPackages(loaded)).not.toContain('undici')
     expect(bundledPackages(loaded)).toContain('@octokit/core')
+    expect(bundledPackages(loaded)).toContain('undici')
 
     // github.test is a reserved name that resolves nowhere: reached only through the proxy.
     const proxied = await fakes.run('101', {

@@ -1,26 +1,19 @@
-// The GitHub REST client the comment is written with: octokit with the REST methods and pagination
-// (what @actions/github's getOctokit builds), its retry and throttling plugins, and our guard.
-// They are loaded on first use, from a chunk of dist/ of their own, so a run that writes no
-// comment never pays for loading them. It sends with the fetch it is given: @actions/github would
-// load undici (about 415 KB) whether or not a proxy applies.
-import type { Octokit } from '@octokit/core'
-import type { PaginateInterface } from '@octokit/plugin-paginate-rest'
-import type { Api } from '@octokit/plugin-rest-endpoint-methods'
+// The GitHub REST client the report is written with: @actions/github's, with octokit's retry and
+// throttling plugins and our guard. They are loaded on first use, from a chunk of dist/ of their
+// own, so a run that writes nothing to GitHub never pays for loading them. @actions/github loads
+// undici (its proxy-aware fetch) with it, proxy or not: about 415 KB, a few hundred milliseconds
+// on the comment path (the README's performance section has the figure).
+import type { getOctokit } from '@actions/github'
 import { formatDuration } from '../format.js'
 import { GITHUB_BOUND_MS, REQUEST_TIMEOUT_MS, requestGuard } from './request-guard.js'
 
-export type GitHubClient = Octokit & Api & { paginate: PaginateInterface }
+export type GitHubClient = ReturnType<typeof getOctokit>
 
 export interface GitHubClientOptions {
   /** The REST API root: `https://api.github.com`, or `https://HOST/api/v3` on GitHub Enterprise Server. */
   baseUrl: string
-  /** Node's own fetch, or one through the runner's proxy (proxyFetch); tests' goes to nock or a fake. */
-  fetch: typeof fetch
-  /**
-   * The runner's ACTIONS_ORCHESTRATION_ID: the user agent then says
-   * `actions_orchestration_id/ID`, as @actions/github's client does.
-   */
-  orchestrationId?: string
+  /** Replaces @actions/github's proxy-aware fetch; tests pass the global fetch so nock sees calls. */
+  fetch?: typeof fetch
   log?: (message: string) => void
   /** How long one request may take (default 30 s). */
   requestTimeoutMs?: number
@@ -47,17 +40,8 @@ export async function createGitHubClient(
   token: string,
   options: GitHubClientOptions
 ): Promise<GitHubClient> {
-  const [
-    { Octokit },
-    { restEndpointMethods },
-    { paginateRest },
-    { retry },
-    { throttling },
-    unpaced
-  ] = await Promise.all([
-    import(/* webpackChunkName: "github" */ '@octokit/core'),
-    import(/* webpackChunkName: "github" */ '@octokit/plugin-rest-endpoint-methods'),
-    import(/* webpackChunkName: "github" */ '@octokit/plugin-paginate-rest'),
+  const [{ getOctokit }, { retry }, { throttling }, unpaced] = await Promise.all([
+    import(/* webpackChunkName: "github" */ '@actions/github'),
     import(/* webpackChunkName: "github" */ '@octokit/plugin-retry'),
     import(/* webpackChunkName: "github" */ '@octokit/plugin-throttling'),
     options.pacing === 'none' ? unpacedOptions() : null
@@ -95,10 +79,25 @@ export async function createGitHubClient(
       return true
     }
 
-  const GitHub = Octokit.plugin(
-    restEndpointMethods,
-    paginateRest,
-    // Before the retry and the throttling, so that its hook runs inside them: once per try.
+  return getOctokit(
+    token,
+    {
+      baseUrl: options.baseUrl,
+      // Only override `request` when a fetch is given: @actions/github's defaults are merged
+      // shallowly, and `request: undefined` would drop its proxy-aware fetch.
+      ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+      throttle: {
+        // The throttling plugin keeps its write limiters (a second between writes, three between
+        // comments) in module-wide groups keyed by this id: one key per client keeps clients
+        // that share the process from queueing behind one another.
+        id: `datafold-diff-gate-${++clientCount}`,
+        onRateLimit: onLimit('rate limit'),
+        onSecondaryRateLimit: onLimit('secondary rate limit'),
+        ...unpaced?.throttle
+      },
+      ...(unpaced ? { retry: unpaced.retry } : {})
+    },
+    // First, so that its hook runs inside the retries and the throttling: once per try.
     requestGuard({
       apiUrl: options.baseUrl,
       requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
@@ -109,25 +108,6 @@ export async function createGitHubClient(
     retry,
     throttling
   )
-  const orchestration = options.orchestrationId?.trim()
-  return new GitHub({
-    auth: `token ${token}`,
-    baseUrl: options.baseUrl,
-    ...(orchestration
-      ? { userAgent: `actions_orchestration_id/${orchestration.replace(/[^a-z0-9_.-]/gi, '_')}` }
-      : {}),
-    request: { fetch: options.fetch },
-    throttle: {
-      // The throttling plugin keeps its write limiters (a second between writes, three between
-      // comments) in module-wide groups keyed by this id: one key per client keeps clients
-      // that share the process from queueing behind one another.
-      id: `datafold-diff-gate-${++clientCount}`,
-      onRateLimit: onLimit('rate limit'),
-      onSecondaryRateLimit: onLimit('secondary rate limit'),
-      ...unpaced?.throttle
-    },
-    ...(unpaced ? { retry: unpaced.retry } : {})
-  })
 }
 
 /**
