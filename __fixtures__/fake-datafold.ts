@@ -62,6 +62,8 @@ export interface CreateScript {
   refuse?: (body: Record<string, unknown>) => object[] | null
   /** Steps that answer creates before the normal ones (faults: a 503, a hang); each used once. */
   faults?: Step[]
+  /** A create makes its diff at once and is answered this much later (a slow Datafold). */
+  answerAfterMs?: number
 }
 
 /** Where an answer repeats the API key the request carried, with `echoKey`. */
@@ -167,7 +169,7 @@ export async function startFakeDatafold(options: FakeDatafoldOptions = {}): Prom
     const done =
       options.create?.summary?.(body, id) ?? (cross ? crossDbDone({ id }) : sameDbDone({ id }))
     scenarios[id] = { summary: runningThenDone(polls, done) }
-    return json(createdRecord(body, id, 'waiting'))
+    return delayed(options.create?.answerAfterMs ?? 0, json(createdRecord(body, id, 'waiting')))
   }
 
   /** Counts the request, and picks the Step it gets from a script (the last one repeats). */

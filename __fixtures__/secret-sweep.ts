@@ -4,7 +4,7 @@
 // it, which GitHub and browsers show as the secret), or its first RECOGNISABLE characters (what
 // a cut through it leaves). `::add-mask::` lines are how a secret is registered with the runner,
 // which consumes them, so they are left out of the search.
-import { base64Forms } from '../src/redact.js'
+import { base64Forms, unescaped } from '../src/redact.js'
 import type { FakeGitHub } from './fake-github.js'
 import { runAction, type ActionRun, type RunActionOptions } from './run-action.js'
 
@@ -88,18 +88,4 @@ export function findLeaks(places: Place[], secrets: string[]): string[] {
       return found ? [`${where}: ${found.form} of secret ${String(s + 1)}`] : []
     })
   })
-}
-
-/** Text as a reader sees it: entities, backslash, `\u` and percent escapes decoded, joiners gone. */
-export function unescaped(text: string): string {
-  const char = (code: number): string => (code <= 0x10ffff ? String.fromCodePoint(code) : '')
-  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
-  return text
-    .replace(/\u200d|&#0*8205;|&#x0*200d;/gi, '')
-    .replace(/&#x([0-9a-f]{1,6});/gi, (_, hex: string) => char(parseInt(hex, 16)))
-    .replace(/&#([0-9]{1,7});/g, (_, decimal: string) => char(Number(decimal)))
-    .replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => named[name] ?? '')
-    .replace(/\\u([0-9a-f]{4})/gi, (_, hex: string) => char(parseInt(hex, 16)))
-    .replace(/%([0-9a-f]{2})/gi, (_, hex: string) => char(parseInt(hex, 16)))
-    .replace(/\\([!-/:-@[-`{-~])/g, '$1')
 }

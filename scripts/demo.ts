@@ -7,7 +7,7 @@
 //   DATAFOLD_API_KEY=... npm run demo -- --datafold-host eu.datafold.com --diff-ids 12345
 import type { ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import { resolve } from 'node:path'
+import { dirname, resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
 import { runAction } from '../__fixtures__/run-action.js'
 import { INPUT_NAMES } from '../src/inputs.js'
@@ -30,11 +30,14 @@ async function main(): Promise<void> {
   // Unless told otherwise, the demo gates the demo diffs by id and creates the plan's diffs too.
   const dbt = Boolean(given['dbt-prod-manifest'])
   const showcase = demo !== null && !given['diff-ids'] && !given.plan && !given['plan-file'] && !dbt
-  // Your own manifests, read where you are, not in the run's temporary workspace.
+  // Your own manifests, read where you are: the folder that holds them is the run's workspace,
+  // since the action reads no file outside its workspace.
+  const manifests: string[] = []
   for (const name of ['dbt-prod-manifest', 'dbt-manifest'] as const) {
     const path = given[name]
-    if (path) given[name] = resolve(path)
+    if (path) manifests.push((given[name] = resolve(path)))
   }
+  const workspace = manifests.length > 0 ? commonFolder(manifests) : null
   const inputs: Record<string, string> = {
     ...(showcase ? { ...EXAMPLE_THRESHOLDS, plan: DEMO_PLAN, 'data-source': 'warehouse' } : {}),
     // In dbt mode, the demo diffs are not gated beside your models'.
@@ -63,7 +66,11 @@ async function main(): Promise<void> {
     inputs,
     eventName: 'workflow_dispatch',
     // The commit the plan's diffs are created for (a pull request's head in a real run).
-    env: { GITHUB_SHA: '4711a2b3c4d5e6f708192a3b4c5d6e7f80912345', ...env },
+    env: {
+      GITHUB_SHA: '4711a2b3c4d5e6f708192a3b4c5d6e7f80912345',
+      ...(workspace === null ? {} : { GITHUB_WORKSPACE: workspace }),
+      ...env
+    },
     onSpawn: showLog,
     reachAnyHost: useRealDatafold
   })
@@ -87,6 +94,16 @@ function showLog(child: ChildProcess): void {
     })
   }
   child.stderr?.pipe(process.stderr)
+}
+
+/** The deepest folder that holds every one of these files. */
+function commonFolder(files: string[]): string {
+  const [first = [], ...rest] = files.map((file) => dirname(file).split(sep))
+  let length = first.length
+  for (const folder of rest) {
+    while (first.slice(0, length).some((part, i) => folder[i] !== part)) length--
+  }
+  return first.slice(0, length).join(sep) || sep
 }
 
 main().catch((error: unknown) => {

@@ -91,20 +91,23 @@ const planCaseRun =
       planCase.sha
     )
 
-/** dbt mode on manifests written under `work`. */
+/** dbt mode on manifests written to a workspace under `work`: the action reads no file outside
+ * its workspace. */
 const dbtRun =
   (pair: () => { prod: object; pr: object }, plan = '') =>
   ({ work, key }: ShotContext) => {
-    const { prod, pr } = writeManifests(pair(), mkdtempSync(join(work, 'dbt-')))
+    const workspace = mkdtempSync(join(work, 'dbt-'))
+    writeManifests(pair(), workspace)
     return {
       inputs: {
         ...EXAMPLE_THRESHOLDS,
         'comment-key': key,
-        'dbt-prod-manifest': prod,
-        'dbt-manifest': pr,
+        'dbt-prod-manifest': 'prod/manifest.json',
+        'dbt-manifest': 'target/manifest.json',
         'data-source': 'warehouse',
         ...(plan === '' ? {} : { plan })
-      }
+      },
+      env: { GITHUB_WORKSPACE: workspace }
     }
   }
 

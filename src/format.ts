@@ -1,4 +1,4 @@
-// How numbers, shares and durations are written for a person. Pure: no I/O, no @actions imports.
+// How numbers, shares, durations and sizes are written for a person. Pure: no I/O, no @actions imports.
 
 /** 600 000 → "10m", 90 000 → "1m30s", 5 400 000 → "1h30m"; under a minute to a tenth of a
  * second, 1 250 → "1.3s" (retry waits are jittered); under a second, 20 → "20ms". */
@@ -81,4 +81,15 @@ export function formatMeasure(value: number, percent: number | null): string {
 
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${formatNumber(count)} ${count === 1 ? one : many}`
+}
+
+/** `64 MB`, `1.5 GB`, `10 kB`: sizes in binary units, as a runner's memory is counted. */
+export function formatBytes(bytes: number): string {
+  const [amount, unit] =
+    bytes >= 2 ** 30
+      ? [bytes / 2 ** 30, 'GB']
+      : bytes >= 2 ** 20
+        ? [bytes / 2 ** 20, 'MB']
+        : [bytes / 1024, 'kB']
+  return `${amount.toFixed(1).replace(/\.0$/, '')} ${unit}`
 }

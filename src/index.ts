@@ -4,15 +4,17 @@
 // one chunk of dist/ once the inputs are valid, and octokit from another when a comment is due.
 import * as core from '@actions/core'
 import { createReadStream } from 'node:fs'
+import { readFile, realpath, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { openManifest, readPlanFile, readRepositoryFile, type InputFiles } from './input-files.js'
 import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
-import { createRedactor, type Redact } from './redact.js'
+import { createRedactor } from './redact.js'
 import { reasonOf } from './text.js'
 
-// What this module writes itself (the GitHub client's log, the last error) bypasses run()'s
-// redacting I/O: it is cleaned here, once the secrets are known.
-let redact: Redact = (text) => text
+// The run's one redactor. What this module writes itself (the GitHub client's log, the last
+// error) bypasses run()'s redacting I/O: it is cleaned here, with every secret run() learnt.
+const redact = createRedactor([])
 
 async function main(): Promise<void> {
   const raw = Object.fromEntries(
@@ -22,13 +24,23 @@ async function main(): Promise<void> {
   for (const secret of [raw['api-key'], process.env.DATAFOLD_API_KEY, raw['github-token']]) {
     if (secret?.trim()) core.setSecret(secret.trim())
   }
-  redact = createRedactor(
+  redact.learn(
     [raw['api-key'], process.env.DATAFOLD_API_KEY ?? '', raw['github-token']].map((s) => s.trim())
   )
   const inputs = parseInputs(raw, process.env)
   const reportDir = process.env.RUNNER_TEMP || tmpdir()
+  const files: InputFiles = {
+    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+    fs: {
+      realpath,
+      stat,
+      readFile,
+      // 1 MiB chunks read a 100 MB manifest about a quarter faster than the default 64 KiB.
+      stream: (path) => createReadStream(path, { highWaterMark: 1 << 20 })
+    }
+  }
   // One name, one chunk: these four are always needed together.
-  const [{ run }, { fetchForHost }, { readGitHubContext }, { createGitHubClient }] =
+  const [{ run }, { proxyFetch }, { readGitHubContext }, { createGitHubClient }] =
     await Promise.all([
       import(/* webpackChunkName: "run" */ './run.js'),
       import(/* webpackChunkName: "run" */ './datafold/proxy.js'),
@@ -51,16 +63,19 @@ async function main(): Promise<void> {
     setFailed: (message) => {
       core.setFailed(message)
     },
+    mask: (secret) => {
+      core.setSecret(secret)
+    },
+    redactor: redact,
     appendSummary: async (markdown) => {
       await core.summary.addRaw(markdown, true).write()
     },
     writeReport: async (fileName, markdown) => {
       const path = join(reportDir, fileName)
-      const { writeFile } = await import('node:fs/promises')
       await writeFile(path, markdown, 'utf8')
       return path
     },
-    fetch: await fetchForHost(inputs.datafoldHost),
+    fetch: await proxyFetch(inputs.datafoldHost),
     createGitHubClient: (token) =>
       createGitHubClient(token, {
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
@@ -71,15 +86,9 @@ async function main(): Promise<void> {
     github: readGitHubContext(process.env),
     step: process.env.GITHUB_ACTION,
     env: process.env,
-    // 1 MiB chunks read a 100 MB manifest about a quarter faster than the default 64 KiB.
-    openManifest: (path) =>
-      createReadStream(resolve(process.env.GITHUB_WORKSPACE || '.', path), {
-        highWaterMark: 1 << 20
-      }),
-    readPlanFile: async (path) => {
-      const { readFile } = await import('node:fs/promises')
-      return readFile(resolve(process.env.GITHUB_WORKSPACE || '.', path), 'utf8')
-    },
+    openManifest: (path) => openManifest(path, files),
+    readPlanFile: (path) => readPlanFile(path, files),
+    readRepositoryFile: (path) => readRepositoryFile(path, files),
     onStop: (stop) => {
       // The runner sends SIGINT, then SIGTERM, when the job is cancelled: cancel what was created.
       let stopping = false

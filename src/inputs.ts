@@ -230,7 +230,7 @@ function dbtInput(
   raw: RawInputs,
   field: <T>(name: InputName, parse: z.ZodType<T>) => T
 ): DbtInput | null {
-  // Manifests are build artifacts: a path in the workspace, or one the workflow downloaded to.
+  // Manifests are build artifacts, built or downloaded in the workspace: no file outside it is read.
   const prodManifest = raw['dbt-prod-manifest'].trim()
   if (prodManifest === '') return null
   return {

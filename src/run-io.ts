@@ -3,7 +3,8 @@
 import type { GitHubContext } from './github/context.js'
 import type { GitHubClient } from './github/octokit.js'
 import type { PublishIO } from './publish.js'
-import type { Redact } from './redact.js'
+import type { Redactor } from './redact.js'
+import { annotationBudget } from './report/step-annotations.js'
 import type { SourceIO } from './sources/source.js'
 
 /** What the runner gives the action: logging, outputs, files, the event, the network. */
@@ -14,19 +15,31 @@ export interface RunIO extends SourceIO, PublishIO {
   env?: Record<string, string | undefined>
   /** Calls `stop` when the job is cancelled (SIGINT/SIGTERM); returns how to stop listening. */
   onStop?: (stop: () => Promise<void>) => () => void
+  /** Masks a secret the run meets (a data source's password) in the runner's log. */
+  mask?(secret: string): void
   /** An error annotation that does not by itself fail the step. */
   annotate(message: string, title: string): void
   setOutput(name: string, value: string): void
   setFailed(message: string): void
-  fetch: typeof globalThis.fetch
+  /** The fetch through the runner's proxy for Datafold; none: Node's own http and https. */
+  fetch?: typeof globalThis.fetch
   sleep?: (ms: number) => Promise<void>
   now?: () => number
+  /** A file of the repository by its path from the root, for annotations; null when it cannot
+   * be read. */
+  readRepositoryFile?: (path: string) => Promise<string | null>
+  /** The run's one redactor, which index.ts uses too; run() makes one when none is given. */
+  redactor?: Redactor
 }
 
-/** The same I/O, with every secret taken out of whatever is written. */
-export function redacting(io: RunIO, redact: Redact): RunIO {
+/** The same I/O, with every secret taken out of whatever is written, those masked later too. */
+export function redacting(io: RunIO, redact: Redactor): RunIO {
   return {
     ...io,
+    mask: (secret) => {
+      redact.learn([secret])
+      io.mask?.(secret)
+    },
     info: (message) => {
       io.info(redact(message))
     },
@@ -44,5 +57,33 @@ export function redacting(io: RunIO, redact: Redact): RunIO {
     },
     appendSummary: (markdown) => io.appendSummary(redact(markdown)),
     writeReport: (fileName, markdown) => io.writeReport(fileName, redact(markdown))
+  }
+}
+
+/**
+ * The same I/O, writing at most nine annotations of each kind (eight errors: the failure message
+ * is one more), as GitHub shows ten per step and drops the rest silently: the rest go to the log as
+ * plain lines, and `closeAnnotations` writes one of each kind that ran over, counting them.
+ */
+export function withinAnnotationLimits(io: RunIO): RunIO & {
+  closeAnnotations(readMore: string): void
+} {
+  const budget = annotationBudget({ error: 1 })
+  return {
+    ...io,
+    warning: (message) => {
+      if (budget.admit('warning')) io.warning(message)
+      else io.info(`Warning: ${message}`)
+    },
+    annotate: (message, title) => {
+      if (budget.admit('error')) io.annotate(message, title)
+      else io.info(`${title}: ${message}`)
+    },
+    closeAnnotations: (readMore) => {
+      for (const { kind, message, title = '' } of budget.closing(readMore)) {
+        if (kind === 'error') io.annotate(message, title)
+        else io.warning(message)
+      }
+    }
   }
 }

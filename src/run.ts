@@ -9,39 +9,41 @@ import { waitAndRead } from './datafold/wait-and-read.js'
 import { describeSkipped, needsAction } from './dbt/skipped.js'
 import { repositoryUrl, runUrl } from './github/context.js'
 import type { GitHubClient } from './github/octokit.js'
+import { withPullRequestOfCommit } from './github/commit-pulls.js'
 import { runTarget } from './pull-request.js'
 import { readThread } from './github/thread.js'
 import type { Inputs } from './inputs.js'
 import { buildOutputs, totalsWarnings } from './outputs.js'
-import { publishReport, type Published } from './publish.js'
-import { createRedactor } from './redact.js'
+import { publishReport } from './publish.js'
+import { gatePublisher } from './publish-gate.js'
+import { MAX_SUMMARY_LENGTH } from './github/check-run.js'
+import { findingsOf } from './report/findings.js'
+import { renderComment, reportTally, type ReportOptions } from './report/document.js'
 import { figuresOf } from './report/changes.js'
+import { headline } from './report/headline.js'
+import { createRedactor } from './redact.js'
 import { dbtReport } from './report/dbt.js'
-import { reportTally } from './report/document.js'
-import { withinStepLimits } from './report/step-annotations.js'
 import { judgedOf } from './results.js'
-import { redacting, type RunIO } from './run-io.js'
+import { redacting, withinAnnotationLimits, type RunIO } from './run-io.js'
 import { readSources } from './sources/read-sources.js'
 import { evaluateThresholds, type Evaluation } from './thresholds.js'
-import { describeBreach, failureMessage, gapWarnings } from './verdict.js'
+import { describeBreach } from './report/breach-line.js'
+import { failureMessage, gapWarnings } from './verdict.js'
 
 export const USER_AGENT = 'datafold-diff-gate/1.0.0'
 
 export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> {
-  const redact = createRedactor([inputs.apiKey, inputs.githubToken])
-  // Every warning is an annotation too, of which GitHub shows ten a step: they are counted.
-  let warned = 0
-  const redacted = redacting(runnerIO, redact)
-  const io: RunIO = {
-    ...redacted,
-    warning: (message) => {
-      warned += 1
-      redacted.warning(message)
-    }
-  }
+  const redact = runnerIO.redactor ?? createRedactor([])
+  redact.learn([inputs.apiKey, inputs.githubToken])
+  const io = withinAnnotationLimits(redacting(runnerIO, redact))
   const startedAt = (io.now ?? now)()
-  const target = runTarget(io.github, inputs.prNumber, io.env ?? {})
   const github = once(() => io.createGitHubClient(inputs.githubToken))
+  const { commentMode, commentKey, githubToken: token } = inputs
+  const { eventName, owner, repo } = io.github
+  const target = await withPullRequestOfCommit(
+    runTarget(io.github, inputs.prNumber, io.env ?? {}),
+    { eventName, owner, repo, token, github }
+  )
   const log = (message: string): void => {
     io.info(message)
   }
@@ -52,7 +54,6 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   // Every source is read and checked before any request.
   const source = await readSources(inputs, target, io)
   io.info(`Checking ${count(source.diffs.length)} at ${inputs.datafoldHost}`)
-  const { commentMode, commentKey, githubToken: token } = inputs
   const thread = await readThread({
     ...{ commentMode, commentKey, token, target, repository: io.github },
     ...{ github, info: log, warning: warn }
@@ -74,11 +75,20 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     tags: { repository: repositoryOf(io), pr: target.pr, sha: target.sha },
     carried: thread.carried,
     log,
-    onStop: io.onStop
+    onStop: io.onStop,
+    mask: (secret) => io.mask?.(secret)
   })
+  const gate = gatePublisher(
+    {
+      ...{ commitStatus: inputs.commitStatus, checkRun: inputs.checkRun, commentKey, eventName },
+      ...{ owner, repo, sha: target.sha, token, github, runUrl: runUrl(io.github), redact },
+      startedAt: new Date(startedAt).toISOString()
+    },
+    io
+  )
   const { read, cancelled } = await waitAndRead(obtained, {
     ...{ client, waitTimeoutMs: inputs.waitTimeoutMs, deadline, created, log },
-    ...{ sleep: io.sleep, now: io.now }
+    ...{ sleep: io.sleep, now: io.now, onWaiting: gate.running }
   })
   release()
 
@@ -86,21 +96,23 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     read.map((diff) => judgedOf(diff, inputs.datafoldHost)),
     inputs.thresholds
   )
+  gapWarnings(evaluation).forEach(warn)
   const dbt = source.dbt ? dbtReport(source.dbt) : undefined
+  // What the heading counts, the unchecked-count output, and what the next report compares with.
   const counts = reportTally(evaluation, dbt)
   const carried = thread.carried
+  const reportOptions: ReportOptions = {
+    title: inputs.title,
+    thresholds: inputs.thresholds,
+    runUrl: runUrl(io.github),
+    repositoryUrl: repositoryUrl(io.github),
+    commit: target.sha === null ? null : { sha: target.sha, at: new Date(startedAt).toISOString() },
+    previous: carried?.report ? { sha: carried.sha, report: carried.report } : null,
+    ...(dbt ? { dbt } : {})
+  }
   const published = await publishReport(
     evaluation,
-    {
-      title: inputs.title,
-      thresholds: inputs.thresholds,
-      runUrl: runUrl(io.github),
-      repositoryUrl: repositoryUrl(io.github),
-      commit:
-        target.sha === null ? null : { sha: target.sha, at: new Date(startedAt).toISOString() },
-      previous: carried?.report ? { sha: carried.sha, report: carried.report } : null,
-      ...(dbt ? { dbt } : {})
-    },
+    reportOptions,
     {
       ...{ commentMode, commentKey, jobSummary: inputs.jobSummary, token, thread, github, redact },
       stamp: runStamp(io.github, startedAt, target.sha),
@@ -110,64 +122,45 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   )
   const outputs = buildOutputs(evaluation, published, source.dbt?.skipped ?? [], counts)
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
+  totalsWarnings(evaluation).forEach(warn)
+  for (const { diff, breaches } of evaluation.diffs) {
+    for (const breach of breaches) {
+      io.annotate(describeBreach(breach, diff), 'Datafold threshold exceeded')
+    }
+  }
+  io.closeAnnotations(
+    published.comment ? `the report comment (${published.comment.url})` : 'the job summary'
+  )
 
-  const notCompared = (source.dbt?.skipped ?? []).filter((m) => needsAction(m.reason))
+  const skipped = source.dbt?.skipped ?? []
+  const notCompared = skipped.filter((m) => needsAction(m.reason))
   const failure = failureMessage(evaluation, inputs, {
     notCompared: notCompared.map(describeSkipped),
     publishing: published.commentRefused
   })
-  annotate(evaluation, {
-    io,
-    published,
-    jobSummary: inputs.jobSummary,
-    warned,
-    failing: failure !== null
+  await gate.publish({
+    verdict: {
+      result: evaluation.result,
+      breaches: evaluation.breaches.length,
+      unchecked: notCompared.length,
+      failed: failure !== null
+    },
+    headline: headline(counts),
+    summary: renderComment(evaluation, reportOptions, '', MAX_SUMMARY_LENGTH - 2_000),
+    commentUrl: published.comment?.url ?? null,
+    findings: findingsOf(evaluation, skipped),
+    places: {
+      dbt: inputs.dbt && {
+        ...{ projectDir: inputs.dbt.projectDir, manifest: inputs.dbt.manifest },
+        ...(io.env?.GITHUB_WORKSPACE ? { workspace: io.env.GITHUB_WORKSPACE } : {})
+      },
+      plan: source.plan === 'inline' ? { inline: true } : source.plan,
+      readFile: io.readRepositoryFile ?? (() => Promise.resolve(null))
+    }
   })
   if (failure) io.setFailed(failure)
   else io.info(`Result: ${evaluation.result}`)
   return evaluation
-}
-
-/**
- * An error annotation per breach and a warning per gap (what Datafold did not measure or could not
- * diff, totals that leave diffs out), within GitHub's ten of each kind a step: the warnings written
- * so far and the failure message take their places; what is left over goes to the log.
- */
-function annotate(
-  evaluation: Evaluation,
-  context: {
-    io: RunIO
-    published: Published
-    jobSummary: boolean
-    warned: number
-    failing: boolean
-  }
-): void {
-  const { io, published } = context
-  const diffs = new Map(evaluation.diffs.map(({ diff }) => [diff.id, diff]))
-  const errors = evaluation.breaches.flatMap((breach) => {
-    const diff = diffs.get(breach.diffId)
-    return diff
-      ? [{ message: describeBreach(breach, diff), title: 'Datafold threshold exceeded' }]
-      : []
-  })
-  const warnings = [...gapWarnings(evaluation), ...totalsWarnings(evaluation)].map((message) => ({
-    message
-  }))
-  const readMore = published.comment
-    ? `the report comment (${published.comment.url})`
-    : context.jobSummary
-      ? 'the job summary'
-      : 'the report file'
-  const fitted = withinStepLimits({ errors, warnings }, readMore, {
-    errors: context.failing ? 1 : 0,
-    warnings: context.warned
-  })
-  for (const { message } of fitted.warnings) io.warning(message)
-  for (const { message, title } of fitted.errors) {
-    io.annotate(message, title ?? 'Datafold threshold exceeded')
-  }
-  for (const { message } of fitted.unannotated) io.info(message)
 }
 
 const count = (n: number): string => `${n} data diff${n === 1 ? '' : 's'}`

@@ -1,6 +1,7 @@
 // Checks each finished diff against the limits the user set. Pure: no I/O, no @actions imports.
 import type { DiffResult, Measure } from './diff.js'
 import type { Limit, SampledLimit, Thresholds } from './limits.js'
+import { globMatcher } from './glob.js'
 import { METRICS, type MetricName } from './metric-spec.js'
 import type { Judged } from './results.js'
 
@@ -155,10 +156,6 @@ export function columnMatcher(patterns: string[]): (name: string) => boolean {
   const exact = new Set(patterns.filter((p) => !p.includes('*')).map((p) => p.toLowerCase()))
   const globs = patterns
     .filter((p) => p.includes('*'))
-    .map((p) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`, 'is'))
-  return (name) => exact.has(name.toLowerCase()) || globs.some((glob) => glob.test(name))
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .map((p) => globMatcher(p, { folders: false, ignoreCase: true }))
+  return (name) => exact.has(name.toLowerCase()) || globs.some((matches) => matches(name))
 }

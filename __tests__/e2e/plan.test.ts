@@ -109,7 +109,9 @@ describe('a plan on the bundle', () => {
     // A row shows its own limit, and where it came from, where the step's differs.
     expect(comment?.body).toContain('**250**&nbsp;❌<br><sub>max&nbsp;100&nbsp;(plan)</sub>')
     expect(comment?.body).toContain('<!-- datafold-diff-gate:state v2 ')
-    expect(first.everything).not.toContain('sf-Pa55word')
+    // The data sources' passwords are masked for the runner, and written nowhere else.
+    expect(first.stdout).toContain('::add-mask::sf-Pa55word-planted')
+    expect(first.everything.replace(/^::add-mask::.*$/gm, '')).not.toContain('sf-Pa55word')
 
     const again = await fakes.run('', planRun(github, {}))
     expect(creates(datafold)).toHaveLength(3)
@@ -117,7 +119,7 @@ describe('a plan on the bundle', () => {
     expect(again.outputs['created-diff-ids']).toBe('')
     expect(again.stdout).toContain(`orders: reusing diff ${ids[0]}, created for this commit before`)
     expect(datafold.cancellations).toEqual([])
-  }, 60_000)
+  }, 70_000)
 
   it('cancels exactly the diffs it created when wait-timeout ends first, never a given one', async () => {
     const fakes = await start({ polls: 1_000 })

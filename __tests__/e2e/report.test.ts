@@ -1,14 +1,15 @@
 // The report as a reviewer reads it, on the bundle against the fakes: the verdict is the heading,
 // nothing is ✅ that was not checked, problems come first (with an error's reason in its row, kept
 // when the comment is shortened), the commit and what changed since the last push, a row's own
-// limit, a problem's details opening on why, plain words, and annotations within GitHub's ten.
+// limit, a problem's details opening on why, and plain words. (Annotations within GitHub's ten a
+// step are pinned in gate.test.ts.)
 // The cases are those `npm run screenshot` pictures (__fixtures__/report-cases.ts).
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { DATA_SOURCE_SECRETS, dataSources } from '../../__fixtures__/data-sources.js'
 import { writeManifests } from '../../__fixtures__/dbt-manifests.js'
 import { DEMO_DIFF_IDS, diffRecord, sameDbDone } from '../../__fixtures__/diffs.js'
 import { json, type CreateScript } from '../../__fixtures__/fake-datafold.js'
-import { commandLines, Harness, type Fakes } from '../../__fixtures__/harness.js'
+import { Harness, type Fakes } from '../../__fixtures__/harness.js'
 import { planRun } from '../../__fixtures__/plan-run.js'
 import {
   ALL_PASS,
@@ -260,41 +261,4 @@ describe('the report on the bundle', () => {
     expect(report).toContain('**Columns:** no column differs (6 columns compared).')
     expect(report).not.toMatch(/\bA \d|\(A |only in A|only in B|\bPKs\b/)
   }, 60_000)
-
-  it('writes at most ten error annotations: nine breaches, one that counts the rest, the failure; the rest go to the log', async () => {
-    // A limit of 0 rows added, and 12 tables that added rows.
-    const twelve: PlanCase = {
-      ...MANY_TABLES,
-      sha: 'b1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
-      names: MANY_TABLES.names.slice(0, 12),
-      plan: MANY_TABLES.plan,
-      answers: Object.fromEntries(MANY_TABLES.names.slice(0, 12).map((n) => [n, { added: 5 }]))
-    }
-    const fakes = await start(caseSummaries([twelve]))
-    const plan = `defaults:\n  primary-key: id\ndiffs:\n${twelve.names
-      .map(
-        (n) =>
-          `  - name: ${n}\n    table-a: analytics.prod.${n}\n    table-b: analytics.dbt_pr_482.${n}`
-      )
-      .join('\n')}\n`
-    const run = await fakes.run('', {
-      ...planRun(harness, fakes.github, plan, { 'max-rows-added': '0' }, twelve.sha),
-      timeoutMs: 120_000
-    })
-    expect(run.outputs['breach-count']).toBe('12')
-    const errors = commandLines(run, '::error')
-    // GitHub shows ten error annotations a step: none is lost without a word.
-    expect(errors).toHaveLength(10)
-    expect(
-      errors.slice(0, 8).every((e) => e.startsWith('::error title=Datafold threshold exceeded::'))
-    ).toBe(true)
-    expect(errors[8]).toMatch(
-      /^::error title=4 more errors::4 more errors are not shown here: GitHub shows 10 error annotations per step\. Read them all in the report comment \(/
-    )
-    expect(errors[9]).toMatch(/^::error::12 thresholds exceeded:/)
-    // The four not annotated are in the log.
-    for (const name of twelve.names.slice(8)) {
-      expect(run.stdout).toMatch(new RegExp(`^diff \\d+ \\(${name}\\): rows-added 5 `, 'm'))
-    }
-  }, 120_000)
 })

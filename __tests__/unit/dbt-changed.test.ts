@@ -232,10 +232,38 @@ describe('the root project and packages', () => {
     )
   })
 
-  it("refuses production's manifest of another project, where every model would look new", () => {
-    expect(() =>
-      plan(both.prod, both.pr, {}, { prod: { projectName: 'other_shop' }, pr: {} })
-    ).toThrow(/is project other_shop's manifest, and .* project jaffle_shop's: give production's/)
+  const md5 = (name: string) => createHash('md5').update(name).digest('hex')
+  const named = (name: string) => ({ projectName: name, projectId: md5(name) })
+  const idOnly = (name: string) => ({ projectName: null, projectId: md5(name) })
+
+  it.each([
+    ['both named (v10 and later)', named('other_shop'), named(PROJECT), 'other_shop'],
+    [
+      'both by project_id alone (v7 to v9)',
+      idOnly('other_shop'),
+      idOnly(PROJECT),
+      'with project_id'
+    ],
+    ['a v8 production against a v12 PR', idOnly('other_shop'), named(PROJECT), 'with project_id'],
+    ['a v12 production against a v8 PR', named('other_shop'), idOnly(PROJECT), 'other_shop']
+  ])(
+    "refuses production's manifest of another project, %s, where every model would look new",
+    (_case, prod, pr, prodShown) => {
+      expect(() => plan(both.prod, both.pr, {}, { prod, pr })).toThrow(
+        new RegExp(
+          `is the manifest of project ${prodShown}.*, and .* of project ${PROJECT}: give production's`
+        )
+      )
+    }
+  )
+
+  it.each([
+    ['both named', named(PROJECT), named(PROJECT)],
+    ['by project_id alone', idOnly(PROJECT), idOnly(PROJECT)],
+    ['one named, one by project_id', idOnly(PROJECT), named(PROJECT)],
+    ['production telling neither', { projectName: null, projectId: null }, named(PROJECT)]
+  ])('takes manifests of the same project: %s', (_case, prod, pr) => {
+    expect(plan(both.prod, both.pr, {}, { prod, pr }).project).toBe(PROJECT)
   })
 
   it('names a picked model by package and name when two share a name', () => {

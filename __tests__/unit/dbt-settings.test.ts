@@ -4,7 +4,6 @@
 // reported at once, naming the model, its file and the key.
 import { describe, expect, it } from '@jest/globals'
 import { DBT_OPTIONS, inPr, manifest, node } from '../../__fixtures__/dbt-model.js'
-import { globMatcher } from '../../src/dbt/glob.js'
 import type { DbtNode } from '../../src/dbt/manifest.js'
 import { DbtPlanError, planDbt, type DbtPlanOptions } from '../../src/dbt/plan-dbt.js'
 import { parsePlan, PlanError } from '../../src/plan/plan.js'
@@ -194,23 +193,6 @@ describe('thresholds: model meta > first matching rule > plan defaults > step', 
       { rules: [rule] }
     )
     expect(thresholds.max['rows-changed'] !== undefined).toBe(applies)
-  })
-})
-
-describe('globMatcher', () => {
-  it.each([
-    ['stg_*', 'stg_orders', true],
-    ['stg_*', 'int_orders', false],
-    ['stg_?rders', 'stg_orders', true],
-    ['models/**/x.sql', 'models/x.sql', true],
-    ['models/**/x.sql', 'models/a/b/x.sql', true],
-    ['models/**', 'models/a/b/x.sql', true],
-    ['models/*', 'models/a/x.sql', false],
-    ['a.b+c', 'a.b+c', true],
-    ['a.b', 'axb', false],
-    ['Stg_*', 'stg_orders', false]
-  ])('%s against %s: %s', (glob, text, matches) => {
-    expect(globMatcher(glob)(text)).toBe(matches)
   })
 })
 

@@ -32,8 +32,8 @@ const LAYERS = {
     ].includes(m),
   /** What the report comment carries between runs: one owner. */
   'comment state': (m: string) => m === 'comment-state.ts' || m === 'comment-figures.ts',
-  /** What the run was given: the inputs, and the event's PR and commit. */
-  inputs: (m: string) => m === 'inputs.ts' || m === 'pull-request.ts',
+  /** What the run was given: the inputs, the files they name, and the event's PR and commit. */
+  inputs: (m: string) => ['inputs.ts', 'input-files.ts', 'pull-request.ts'].includes(m),
   /** The sources of diffs: ids, a plan, dbt manifests. */
   sources: (m: string) => /^(sources|plan|dbt|dbt-cloud)\//.test(m),
   /** The adapter to Datafold: create or reuse, wait, read. */
@@ -43,7 +43,7 @@ const LAYERS = {
   report: (m: string) => m.startsWith('report/'),
   /** The adapter to GitHub: the thread, the comment, the client. */
   github: (m: string) => m.startsWith('github/'),
-  publish: (m: string) => m === 'publish.ts' || m === 'outputs.ts',
+  publish: (m: string) => ['publish.ts', 'publish-gate.ts', 'outputs.ts'].includes(m),
   verdict: (m: string) => m === 'verdict.ts',
   /** They run the layers in order, so they may import any module; no layer imports them. */
   driver: (m: string) => ['index.ts', 'run.ts', 'run-io.ts'].includes(m)
@@ -65,8 +65,8 @@ const MAY_IMPORT: Record<Exclude<Layer, 'driver'>, readonly Layer[]> = {
   thresholds: ['vocabulary', 'normalised'],
   report: ['vocabulary', 'comment state', 'sources', 'thresholds'],
   github: ['vocabulary', 'comment state', 'inputs', 'thresholds', 'report'],
-  publish: ['vocabulary', 'comment state', 'thresholds', 'report', 'github'],
-  verdict: ['vocabulary', 'thresholds']
+  publish: ['vocabulary', 'comment state', 'inputs', 'thresholds', 'report', 'github'],
+  verdict: ['vocabulary', 'thresholds', 'report']
 }
 
 const LAYER_ORDER = Object.keys(LAYERS) as Layer[]

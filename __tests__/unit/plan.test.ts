@@ -88,6 +88,55 @@ describe('fillPlaceholders', () => {
     })
   })
 
+  const WITH_SECRETS: PlanContext = {
+    ...CONTEXT,
+    env: {
+      ...CONTEXT.env,
+      GITHUB_TOKEN: 'ghs_token',
+      DATAFOLD_API_KEY: 'dfk_key',
+      'INPUT_PLAN-FILE': 'plan.yml',
+      INPUT_TITLE: 'x',
+      My_Password: 'hunter2',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      DB_SECRET: 'x',
+      DEPLOY_KEYRING: 'x',
+      DB_URL: 'postgres://ci:dfk_masked_key@db',
+      KEPT: 'dfk_masked_key',
+      SHORT: 'ab'
+    },
+    secrets: ['dfk_masked_key', 'ab', '']
+  }
+
+  it.each([
+    ['{env.GITHUB_TOKEN}', 'its name says it holds a secret (TOKEN)'],
+    ['{env.DATAFOLD_API_KEY}', 'its name says it holds a secret (KEY)'],
+    ['{env.INPUT_TITLE}', "it holds one of this action's inputs"],
+    ['{env.My_Password}', 'its name says it holds a secret (PASSWORD)'],
+    ['{env.AWS_SECRET_ACCESS_KEY}', 'its name says it holds a secret (KEY)'],
+    ['{env.DB_SECRET}', 'its name says it holds a secret (SECRET)'],
+    ['{env.DEPLOY_KEYRING}', 'its name says it holds a secret (KEY)'],
+    ['{env.KEPT}', 'its value holds a secret this action masks'],
+    ['{env.DB_URL}', 'its value holds a secret this action masks']
+  ])('never fills in %s, a secret: %s', (text, why) => {
+    expect(fillPlaceholders(`x_${text}`, WITH_SECRETS)).toEqual({
+      ok: false,
+      problems: [`${text}: not filled in, as ${why}; a plan's values are sent to Datafold`]
+    })
+  })
+
+  it('fills in a variable holding a masked value too short to be a secret', () => {
+    expect(fillPlaceholders('{env.SHORT}', WITH_SECRETS)).toEqual({ ok: true, text: 'ab' })
+  })
+
+  it("reads only the environment's own variables, not Object.prototype's", () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(fillPlaceholders(`{env.${name}}`, CONTEXT)).toEqual({
+        ok: false,
+        problems: [`{env.${name}}: the environment variable ${name} is not set`]
+      })
+    }
+  })
+
   it('says why {pr} has no value on a run without a pull request', () => {
     const result = fillPlaceholders('x_{pr}', {
       ...CONTEXT,

@@ -13,7 +13,7 @@ import { differingColumns } from '../../src/report/columns.js'
 import { renderComment, renderReport, type ReportOptions } from '../../src/report/document.js'
 import type { Limit, Thresholds } from '../../src/limits.js'
 import type { Breach, DiffEvaluation, Evaluation, Verdict } from '../../src/thresholds.js'
-import { describeBreach } from '../../src/verdict.js'
+import { describeBreach } from '../../src/report/breach-line.js'
 import { headline, tally, uncheckedCount } from '../../src/report/headline.js'
 
 // ── Builders ───────────────────────────────────────────────────────────────────────────────────
@@ -1005,17 +1005,14 @@ describe('footer', () => {
     const report = renderReport(evaluation(ev(done(1))), options({ thresholds }))
     expect(
       report.endsWith(
-        [
-          '---',
-          "<sub>**The step's limits:** rows removed ≤ 5,000,000 · rows changed ≤ 1% · schema changes ≤ 2 · column match ≥ 99.5%.<br>**Ignored columns:** updated_at, &#95;etl&#95;&#42;</sub>\n"
-        ].join('\n\n')
+        "\n\n<sub>**The step's limits:** rows removed ≤ 5,000,000 · rows changed ≤ 1% · schema changes ≤ 2 · column match ≥ 99.5%.<br>**Ignored columns:** updated_at, &#95;etl&#95;&#42;</sub>\n"
       )
     ).toBe(true)
   })
 
   it('says when no limit is set', () => {
     const report = renderReport(evaluation(ev(done(1))), options({ runUrl: null }))
-    expect(report.endsWith("---\n\n<sub>**The step's limits:** none set.</sub>\n")).toBe(true)
+    expect(report.endsWith("\n\n<sub>**The step's limits:** none set.</sub>\n")).toBe(true)
   })
 })
 

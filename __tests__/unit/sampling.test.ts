@@ -9,7 +9,7 @@ import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
 import { buildOutputs } from '../../src/outputs.js'
 import { renderReport } from '../../src/report/document.js'
 import type { Limit, SampledLimit } from '../../src/limits.js'
-import { describeBreach } from '../../src/verdict.js'
+import { describeBreach } from '../../src/report/breach-line.js'
 
 const SPEC = DEMO_SPECS[104]
 const count = (value: number): Limit => ({ kind: 'count', value })

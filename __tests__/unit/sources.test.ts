@@ -122,7 +122,8 @@ describe('readSources', () => {
     const source = await read({ 'dbt-prod-manifest': '', 'diff-ids': '1' }, io)
     expect(source).toEqual({
       diffs: [{ kind: 'given', id: 1, thresholds: inputs().thresholds }],
-      dbt: null
+      dbt: null,
+      plan: null
     })
     expect(io.opened).toEqual([])
   })

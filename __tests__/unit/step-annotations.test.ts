@@ -1,84 +1,78 @@
-// GitHub shows at most 10 error and 10 warning annotations per step: past ten, the step writes
-// nine of a kind and one that counts the rest and says where they are, and logs the rest.
+// GitHub shows at most 10 error and 10 warning annotations per step: the step writes at most nine
+// of a kind (eight errors, as the failure message is one more), then one that counts the rest and
+// says where they are; the rest are logged.
 import { describe, expect, it } from '@jest/globals'
 import {
+  annotationBudget,
   STEP_ANNOTATIONS_PER_KIND,
-  withinStepLimits,
-  type StepAnnotation
+  type AnnotationKind
 } from '../../src/report/step-annotations.js'
-
-const breaches = (n: number): StepAnnotation[] =>
-  Array.from({ length: n }, (_, i) => ({
-    message: `diff ${100 + i} (analytics.t${i}): rows-changed ${i + 2}% > max 1%`,
-    title: 'Datafold threshold exceeded'
-  }))
-const warnings = (n: number): StepAnnotation[] =>
-  Array.from({ length: n }, (_, i) => ({ message: `dbt model not compared: m${i}: no key` }))
 
 const WHERE = 'the report comment (https://github.com/acme/wh/pull/7#issuecomment-1)'
 
-describe('withinStepLimits', () => {
+/** How many of `count` annotations of a kind the budget admits. */
+function admitted(
+  budget: ReturnType<typeof annotationBudget>,
+  kind: AnnotationKind,
+  count: number
+) {
+  return Array.from({ length: count }, () => budget.admit(kind)).filter(Boolean).length
+}
+
+describe('annotationBudget', () => {
   it("is GitHub's limit of 10 per kind", () => {
     expect(STEP_ANNOTATIONS_PER_KIND).toBe(10)
   })
 
   it.each([
-    [0, 0, 0, 0, 0],
-    [1, 3, 1, 3, 0],
-    [10, 10, 10, 10, 0],
-    [11, 0, 10, 0, 2],
-    [120, 25, 10, 10, 111 + 16],
-    [0, 11, 0, 10, 2]
-  ])(
-    '%i errors and %i warnings → %i and %i annotations, %i only logged',
-    (e, w, shownE, shownW, hidden) => {
-      const fitted = withinStepLimits({ errors: breaches(e), warnings: warnings(w) }, WHERE)
-      expect(fitted.errors).toHaveLength(shownE)
-      expect(fitted.warnings).toHaveLength(shownW)
-      // Nothing is lost: what is not annotated is handed back to be logged.
-      expect(fitted.unannotated).toHaveLength(hidden)
-    }
-  )
-
-  it('keeps every annotation as it is when a kind has ten or fewer', () => {
-    const all = { errors: breaches(10), warnings: warnings(2) }
-    expect(withinStepLimits(all, WHERE)).toEqual({ ...all, unannotated: [] })
+    [0, 0, 0, 0],
+    [3, 3, 3, 3],
+    [9, 9, 9, 9],
+    [10, 12, 9, 9],
+    [120, 25, 9, 9]
+  ])('%i errors and %i warnings → %i and %i annotations', (e, w, shownE, shownW) => {
+    const budget = annotationBudget()
+    expect(admitted(budget, 'error', e)).toBe(shownE)
+    expect(admitted(budget, 'warning', w)).toBe(shownW)
+    // With the closing one, never more than ten of a kind.
+    const closing = budget.closing(WHERE)
+    expect(shownE + closing.filter((c) => c.kind === 'error').length).toBeLessThanOrEqual(10)
+    expect(shownW + closing.filter((c) => c.kind === 'warning').length).toBeLessThanOrEqual(10)
   })
 
-  it('writes the first nine, then one line that counts the rest and says where to read them', () => {
-    const errors = breaches(120)
-    const fitted = withinStepLimits({ errors, warnings: warnings(12) }, WHERE)
-    expect(fitted.errors.slice(0, 9)).toEqual(errors.slice(0, 9))
-    expect(fitted.errors[9]).toEqual({
-      title: '111 more errors',
-      message:
-        "111 more errors are not shown here: GitHub shows 10 error annotations per step. Read them all in the report comment (https://github.com/acme/wh/pull/7#issuecomment-1), or in this step's log."
-    })
-    expect(fitted.warnings[9]?.message).toBe(
-      "3 more warnings are not shown here: GitHub shows 10 warning annotations per step. Read them all in the report comment (https://github.com/acme/wh/pull/7#issuecomment-1), or in this step's log."
-    )
-    expect(fitted.unannotated).toEqual([...errors.slice(9), ...warnings(12).slice(9)])
+  it('keeps a slot for what is written after: the failure message', () => {
+    const budget = annotationBudget({ error: 1 })
+    expect(admitted(budget, 'error', 20)).toBe(8)
+    expect(budget.closing(WHERE)).toHaveLength(1)
   })
 
-  it('counts in the report’s number format', () => {
-    const fitted = withinStepLimits({ errors: breaches(1_209), warnings: [] }, 'the job summary')
-    expect(fitted.errors[9]?.title).toBe('1,200 more errors')
+  it('ends each kind that ran over with one line that counts the rest and says where to read them', () => {
+    const budget = annotationBudget()
+    admitted(budget, 'error', 120)
+    admitted(budget, 'warning', 12)
+    admitted(budget, 'warning', 0)
+    expect(budget.closing(WHERE)).toEqual([
+      {
+        kind: 'error',
+        title: '111 more errors',
+        message:
+          "111 more errors are not shown here: GitHub shows 10 error annotations per step. Read them all in the report comment (https://github.com/acme/wh/pull/7#issuecomment-1), or in this step's log."
+      },
+      {
+        kind: 'warning',
+        title: '3 more warnings',
+        message:
+          "3 more warnings are not shown here: GitHub shows 10 warning annotations per step. Read them all in the report comment (https://github.com/acme/wh/pull/7#issuecomment-1), or in this step's log."
+      }
+    ])
   })
 
-  it.each([
-    ['the failure message takes one error’s place', 10, { errors: 1, warnings: 0 }, 9, 8, 2],
-    ['warnings written before take their places', 3, { errors: 0, warnings: 8 }, 2, 1, 2],
-    ['no room left: every one goes to the log', 3, { errors: 0, warnings: 10 }, 0, 0, 3]
-  ])('%s', (_, count, written, shown, kept, logged) => {
-    const kind = written.errors > 0 ? 'errors' : 'warnings'
-    const all =
-      kind === 'errors'
-        ? { errors: breaches(count), warnings: [] }
-        : { errors: [], warnings: warnings(count) }
-    const fitted = withinStepLimits(all, WHERE, written)
-    expect(fitted[kind]).toHaveLength(shown)
-    expect(fitted[kind].slice(0, kept)).toEqual(all[kind].slice(0, kept))
-    expect(fitted.unannotated).toEqual(all[kind].slice(kept))
-    expect(fitted.unannotated).toHaveLength(logged)
+  it('says nothing when no kind ran over, and counts in the report’s number format', () => {
+    const quiet = annotationBudget()
+    admitted(quiet, 'error', 9)
+    expect(quiet.closing(WHERE)).toEqual([])
+    const busy = annotationBudget()
+    admitted(busy, 'error', 1_209)
+    expect(busy.closing('the job summary')[0]?.title).toBe('1,200 more errors')
   })
 })

@@ -1,12 +1,14 @@
 // The diffs to judge, each with the id it has at Datafold: given ones as they are, requested ones
 // created now or reused from an earlier run for the same commit. First, what an older commit's run
-// left running is cancelled; while this run waits, a stopped job cancels what it created.
+// left running is cancelled; while this run waits, a stopped job cancels what it created (and what
+// the creates it had sent make, waited for a few seconds).
 import type { CarriedState, ReportFigures } from '../comment-state.js'
 import type { TagContext } from '../plan/request.js'
 import type { DiffToJudge } from '../sources/source.js'
 import { cancelDiffs, cancelUnfinished, type DiffToCancel } from './cancel-diffs.js'
 import { createRequestedDiffs, type Obtained } from './create-diffs.js'
 import type { DatafoldPlanClient } from './endpoints.js'
+import { createsInFlight } from './in-flight.js'
 import type { ReadDiff } from './wait-and-read.js'
 
 export interface CreateOrReuseOptions {
@@ -19,6 +21,8 @@ export interface CreateOrReuseOptions {
   log: (message: string) => void
   /** Calls `stop` when the job is cancelled (SIGINT/SIGTERM); returns how to stop listening. */
   onStop?: (stop: () => Promise<void>) => () => void
+  /** Masks each secret the data sources' records hold, in the log and what is written. */
+  mask?: (secret: string) => void
 }
 
 export interface CreatedOrReused {
@@ -44,12 +48,14 @@ export async function createOrReuse(
     await cancelUnfinished(client, older, `replaced by ${by}`, log)
   }
   const created: DiffToCancel[] = []
+  const inFlight = createsInFlight()
   const release =
     options.onStop?.(async () => {
+      await inFlight.stop(log)
       await cancelDiffs(options.stopClient, created, 'the job was cancelled', log)
     }) ?? (() => undefined)
   const obtained = await createRequestedDiffs(diffs, {
-    ...{ client, tags, carried, log },
+    ...{ client, tags, carried, log, mask: options.mask, inFlight },
     onCreated: (id, name) => created.push({ id, name })
   })
   return { obtained, created, release }

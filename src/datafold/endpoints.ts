@@ -18,8 +18,11 @@ export interface DatafoldClient {
 
 /** The endpoints a plan needs besides reading: they create and cancel diffs. */
 export interface DatafoldPlanClient extends DatafoldClient {
-  /** POST {host}/api/v1/datadiffs: not idempotent, so retried only where that is safe. */
-  createDiff(body: object): Promise<unknown>
+  /**
+   * POST {host}/api/v1/datadiffs: not idempotent, so retried only where that is safe; not sent
+   * once `signal` aborts.
+   */
+  createDiff(body: object, signal?: AbortSignal): Promise<unknown>
   /** POST {host}/api/v1/datadiffs/{id}/cancel. */
   cancelDiff(id: number): Promise<unknown>
   /** GET {host}/api/v1/data_sources. Its records may hold secrets: never log or keep them. */
@@ -44,7 +47,8 @@ export function datafoldEndpoints(send: Send): DatafoldPlanClient {
   return {
     getDiff: (id) => diff(id, '', { method: 'GET' }),
     getSummaryResults: (id) => diff(id, '/summary_results', { method: 'GET' }),
-    createDiff: (body) => send({ method: 'POST', path: '/datadiffs', body, idempotent: false }),
+    createDiff: (body, signal) =>
+      send({ method: 'POST', path: '/datadiffs', body, idempotent: false, signal }),
     cancelDiff: (id) => diff(id, '/cancel', { method: 'POST' }),
     listDataSources: () => send({ method: 'GET', path: '/data_sources' })
   }

@@ -2,9 +2,10 @@
 // failed request, each one line a user can act on. Answers' bodies arrive here already scrubbed of
 // the secrets (the transport does it as it reads them); any other outside text, such as a network
 // error's, is scrubbed here before an excerpt is cut, so no piece of a secret survives a cut.
-import { formatDuration } from '../format.js'
+import { formatBytes, formatDuration } from '../format.js'
 import type { Redact } from '../redact.js'
 import { excerpt, reasonOf } from '../text.js'
+import type { ReplyHeaders } from './exchange.js'
 import {
   BODY_EXCERPT,
   bodySuffix,
@@ -96,7 +97,7 @@ export function requestFailures({ host, subject, diffId, redact }: RequestSubjec
       ),
     doesNotResolve: (): DatafoldRequestError =>
       fail(null, `${new URL(host).hostname} does not resolve (ENOTFOUND): check datafold-host`),
-    redirected: (status: number, url: string, headers: Headers): DatafoldRequestError =>
+    redirected: (status: number, url: string, headers: ReplyHeaders): DatafoldRequestError =>
       fail(status, redirectReason(url, headers)),
     keyRejected: (status: number): DatafoldRequestError =>
       fail(
@@ -119,7 +120,7 @@ export function requestFailures({ host, subject, diffId, redact }: RequestSubjec
         status,
         `Datafold answered HTTP ${status} and asked to wait ${formatDuration(askedMs)} before trying again (Retry-After), longer than the ${formatDuration(maxMs)} this action waits; try again later`
       ),
-    notJson: (status: number, headers: Headers, body: string): DatafoldRequestError => {
+    notJson: (status: number, headers: ReplyHeaders, body: string): DatafoldRequestError => {
       const type = headers.get('content-type')?.split(';')[0]?.trim() || 'no content type'
       const shown = body.trim() === '' ? 'an empty body' : excerpt(body, BODY_EXCERPT)
       return fail(
@@ -135,8 +136,8 @@ export function requestFailures({ host, subject, diffId, redact }: RequestSubjec
       fail(
         null,
         size.declared === null
-          ? `Datafold's answer is larger than the ${inUnits(maxBytes)} this action reads: reading stopped at ${inUnits(maxBytes)} and the rest was not read`
-          : `Datafold's answer is ${inUnits(size.declared)} (Content-Length), larger than the ${inUnits(maxBytes)} this action reads: it was not read`
+          ? `Datafold's answer is larger than the ${formatBytes(maxBytes)} this action reads: reading stopped at ${formatBytes(maxBytes)} and the rest was not read`
+          : `Datafold's answer is ${formatBytes(size.declared)} (Content-Length), larger than the ${formatBytes(maxBytes)} this action reads: it was not read`
       ),
     /** Queued behind other requests until the deadline and its grace had passed. */
     noTimeLeft: (): DatafoldRequestError =>
@@ -145,15 +146,4 @@ export function requestFailures({ host, subject, diffId, redact }: RequestSubjec
         `not sent to ${host}: wait-timeout ran out while other requests to Datafold were under way`
       )
   }
-}
-
-/** `64 MB`, `1.5 GB`, `10 kB`: sizes in binary units, as a runner's memory is counted. */
-function inUnits(bytes: number): string {
-  const [amount, unit] =
-    bytes >= 2 ** 30
-      ? [bytes / 2 ** 30, 'GB']
-      : bytes >= 2 ** 20
-        ? [bytes / 2 ** 20, 'MB']
-        : [bytes / 1024, 'kB']
-  return `${amount.toFixed(1).replace(/\.0$/, '')} ${unit}`
 }

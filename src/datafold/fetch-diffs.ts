@@ -22,6 +22,8 @@ export interface FetchDiffsOptions {
   pollDelays?: (attempt: number) => number
   /** Info lines, e.g. "diff 12 is running; checking again in 6s (18s elapsed)". */
   log?: (message: string) => void
+  /** Called before each wait for a running diff: the wait has begun to matter. */
+  onWaiting?: () => void
 }
 
 /** 3 s, 6 s, 12 s, 24 s, then every 30 s: a diff is noticed within 30 s of finishing. */
@@ -38,6 +40,7 @@ interface Context {
   sleep: (ms: number) => Promise<void>
   pollDelays: (attempt: number) => number
   log: (message: string) => void
+  onWaiting: () => void
 }
 
 /**
@@ -59,7 +62,8 @@ export async function fetchDiffs(
     now,
     sleep: options.sleep ?? clockSleep,
     pollDelays: options.pollDelays ?? defaultPollDelay,
-    log: options.log ?? (() => undefined)
+    log: options.log ?? (() => undefined),
+    onWaiting: options.onWaiting ?? (() => undefined)
   }
   // Whatever goes wrong becomes that diff's error; the other diffs go on.
   return Promise.all(
@@ -135,6 +139,7 @@ async function fetchOne(id: number, context: Context): Promise<FetchedDiff> {
     }
     // Never sleep past the deadline: the last wait is cut short so one last check falls on it.
     const delay = Math.min(Math.max(1, context.pollDelays(polls)), remaining)
+    context.onWaiting()
     context.log(
       `diff ${id} is ${status}; checking again in ${formatDuration(delay)} (${formatDuration(
         context.now() - context.started

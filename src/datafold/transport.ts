@@ -9,6 +9,7 @@ import { createLimiter } from '../concurrency.js'
 import { formatDuration } from '../format.js'
 import { createRedactor, type Redact } from '../redact.js'
 import { MAX_BODY_BYTES, readBody } from './body.js'
+import { exchangeViaFetch, exchangeViaHttp, type ReplyHeaders } from './exchange.js'
 import { isConnectionRefused, isUnresolvedHost } from './describe.js'
 import { DatafoldRequestError, requestFailures } from './errors.js'
 import { backoff, RETRY_STATUSES, retryAfterMs } from './retry.js'
@@ -19,7 +20,7 @@ export interface TransportOptions {
   apiKey: string
   /** e.g. datafold-diff-gate/1.0.0 */
   userAgent: string
-  /** Default globalThis.fetch (which nock sees in tests). */
+  /** A fetch to send with (the runner's proxy's; a test's); none: Node's own http and https. */
   fetch?: typeof globalThis.fetch
   /** Per request, default 30 000. */
   timeoutMs?: number
@@ -66,6 +67,11 @@ export interface DatafoldRequest {
    * cannot have acted on it, a 429 or a refused connection, never after a 5xx or a timeout.
    */
   idempotent?: false
+  /**
+   * Once aborted, the request is not sent, nor tried again (a try under way is not cut short):
+   * a stopped job sends no more creates. It rejects with the signal's reason.
+   */
+  signal?: AbortSignal
 }
 
 /** Resolves to the parsed JSON body of a 2xx answer; rejects with a DatafoldRequestError. */
@@ -81,12 +87,12 @@ export const DEADLINE_GRACE_MS = 5_000
 
 interface Answer {
   status: number
-  headers: Headers
+  headers: ReplyHeaders
   body: string
 }
 
 export function createTransport(options: TransportOptions): Send {
-  const fetchImpl = options.fetch ?? globalThis.fetch
+  const fetchImpl = options.fetch
   const timeoutMs = options.timeoutMs ?? 30_000
   const retries = Math.max(0, Math.floor(options.retries ?? 4))
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000
@@ -116,7 +122,7 @@ export function createTransport(options: TransportOptions): Send {
     deadline !== undefined && now() + delay > deadline
   const limit = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY)
 
-  return (request) => limit(() => send(request))
+  return (request) => limit(() => send(request), request.signal)
 
   async function send(request: DatafoldRequest): Promise<unknown> {
     const { method } = request
@@ -126,6 +132,7 @@ export function createTransport(options: TransportOptions): Send {
     const failures = requestFailures({ host, subject, diffId: request.diffId ?? null, redact })
     const last: { status: number | null; problem: string } = { status: null, problem: '' }
     for (let attempt = 1; attempt <= tries; attempt++) {
+      request.signal?.throwIfAborted()
       const started = now()
       const timeout = requestTimeout()
       // Only a first try can find no time left: a retry never starts after the deadline.
@@ -200,7 +207,8 @@ export function createTransport(options: TransportOptions): Send {
     failures: ReturnType<typeof requestFailures>
   ): Promise<Answer> {
     const withBody = request.body !== undefined
-    const response = await fetchImpl(url, {
+    const signal = timeoutSignal(timeout)
+    const ask = {
       method: request.method,
       headers: {
         Authorization: `Key ${apiKey}`,
@@ -209,16 +217,18 @@ export function createTransport(options: TransportOptions): Send {
         ...(withBody ? { 'Content-Type': 'application/json' } : {})
       },
       ...(withBody ? { body: JSON.stringify(request.body) } : {}),
-      redirect: 'manual',
-      signal: timeoutSignal(timeout)
-    })
-    const body = await readBody(response, maxBodyBytes)
-    if ('tooLarge' in body) throw failures.tooLarge(maxBodyBytes, body.tooLarge)
-    return {
-      // A fetch that hides manual redirects (the browser kind) gives status 0: still a redirect.
-      status: response.type === 'opaqueredirect' ? 302 : response.status,
-      headers: response.headers,
-      body: redact(body.text)
+      signal
+    }
+    try {
+      const reply = fetchImpl
+        ? await exchangeViaFetch(fetchImpl, url, ask)
+        : await exchangeViaHttp(url, ask)
+      const body = await readBody(reply.headers.get('content-length'), reply.body, maxBodyBytes)
+      if ('tooLarge' in body) throw failures.tooLarge(maxBodyBytes, body.tooLarge)
+      return { status: reply.status, headers: reply.headers, body: redact(body.text) }
+    } catch (error) {
+      // Past the timeout, whatever broke is the timeout (fetch says so itself, Node's http not).
+      throw signal.aborted && !(error instanceof DatafoldRequestError) ? signal.reason : error
     }
   }
 }

@@ -23,6 +23,8 @@ export interface WaitAndReadOptions {
   /** Created by this run: what is cancelled when wait-timeout ends first. */
   created: DiffToCancel[]
   log: (message: string) => void
+  /** Called before each wait for a running diff. */
+  onWaiting?: () => void
   sleep?: (ms: number) => Promise<void>
   now?: () => number
 }
@@ -36,7 +38,7 @@ export async function waitAndRead(
   const ids = [...new Set(obtained.flatMap((o) => (o.origin === 'not created' ? [] : [o.id])))]
   const fetched = await fetchDiffs(ids, {
     ...{ client: options.client, waitTimeoutMs: options.waitTimeoutMs },
-    ...{ sleep: options.sleep, now: options.now, log: options.log }
+    ...{ sleep: options.sleep, now: options.now, log: options.log, onWaiting: options.onWaiting }
   })
   const byId = new Map(fetched.map((f) => [f.id, f]))
   const timedOut = options.deadline !== null && now() >= options.deadline

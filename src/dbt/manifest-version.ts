@@ -15,12 +15,12 @@ const OLD_DBT: Record<number, string> = {
   6: '1.2'
 }
 /** The other dbt artifacts, by the kind in their schema URL. */
-const OTHER_ARTIFACTS: Record<string, string> = {
-  'run-results': 'run_results.json',
-  catalog: 'catalog.json',
-  sources: 'sources.json (source freshness)',
-  'semantic-manifest': 'semantic_manifest.json'
-}
+const OTHER_ARTIFACTS: ReadonlyMap<string, string> = new Map([
+  ['run-results', 'run_results.json'],
+  ['catalog', 'catalog.json'],
+  ['sources', 'sources.json (source freshness)'],
+  ['semantic-manifest', 'semantic_manifest.json']
+])
 const READ_THIS = 'dbt mode reads target/manifest.json'
 
 /** The schema version of a manifest's metadata; throws a message saying what was found instead. */
@@ -36,7 +36,7 @@ export function manifestVersion(file: string, metadata: unknown): number {
     throw new ManifestError(file, `not a dbt manifest: metadata.dbt_schema_version is "${schema}"`)
   const [, kind = '', number = ''] = artifact
   if (kind !== 'manifest') {
-    const name = OTHER_ARTIFACTS[kind] ?? `${kind} artifact`
+    const name = OTHER_ARTIFACTS.get(kind) ?? `${kind} artifact`
     throw new ManifestError(
       file,
       `a dbt ${name} (schema ${kind}/v${number}), not a manifest; ${READ_THIS}`

@@ -9,12 +9,18 @@
 //     pr_time_travel: [2022-02-07T00:00:00]}}}
 // The time travel values are one-item lists there; a bare value is taken too.
 import { z } from 'zod'
+import { globMatcher } from '../glob.js'
 import type { Thresholds } from '../limits.js'
 import type { RawDefaults } from '../plan/schema.js'
-import { ruleName, thresholdsSchema, THRESHOLD_KEYS, type DbtRule } from '../plan/schema.js'
+import {
+  ruleName,
+  schemaOfKey,
+  thresholdsSchema,
+  THRESHOLD_KEYS,
+  type DbtRule
+} from '../plan/schema.js'
 import { suggestKey } from '../plan/suggest.js'
 import { layerThresholds, type ThresholdLayer } from '../plan/thresholds.js'
-import { globMatcher } from './glob.js'
 import type { DbtNode } from './manifest.js'
 
 export interface ModelSettings {
@@ -51,7 +57,7 @@ export function modelSettings(
 ): ModelSettings {
   const datadiff = recordAt(node.meta, ['datafold', 'datadiff']) ?? {}
   // Datafold has more keys (time_column, …): only those this action applies are read.
-  const known = Object.entries(datadiff).filter(([key]) => key in datadiffSchema.shape)
+  const known = Object.entries(datadiff).filter(([key]) => Object.hasOwn(datadiffSchema.shape, key))
   const settings = datadiffSchema.parse(
     validEntries(known, datadiffSchema.shape, 'meta.datafold.datadiff', report)
   )
@@ -82,23 +88,23 @@ function gateThresholds(
     report(field, 'expected thresholds by their input names (max-rows-changed: 5%)')
     return {}
   }
-  for (const key of Object.keys(record).filter((k) => !(k in thresholdsSchema.shape))) {
+  for (const key of Object.keys(record).filter((k) => !Object.hasOwn(thresholdsSchema.shape, k))) {
     const suggestion = suggestKey(key, THRESHOLD_KEYS)
     report(`${field}.${key}`, `unknown key${suggestion ? `; did you mean ${suggestion}?` : ''}`)
   }
-  const known = Object.entries(record).filter(([key]) => key in thresholdsSchema.shape)
+  const known = Object.entries(record).filter(([key]) => Object.hasOwn(thresholdsSchema.shape, key))
   return thresholdsSchema.parse(validEntries(known, thresholdsSchema.shape, field, report))
 }
 
 /** The entries whose value its key's schema takes; each other one is reported. */
 function validEntries(
   entries: [string, unknown][],
-  shape: Record<string, z.ZodType>,
+  shape: object,
   field: string,
   report: (field: string, problem: string) => void
 ): Record<string, unknown> {
   const valid = entries.filter(([key, value]) => {
-    const parsed = shape[key]?.safeParse(value)
+    const parsed = schemaOfKey(shape, key)?.safeParse(value)
     if (parsed?.success === false)
       report(`${field}.${key}`, parsed.error.issues[0]?.message ?? 'invalid')
     return parsed?.success === true
@@ -111,8 +117,10 @@ export function ruleFinder(
   rules: DbtRule[]
 ): (node: DbtNode) => { rule: DbtRule; index: number } | null {
   const matchers = rules.map((rule, index) => {
-    const name = rule.match.name === undefined ? null : globMatcher(rule.match.name)
-    const path = rule.match.path === undefined ? null : globMatcher(rule.match.path)
+    const glob = (text: string | undefined) =>
+      text === undefined ? null : globMatcher(text, { folders: true, ignoreCase: false })
+    const name = glob(rule.match.name)
+    const path = glob(rule.match.path)
     const { tag } = rule.match
     return {
       rule,

@@ -6,9 +6,9 @@ import type { Thresholds } from '../limits.js'
 import type { DataSourceRef, PlannedDiff } from '../plan/merge.js'
 import { PlanError } from '../plan/plan.js'
 import type { DbtRule, RawDefaults } from '../plan/schema.js'
-import { findChanges, rootProject, type ChangedModel } from './changed.js'
+import { anotherProject, findChanges, rootProject, type ChangedModel } from './changed.js'
 import { modelKey, NO_KEY_HINT } from './keys.js'
-import type { DbtManifest } from './manifest.js'
+import type { DbtManifest, DbtManifestState } from './manifest.js'
 import { modelSettings, modelThresholds, ruleFinder } from './model-settings.js'
 import { columnNames, tablePath } from './relation.js'
 import type { SkippedModel, SkipReason } from './skipped.js'
@@ -57,17 +57,14 @@ export class DbtPlanError extends PlanError {
 type Outcome = { picked: PickedModel } | { skipped: SkippedModel }
 
 /** Throws DbtPlanError listing every problem. */
-export function planDbt(prod: DbtManifest, pr: DbtManifest, options: DbtPlanOptions): DbtPlan {
+export function planDbt(prod: DbtManifestState, pr: DbtManifest, options: DbtPlanOptions): DbtPlan {
+  // Another project's manifest would make every model look new: refuse it instead.
+  const other = anotherProject(prod, pr)
+  if (other !== null) throw new DbtPlanError(prod.file, [other])
   const project = rootProject(prod, pr)
   if (project === null) {
     throw new DbtPlanError(pr.file, [
       `${pr.file}: cannot tell the root project: the manifest has no metadata.project_name, and its project_id is the md5 of none of its packages' names`
-    ])
-  }
-  // Another project's manifest would make every model look new: refuse it instead.
-  if (prod.projectName !== null && pr.projectName !== null && prod.projectName !== pr.projectName) {
-    throw new DbtPlanError(prod.file, [
-      `${prod.file} is project ${prod.projectName}'s manifest, and ${pr.file} project ${pr.projectName}'s: give production's manifest of the same project`
     ])
   }
   const changes = findChanges(prod, pr, project, options)
@@ -92,18 +89,19 @@ export function planDbt(prod: DbtManifest, pr: DbtManifest, options: DbtPlanOpti
 function planModel(
   model: ChangedModel,
   context: {
-    prod: DbtManifest
+    prod: DbtManifestState
     pr: DbtManifest
     options: DbtPlanOptions
     report: (field: string, problem: string) => void
     findRule: ReturnType<typeof ruleFinder>
   }
 ): Outcome {
-  const { node, prod: before } = model
-  const skip = (reason: SkipReason, detail: string): Outcome => ({
-    skipped: { uniqueId: node.uniqueId, name: node.name, path: node.path, reason, detail }
-  })
+  const skip = (reason: SkipReason, detail: string): Outcome => {
+    const { uniqueId, name, path } = model.node
+    return { skipped: { uniqueId, name, path, reason, detail } }
+  }
   if (model.status === 'removed') return skip('removed', 'removed by this PR')
+  const { node, prod: before } = model
   if (before === null) return skip('new', 'nothing to compare against')
   if (node.materialized === 'ephemeral') return skip('ephemeral', 'it builds no table')
   if (before.materialized === 'ephemeral') {

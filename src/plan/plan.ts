@@ -19,6 +19,7 @@ import {
   RULE_KEYS,
   ruleName,
   ruleSchema,
+  schemaOfKey,
   type DbtRule,
   type RawDefaults
 } from './schema.js'
@@ -123,9 +124,8 @@ export function parsePlan(text: string, options: PlanOptions): ParsedPlan {
  * still checked against the rest. */
 function usableDefaults(raw: unknown): RawDefaults {
   const record = recordOf(raw) ?? {}
-  const shape = defaultsSchema.shape as Record<string, z.ZodType | undefined>
   const valid = Object.entries(record).filter(
-    ([key, value]) => shape[key]?.safeParse(value).success
+    ([key, value]) => schemaOfKey(defaultsSchema.shape, key)?.safeParse(value).success
   )
   return defaultsSchema.parse(Object.fromEntries(valid))
 }

@@ -165,6 +165,15 @@ export type DbtRule = z.infer<typeof ruleSchema>
 /** A layer's thresholds as the plan's parsers check them: for a dbt model's meta. */
 export const thresholdsSchema = z.strictObject(thresholds)
 
+/**
+ * The schema of one key of an object schema's shape, or undefined for a key it does not take. A
+ * key is what the user wrote: `constructor` or `__proto__` is not the shape's, whatever its
+ * prototype holds.
+ */
+export function schemaOfKey(shape: object, key: string): z.ZodType | undefined {
+  return Object.hasOwn(shape, key) ? (shape as Record<string, z.ZodType>)[key] : undefined
+}
+
 /** Every key each part takes, for suggestions on a misspelt one. */
 export const ENTRY_KEYS: readonly string[] = Object.keys(entrySchema.shape)
 export const DEFAULTS_KEYS: readonly string[] = Object.keys(defaultsSchema.shape)

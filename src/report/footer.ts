@@ -61,6 +61,6 @@ export function footer(thresholds: Thresholds, ownLimits = false): string {
   if (thresholds.ignoreColumns.length > 0) {
     lines.push(`**Ignored columns:** ${nameList(thresholds.ignoreColumns, 50)}`)
   }
-  // Small print, under a rule: what the figures were checked against.
-  return `---\n\n<sub>${lines.join('<br>')}</sub>`
+  // Small print, last: what the figures were checked against.
+  return `<sub>${lines.join('<br>')}</sub>`
 }

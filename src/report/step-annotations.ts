@@ -1,70 +1,59 @@
 // GitHub shows at most 10 error and 10 warning annotations per step and drops the rest without a
-// word. The step writes one error per breach and a warning per problem, so past ten a reviewer
-// would never learn of the others: it writes nine of each kind, then one that says how many more
-// there are and where to read them all. Pure.
+// word. So the step writes at most nine of a kind (eight errors when it may fail: the failure
+// message is an error annotation too), logs the rest as plain lines, and ends with one annotation
+// of that kind that says how many more there are and where to read them. Pure.
 import { formatNumber } from '../format.js'
 
 /** GitHub's limit, per kind, per step. */
 export const STEP_ANNOTATIONS_PER_KIND = 10
 
+export type AnnotationKind = 'error' | 'warning'
+
 export interface StepAnnotation {
+  kind: AnnotationKind
   message: string
   title?: string
 }
 
-export interface StepAnnotations {
-  errors: StepAnnotation[]
-  warnings: StepAnnotation[]
+export interface AnnotationBudget {
+  /** Whether one more annotation of this kind may be written; false: log it as a plain line. */
+  admit(kind: AnnotationKind): boolean
+  /** One annotation for each kind that ran over: how many more, and where to read them all.
+   * `readMore` names that place: `the report comment (https://…)`, `the job summary`. */
+  closing(readMore: string): StepAnnotation[]
 }
 
-export interface FittedAnnotations extends StepAnnotations {
-  /** The ones not written as annotations, in order: the caller logs them as plain lines, so the
-   * log still holds every one. */
-  unannotated: StepAnnotation[]
-}
-
-/**
- * The annotations to write: all of a kind when they fit in the ten; else the first that leave room
- * for one more, and that one counts the others and says where they are. `readMore` names that
- * place: `the report comment (https://…)`, `the job summary`. `written`: the annotations of each
- * kind the step writes besides these (its warnings so far, the failure message), which take their
- * places among the ten.
- */
-export function withinStepLimits(
-  all: StepAnnotations,
-  readMore: string,
-  written: { errors: number; warnings: number } = { errors: 0, warnings: 0 }
-): FittedAnnotations {
-  const errors = fit(all.errors, 'errors', readMore, STEP_ANNOTATIONS_PER_KIND - written.errors)
-  const warnings = fit(
-    all.warnings,
-    'warnings',
-    readMore,
-    STEP_ANNOTATIONS_PER_KIND - written.warnings
-  )
+/** `reserved`: annotations of a kind written after the closing one (the failure message). */
+export function annotationBudget(
+  reserved: Partial<Record<AnnotationKind, number>> = {}
+): AnnotationBudget {
+  const written = { error: 0, warning: 0 }
+  const over = { error: 0, warning: 0 }
+  const room = (kind: AnnotationKind) => STEP_ANNOTATIONS_PER_KIND - 1 - (reserved[kind] ?? 0)
   return {
-    errors: errors.shown,
-    warnings: warnings.shown,
-    unannotated: [...errors.hidden, ...warnings.hidden]
+    admit: (kind) => {
+      if (written[kind] < room(kind)) {
+        written[kind]++
+        return true
+      }
+      over[kind]++
+      return false
+    },
+    closing: (readMore) =>
+      (['error', 'warning'] as const).flatMap((kind) => {
+        const count = over[kind]
+        if (count === 0) return []
+        const kinds = `${kind}s`
+        return [
+          {
+            kind,
+            title: `${formatNumber(count)} more ${kinds}`,
+            message:
+              `${formatNumber(count)} more ${kinds} are not shown here: GitHub shows ` +
+              `${STEP_ANNOTATIONS_PER_KIND} ${kind} annotations per step. Read them all in ` +
+              `${readMore}, or in this step's log.`
+          }
+        ]
+      })
   }
-}
-
-function fit(
-  annotations: StepAnnotation[],
-  kind: 'errors' | 'warnings',
-  readMore: string,
-  room: number
-): { shown: StepAnnotation[]; hidden: StepAnnotation[] } {
-  if (annotations.length <= room) return { shown: annotations, hidden: [] }
-  if (room <= 0) return { shown: [], hidden: annotations }
-  const kept = room - 1
-  const hidden = annotations.slice(kept)
-  const more: StepAnnotation = {
-    title: `${formatNumber(hidden.length)} more ${kind}`,
-    message:
-      `${formatNumber(hidden.length)} more ${kind} are not shown here: GitHub shows ` +
-      `${STEP_ANNOTATIONS_PER_KIND} ${kind === 'errors' ? 'error' : 'warning'} annotations per ` +
-      `step. Read them all in ${readMore}, or in this step's log.`
-  }
-  return { shown: [...annotations.slice(0, kept), more], hidden }
 }

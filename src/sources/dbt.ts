@@ -2,6 +2,7 @@
 // (never both parse trees at once), and a diff for each model the PR changed; the changed models
 // that cannot be compared are told in the log. The manifests' reader loads only in dbt mode.
 import type { DbtPlan } from '../dbt/plan-dbt.js'
+import type { ManifestIo } from '../dbt/read-manifest.js'
 import { describeSkipped, needsAction } from '../dbt/skipped.js'
 import { formatNumber, plural } from '../format.js'
 import { InputError } from '../inputs.js'
@@ -25,24 +26,29 @@ export async function dbtModels({ inputs, plan, io }: SourceContext): Promise<Pa
       "data-source: dbt mode needs the Datafold data source the models are built in: set data-source to its name or id (or data-source in the plan's defaults)"
     ])
   }
-  const [{ readManifest }, { planDbt }, { ManifestError }] = await Promise.all([
+  const [{ readManifest, readManifestState }, { planDbt }, { ManifestError }] = await Promise.all([
     import(/* webpackChunkName: "dbt" */ '../dbt/read-manifest.js'),
     import(/* webpackChunkName: "dbt" */ '../dbt/plan-dbt.js'),
     import(/* webpackChunkName: "dbt" */ '../dbt/manifest.js')
   ])
   const open = io.openManifest
   if (!open) throw new InputError(['dbt-prod-manifest: this runner reads no files'])
-  const read = async (input: 'dbt-prod-manifest' | 'dbt-manifest', file: string) => {
+  const read = async <T>(
+    input: 'dbt-prod-manifest' | 'dbt-manifest',
+    file: string,
+    reader: (file: string, io: ManifestIo) => Promise<T>
+  ): Promise<T> => {
     try {
-      return await readManifest(file, { open })
+      return await reader(file, { open })
     } catch (error) {
       if (error instanceof ManifestError) throw new InputError([`${input}: ${error.message}`])
       throw error
     }
   }
   // One after the other: the reader keeps little of each, but a manifest being read is large.
-  const prod = await read('dbt-prod-manifest', dbt.prodManifest)
-  const pr = await read('dbt-manifest', dbt.manifest)
+  // Of production's, only each node's state: what state:modified compares, and where its table is.
+  const prod = await read('dbt-prod-manifest', dbt.prodManifest, readManifestState)
+  const pr = await read('dbt-manifest', dbt.manifest, readManifest)
   const planned = planDbt(prod, pr, {
     dataSource: dataSourceRef(source),
     thresholds: inputs.thresholds,
@@ -54,11 +60,13 @@ export async function dbtModels({ inputs, plan, io }: SourceContext): Promise<Pa
   })
   tellSkipped(planned, io, inputs.failOnSkipped)
   return {
-    diffs: planned.picked.map(({ diff }) => ({
+    diffs: planned.picked.map(({ diff, path, uniqueId }) => ({
       kind: 'requested',
       name: diff.name,
       request: diff,
-      from: 'dbt model'
+      from: 'dbt model',
+      // A model of an installed package has no file in this repository.
+      ...(uniqueId.split('.')[1] === planned.project ? { file: path } : {})
     })),
     dbt: planned
   }

@@ -30,20 +30,28 @@ export async function readPlan(
   }
   return parsePlan(text, {
     source,
-    context: target,
+    // `{env.NAME}` fills in none of the secrets the action masks.
+    context: { ...target, secrets: [inputs.apiKey, inputs.githubToken] },
     dataSource: inputs.dataSource,
     thresholds: inputs.thresholds
   })
 }
 
-/** The plan's entries, as diffs to create. */
-export function planEntries({ plan }: SourceContext): Promise<Partial<Source>> {
+/** The plan's entries, as diffs to create, and where they are written. */
+export function planEntries({ inputs, plan }: SourceContext): Promise<Partial<Source>> {
+  const written = inputs.plan
   return Promise.resolve({
     diffs: plan.diffs.map((request) => ({
       kind: 'requested',
       name: request.name,
       request,
       from: 'plan entry'
-    }))
+    })),
+    plan:
+      written === null
+        ? null
+        : written.input === 'plan'
+          ? 'inline'
+          : { file: written.path, lines: plan.lines ?? new Map() }
   })
 }

@@ -30,7 +30,8 @@ export async function readSources(
   for (const read of SOURCES) parts.push(await read(context))
   const source: Source = {
     diffs: parts.flatMap((part) => part.diffs ?? []),
-    dbt: parts.find((part) => part.dbt)?.dbt ?? null
+    dbt: parts.find((part) => part.dbt)?.dbt ?? null,
+    plan: parts.find((part) => part.plan)?.plan ?? null
   }
   refuseSharedNames(source.diffs)
   return source

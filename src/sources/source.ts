@@ -25,6 +25,9 @@ export interface RequestedDiff {
   request: PlannedDiff
   /** Where it was asked for: `plan entry` or `dbt model`. */
   from: 'plan entry' | 'dbt model'
+  /** A dbt model's file, as the manifest names it (`original_file_path`), when it is the root
+   * project's. */
+  file?: string
 }
 
 export type DiffToJudge = GivenDiff | RequestedDiff
@@ -35,6 +38,9 @@ export interface Source {
   diffs: DiffToJudge[]
   /** dbt mode's plan, for the report and `fail-on-skipped`; null when dbt mode is off. */
   dbt: DbtPlan | null
+  /** Where the plan's entries are written, for annotations: its file and each entry's line, or
+   * `inline` for the `plan` input; null without a plan. */
+  plan: { file: string; lines: ReadonlyMap<string, number> } | 'inline' | null
 }
 
 /** The runner's part the sources may need. The files are optional: no plan file, no need. */
