@@ -21,6 +21,7 @@ import {
   rowsOf,
   type PlanCase
 } from '../../__fixtures__/report-cases.js'
+import { EXAMPLE_THRESHOLDS } from '../../scripts/demo-datafold.js'
 
 const harness = new Harness({
   apiKey: 'dfk_e2e_report_0123456789abcdef',
@@ -32,12 +33,7 @@ afterEach(async () => {
 })
 
 /** The demo's thresholds, as the README's pictures use them. */
-const LIMITS = {
-  'max-rows-removed': '0',
-  'max-rows-changed': '1%',
-  'max-duplicate-pks': '0',
-  'max-schema-changes': '2'
-}
+const LIMITS = EXAMPLE_THRESHOLDS
 
 const start = (summary: CreateScript['summary'] = caseSummaries([])): Promise<Fakes> =>
   harness.start({ datafold: { dataSources: dataSources(), create: { polls: 0, summary } } })

@@ -12,6 +12,7 @@ import type {
 import { differingColumns } from '../../src/report/columns.js'
 import { renderComment, renderReport, type ReportOptions } from '../../src/report/document.js'
 import type { Limit, Thresholds } from '../../src/limits.js'
+import { REPORT_COLUMNS } from '../../src/metric-spec.js'
 import type { Breach, DiffEvaluation, Evaluation, Verdict } from '../../src/thresholds.js'
 import { describeBreach } from '../../src/report/breach-line.js'
 import { headline, tally, uncheckedCount } from '../../src/report/headline.js'
@@ -353,16 +354,8 @@ describe('table cells', () => {
     ignoreColumns: []
   }
 
-  const HEADERS = [
-    'Table',
-    'Rows added',
-    'Rows removed',
-    'Rows changed',
-    'Values changed',
-    'Columns changed',
-    'Schema changes',
-    'Key problems'
-  ]
+  // Every limit is set: every column of the spec is shown.
+  const HEADERS = ['Table', ...REPORT_COLUMNS]
   const url = (id: number) => `https://app.datafold.com/datadiffs/${id}/overview`
   /** Over its limits on rows removed: a problem's row, with its small line under the name. */
   const over = (id: number): Breach[] => [breach(id, 'rows-removed', 1, 0.01, '0')]
