@@ -62,7 +62,7 @@ export function ownSource(
 }
 
 /** A source as a table's cell names it, short: `plan`, `model meta`, `rule 2`. */
-export function shortSource(source: string): string {
+function shortSource(source: string): string {
   const short = source === 'plan entry' || source === 'plan defaults' ? 'plan' : source
   return escapeMarkdown(short.replace(/ \(.*$/, ''))
 }

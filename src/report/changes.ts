@@ -13,7 +13,7 @@ import { cell, escapeMarkdown } from './markdown.js'
 
 /** The name a table goes by from one report to the next: its entry's or model's, else the
  * production table's, else its diff's. */
-export function tableName({ diff }: DiffEvaluation): string {
+function tableName({ diff }: DiffEvaluation): string {
   return (
     diff.name ??
     diff.target.datasetA ??

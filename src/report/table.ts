@@ -115,7 +115,7 @@ function diffRow(evaluation: DiffEvaluation, options: TableOptions): string {
  * Datafold:`) or what is no advice (`Datafold says the error is not retryable`), and cut; the
  * details hold it whole. What will help (`re-running this job creates the diff again`) is kept.
  */
-export function shortReason(reason: string): string {
+function shortReason(reason: string): string {
   const advice =
     /: (re-running this job creates the diff again|run the diff again in Datafold, then this check)$/.exec(
       reason
