@@ -14,8 +14,11 @@ const MAY_BE_LONGER = new Set(['inputs.ts', 'report/document.ts'])
 /** The flow's steps in order; a module may import its own step's and earlier steps' modules. */
 const STEPS: { step: string; modules: (module: string) => boolean }[] = [
   { step: 'inputs', modules: (m) => m === 'inputs.ts' },
-  // The plan, from a plan file or from dbt's manifests.
-  { step: 'plan', modules: (m) => m.startsWith('plan/') || m.startsWith('dbt/') },
+  // The plan, from a plan file or from dbt's manifests (read from files, or from dbt Cloud).
+  {
+    step: 'plan',
+    modules: (m) => m.startsWith('plan/') || m.startsWith('dbt/') || m.startsWith('dbt-cloud/')
+  },
   // create, wait, read
   { step: 'Datafold', modules: (m) => m.startsWith('datafold/') },
   { step: 'normalised summary', modules: (m) => m === 'normalise.ts' },
@@ -38,6 +41,9 @@ const VOCABULARY = new Set([
   'clock.ts',
   'redact.ts',
   'concurrency.ts',
+  // Reading answers and retrying requests, for every client.
+  'http/body.ts',
+  'http/retry.ts',
   'github/comment-modes.ts'
 ])
 
