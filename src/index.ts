@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { createReadStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
+import { INPUT_NAMES, InputError, parseInputs, secretInputs, type RawInputs } from './inputs.js'
 import { createRedactor, type Redact } from './redact.js'
 import { reasonOf } from './text.js'
 
@@ -19,12 +19,9 @@ async function main(): Promise<void> {
     INPUT_NAMES.map((name) => [name, core.getInput(name)])
   ) as RawInputs
   // Mask the secrets before anything can be logged, the environment fallback included.
-  for (const secret of [raw['api-key'], process.env.DATAFOLD_API_KEY, raw['github-token']]) {
-    if (secret?.trim()) core.setSecret(secret.trim())
-  }
-  redact = createRedactor(
-    [raw['api-key'], process.env.DATAFOLD_API_KEY ?? '', raw['github-token']].map((s) => s.trim())
-  )
+  const secrets = secretInputs(raw, process.env)
+  for (const secret of secrets) core.setSecret(secret)
+  redact = createRedactor(secrets)
   const inputs = parseInputs(raw, process.env)
   const reportDir = process.env.RUNNER_TEMP || tmpdir()
   // One name, one chunk: these four are always needed together.

@@ -20,7 +20,9 @@ export const OUTPUT_NAMES = [
   'comment-url',
   'diff-ids',
   'created-diff-ids',
-  'skipped-models'
+  'skipped-models',
+  'dbt-cloud-run-id',
+  'dbt-cloud-prod-run-id'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]
@@ -33,10 +35,15 @@ export function buildOutputs(
   reportPath: string,
   comment: PublishedComment | null,
   /**
-   * Every diff gated (given, then the plan's), those this run created, and dbt mode's changed
-   * models that were not compared.
+   * Every diff gated (given, then the plan's), those this run created, dbt mode's changed models
+   * that were not compared, and in dbt Cloud mode the two runs compared.
    */
-  ids: { all: number[]; created: number[]; skipped?: DbtReport['skipped'] } = {
+  ids: {
+    all: number[]
+    created: number[]
+    skipped?: DbtReport['skipped']
+    dbtCloud?: { runId: number; prodRunId: number } | null
+  } = {
     all: [],
     created: []
   }
@@ -70,7 +77,9 @@ export function buildOutputs(
     'comment-url': comment?.url ?? '',
     'diff-ids': ids.all.join(','),
     'created-diff-ids': ids.created.join(','),
-    'skipped-models': jsonList(ids.skipped ?? [])
+    'skipped-models': jsonList(ids.skipped ?? []),
+    'dbt-cloud-run-id': ids.dbtCloud ? String(ids.dbtCloud.runId) : '',
+    'dbt-cloud-prod-run-id': ids.dbtCloud ? String(ids.dbtCloud.prodRunId) : ''
   }
 }
 

@@ -5,7 +5,7 @@
 import type { DbtPlan, SkippedModel } from './dbt/plan-dbt.js'
 import type { ManifestIo } from './dbt/read-manifest.js'
 import { formatNumber, plural } from './format.js'
-import { InputError, type Inputs } from './inputs.js'
+import { InputError, type InputName, type Inputs } from './inputs.js'
 import { dataSourceRef, type PlannedDiff } from './plan/merge.js'
 import type { ParsedPlan } from './plan/plan.js'
 import type { DbtReport } from './report/dbt.js'
@@ -36,17 +36,24 @@ export async function readDbtPlan(
   ])
   const open = io.openManifest
   if (!open) throw new InputError(['dbt-prod-manifest: this runner reads no files'])
-  const read = async (input: 'dbt-prod-manifest' | 'dbt-manifest', file: string) => {
+  const read = async <T>(
+    input: InputName,
+    file: string,
+    reader: (f: string, io: ManifestIo) => T
+  ) => {
     try {
-      return await readManifest(file, { open })
+      return await reader(file, { open })
     } catch (error) {
       if (error instanceof ManifestError) throw new InputError([`${input}: ${error.message}`])
       throw error
     }
   }
   // One after the other: the reader keeps little of each, but a manifest being read is large.
-  const prod = await read('dbt-prod-manifest', dbt.prodManifest)
-  const pr = await read('dbt-manifest', dbt.manifest)
+  const prod = await read('dbt-prod-manifest', dbt.prodManifest, readManifest)
+  const pr = await read('dbt-manifest', dbt.manifest, readManifest)
+  const { readRunResults } = await import(/* webpackChunkName: "dbt" */ './dbt/run-results.js')
+  const runResults =
+    dbt.runResults === null ? null : await read('dbt-run-results', dbt.runResults, readRunResults)
   return planDbt(prod, pr, {
     dataSource: dataSourceRef(source),
     thresholds: inputs.thresholds,
@@ -54,7 +61,8 @@ export async function readDbtPlan(
     rules: plan.rules,
     downstream: dbt.downstream,
     packages: dbt.packages,
-    seeds: dbt.seeds
+    seeds: dbt.seeds,
+    runResults
   })
 }
 
@@ -83,7 +91,8 @@ export function allPlanned(plan: ParsedPlan, dbt: DbtPlan | null): PlannedDiff[]
 const NOT_COMPARED: ReadonlySet<SkippedModel['reason']> = new Set([
   'no key',
   'ephemeral',
-  'not materialized'
+  'not materialized',
+  'not built'
 ])
 
 const line = (model: SkippedModel): string =>

@@ -2,6 +2,7 @@
 // request, how its diffs join the plan's, and what the log says of the models not compared.
 import { describe, expect, it } from '@jest/globals'
 import { changedProject } from '../../__fixtures__/dbt-manifests.js'
+import { buildRunResults } from '../../__fixtures__/dbt-run-results.js'
 import { inputProblems } from '../../__fixtures__/input-problems.js'
 import type { DbtPlan } from '../../src/dbt/plan-dbt.js'
 import { INPUT_NAMES, parseInputs, type RawInputs } from '../../src/inputs.js'
@@ -73,6 +74,26 @@ describe('readDbtPlan', () => {
     ])
   })
 
+  it('reads dbt-run-results last, through the same I/O, and compares only what the build built', async () => {
+    const { pr } = changedProject(12)
+    const runResults = buildRunResults(pr, { statuses: { 'model.jaffle_shop.orders': 'error' } })
+    const io = files({ ...changedFiles(), 'target/run_results.json': runResults })
+    const plan = await readDbtPlan(
+      inputs({ 'dbt-run-results': 'target/run_results.json' }),
+      NO_PLAN,
+      io
+    )
+    expect(io.opened).toEqual([
+      'prod/manifest.json',
+      'target/manifest.json',
+      'target/run_results.json'
+    ])
+    expect(plan?.picked.map((model) => model.diff.name)).toEqual(['customers', 'payments'])
+    expect(notComparable(plan)).toContain(
+      "orders (models/marts/orders.sql): not built: target/run_results.json says error: its table in the PR's schema is missing or stale; fix the build"
+    )
+  })
+
   it('is off without dbt-prod-manifest, opening nothing', async () => {
     const io = files()
     expect(
@@ -104,9 +125,17 @@ describe('readDbtPlan', () => {
         }
       },
       problem: /^Invalid input: dbt-manifest: target\/manifest\.json: .*run.results/i
+    },
+    {
+      what: 'dbt-run-results names a manifest',
+      contents: { ...changedFiles(), 'target/run_results.json': changedProject(12).pr },
+      raw: { 'dbt-run-results': 'target/run_results.json' },
+      problem:
+        /^Invalid input: dbt-run-results: target\/run_results\.json: a dbt manifest artifact, not run_results\.json/
     }
-  ])('names the input and the file when $what', async ({ contents, problem }) => {
-    await expect(readDbtPlan(inputs(), NO_PLAN, files(contents))).rejects.toThrow(problem)
+  ])('names the input and the file when $what', async ({ contents, problem, ...rest }) => {
+    const raw = 'raw' in rest ? rest.raw : {}
+    await expect(readDbtPlan(inputs(raw), NO_PLAN, files(contents))).rejects.toThrow(problem)
   })
 })
 
@@ -149,6 +178,7 @@ describe('the models not compared', () => {
   const skipped: DbtPlan['skipped'] = [
     ...[
       ['events', 'no key', 'tag its key column'],
+      ['payments', 'not built', 'target/run_results.json says error'],
       ['order_items', 'new', 'nothing to compare against'],
       ['stg_orders', 'ephemeral', 'it builds no table'],
       ['legacy', 'never_diff', 'meta.datafold.datadiff.never_diff is set'],
@@ -166,6 +196,7 @@ describe('the models not compared', () => {
   it('fail the step under fail-on-skipped only where a model could have been compared', () => {
     expect(notComparable(plan)).toEqual([
       'events (models/events.sql): no key: tag its key column',
+      'payments (models/payments.sql): not built: target/run_results.json says error',
       'stg_orders (models/stg_orders.sql): ephemeral: it builds no table'
     ])
     expect(notComparable(null)).toEqual([])
@@ -179,8 +210,9 @@ describe('the models not compared', () => {
     }
     tellSkipped(plan, io, false)
     expect(log).toEqual([
-      'info: dbt project jaffle_shop: 1 changed model to compare, 5 not compared, 2 unchanged',
+      'info: dbt project jaffle_shop: 1 changed model to compare, 6 not compared, 2 unchanged',
       'warning: dbt model not compared: events (models/events.sql): no key: tag its key column',
+      'warning: dbt model not compared: payments (models/payments.sql): not built: target/run_results.json says error',
       'info: dbt model not compared: order_items (models/order_items.sql): new: nothing to compare against',
       'warning: dbt model not compared: stg_orders (models/stg_orders.sql): ephemeral: it builds no table',
       'info: dbt model not compared: legacy (models/legacy.sql): never_diff: meta.datafold.datadiff.never_diff is set',
