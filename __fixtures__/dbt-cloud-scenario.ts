@@ -51,7 +51,10 @@ export type Fault = { path?: RegExp; times?: number } & (
   | { status: number; retryAfter?: string }
   | { delayMs: number }
   | { hang: true }
+  /** An artifact's first bytes, then the connection breaks. */
   | { cutAfterBytes: number }
+  /** An artifact's first bytes, then nothing more, the connection left open. */
+  | { stallAfterBytes: number }
 )
 
 /** Run pages link here, as dbt Cloud's own do to the account's access URL. */

@@ -12,8 +12,8 @@
 // Plain node:http and TypeScript, no jest.
 import { createReadStream } from 'node:fs'
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
+import { listenOnLoopback } from './loopback.js'
 import { jobBody, runBody, type FakeJob, type FakeRun, type Fault } from './dbt-cloud-scenario.js'
 
 export * from './dbt-cloud-scenario.js'
@@ -53,8 +53,13 @@ export interface FakeAnswer {
   body: string | Readable
   /** Wait this long first; Infinity: never answer. */
   delayMs: number
-  /** Send this many bytes of the body, then break the connection. */
-  cutAfterBytes?: number
+  /** Send this many bytes of the body, then break the connection (`cut`) or send no more (`stall`). */
+  breakOff?: BreakOff
+}
+
+export interface BreakOff {
+  afterBytes: number
+  how: 'cut' | 'stall'
 }
 
 export interface DbtCloudHandler {
@@ -178,7 +183,7 @@ export function createDbtCloudHandler(options: FakeDbtCloudOptions): DbtCloudHan
     }
     const fault = faults.find((f) => f.left > 0 && (f.path?.test(url.pathname) ?? true))
     let slow = 0
-    let cut: number | undefined
+    let breakOff: BreakOff | undefined
     if (fault) {
       fault.left -= 1
       if ('status' in fault) {
@@ -188,7 +193,8 @@ export function createDbtCloudHandler(options: FakeDbtCloudOptions): DbtCloudHan
       }
       if ('hang' in fault) return { ...refuse(503, 'Never sent.'), delayMs: Infinity }
       if ('delayMs' in fault) slow = fault.delayMs
-      if ('cutAfterBytes' in fault) cut = fault.cutAfterBytes
+      if ('cutAfterBytes' in fault) breakOff = { afterBytes: fault.cutAfterBytes, how: 'cut' }
+      if ('stallAfterBytes' in fault) breakOff = { afterBytes: fault.stallAfterBytes, how: 'stall' }
     }
     const related = relatedOf(url.searchParams.get('include_related'))
     const runOf = (id: string) => runs.find((r) => r.id === Number(id) && r.accountId === accountId)
@@ -245,10 +251,7 @@ export function createDbtCloudHandler(options: FakeDbtCloudOptions): DbtCloudHan
       'file' in artifact
         ? createReadStream(artifact.file, { highWaterMark: 1 << 16 })
         : Readable.from([Buffer.from(JSON.stringify(artifact.json))])
-    return answer(200, stream, {
-      delayMs: slow,
-      ...(cut === undefined ? {} : { cutAfterBytes: cut })
-    })
+    return answer(200, stream, { delayMs: slow, ...(breakOff ? { breakOff } : {}) })
   }
 
   return { requests, handle, polls: (runId) => seen.get(runId) ?? 0 }
@@ -320,26 +323,26 @@ export function handlerFetch(handler: DbtCloudHandler): typeof globalThis.fetch 
     const body =
       typeof answer.body === 'string'
         ? answer.body
-        : (Readable.toWeb(
-            cutShort(answer.body, answer.cutAfterBytes)
-          ) as ReadableStream<Uint8Array>)
+        : (Readable.toWeb(brokenOff(answer.body, answer.breakOff)) as ReadableStream<Uint8Array>)
     return new Response(body, { status: answer.status, headers: answer.headers })
   }
 }
 
-/** The first `limit` bytes of a stream, then an error, as a connection that breaks. */
-function cutShort(stream: Readable, limit: number | undefined): Readable {
-  if (limit === undefined) return stream
+/** The first bytes of a stream, then an error as a connection that breaks, or nothing more. */
+function brokenOff(stream: Readable, breakOff: BreakOff | undefined): Readable {
+  if (breakOff === undefined) return stream
+  const { afterBytes, how } = breakOff
   return Readable.from(
     (async function* () {
       let sent = 0
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        const part = chunk.subarray(0, limit - sent)
+        const part = chunk.subarray(0, afterBytes - sent)
         sent += part.length
         if (part.length > 0) yield part
-        if (sent >= limit) break
+        if (sent >= afterBytes) break
       }
       stream.destroy()
+      if (how === 'stall') await new Promise<never>(() => undefined)
       throw Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' })
     })()
   )
@@ -364,17 +367,10 @@ export async function startFakeDbtCloud(options: FakeDbtCloudOptions): Promise<F
     }, answer.delayMs)
     timers.add(timer)
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const { port } = server.address() as AddressInfo
+  const url = await listenOnLoopback(server)
   return {
     ...handler,
-    url: `http://127.0.0.1:${port}`,
+    url,
     close: async () => {
       for (const timer of timers) clearTimeout(timer)
       for (const res of open) res.destroy()
@@ -398,16 +394,21 @@ function send(res: ServerResponse, answer: FakeAnswer): void {
   }
   const body = answer.body
   let sent = 0
-  const limit = answer.cutAfterBytes ?? Infinity
+  const limit = answer.breakOff?.afterBytes ?? Infinity
   body.on('data', (chunk: Buffer) => {
     if (res.destroyed) return
     const part = chunk.subarray(0, Math.max(0, limit - sent))
     sent += part.length
-    res.write(part)
-    if (sent >= limit) {
-      body.destroy()
-      res.socket?.destroy()
+    if (sent < limit) {
+      res.write(part)
+      return
     }
+    body.destroy()
+    // Once the first bytes are out, a cut answer's connection breaks; a stalled one stays open,
+    // unfinished, until the client gives up or close() ends it.
+    res.write(part, () => {
+      if (answer.breakOff?.how === 'cut') res.socket?.destroy()
+    })
   })
   body.on('end', () => res.end())
   body.on('error', () => res.destroy())

@@ -2,6 +2,7 @@
 // retries (recorded sleeps, a fake clock: no test really waits), and the message for each way a
 // request fails, none of which ever holds the token.
 import { beforeEach, describe, expect, it } from '@jest/globals'
+import { fakeClock, type FakeClock } from '../../__fixtures__/fake-clock.js'
 import { errorBody } from '../../__fixtures__/fake-dbt-cloud.js'
 import { createDbtCloudClient } from '../../src/dbt-cloud/client.js'
 import { DbtCloudError } from '../../src/dbt-cloud/errors.js'
@@ -14,9 +15,8 @@ const RUN = { id: 4242, account_id: 70403, status: 10, created_at: 'x', updated_
 type Answer = Response | Error | (() => Response)
 let script: Answer[]
 let sent: { url: string; init: RequestInit }[]
-let sleeps: number[]
+let clock: FakeClock
 let said: string[]
-let clock: number
 
 const fetchStub: typeof globalThis.fetch = (input, init) => {
   // The client passes the URL as a string.
@@ -39,12 +39,8 @@ function client(overrides: { deadline?: number; retries?: number } = {}) {
     token: TOKEN,
     userAgent: 'datafold-diff-gate/1.0.0',
     fetch: fetchStub,
-    sleep: (ms) => {
-      sleeps.push(ms)
-      clock += ms
-      return Promise.resolve()
-    },
-    now: () => clock,
+    sleep: clock.sleep,
+    now: clock.now,
     random: () => 0,
     log: (line) => said.push(line),
     ...overrides
@@ -69,9 +65,8 @@ async function drain(stream: AsyncIterable<Uint8Array>): Promise<string> {
 beforeEach(() => {
   script = []
   sent = []
-  sleeps = []
   said = []
-  clock = START
+  clock = fakeClock(START)
 })
 
 describe('requests', () => {
@@ -135,7 +130,7 @@ describe('retries', () => {
       json({ data: RUN })
     ]
     expect((await client().getRun(4242)).id).toBe(4242)
-    expect(sleeps).toEqual([7_000, 2_000])
+    expect(clock.sleeps).toEqual([7_000, 2_000])
     expect(sent).toHaveLength(3)
     expect(said).toEqual([
       'dbt Cloud: run 4242: HTTP 429: Slow down.; trying again in 7s',
@@ -164,7 +159,7 @@ describe('retries', () => {
     expect(await failure(client({ deadline: START + 500 }).getRun(4242))).toBe(
       'gave up on run 4242 at ab123.us1.dbt.com after 1 try, as the next would start after wait-timeout; the last ended in HTTP 502: Bad gateway.'
     )
-    expect(sleeps).toEqual([])
+    expect(clock.sleeps).toEqual([])
   })
 
   it('give up after the last try', async () => {
@@ -174,7 +169,7 @@ describe('retries', () => {
     ).toBe(
       'gave up on the runs of job 8 at ab123.us1.dbt.com after 3 tries; the last ended in HTTP 500: Oops.'
     )
-    expect(sleeps).toEqual([1_000, 2_000])
+    expect(clock.sleeps).toEqual([1_000, 2_000])
   })
 })
 

@@ -3,21 +3,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { changedProject } from '../../__fixtures__/dbt-manifests.js'
 import { buildRunResults } from '../../__fixtures__/dbt-run-results.js'
+import { textIo } from '../../__fixtures__/text-io.js'
 import { JsonSections } from '../../src/dbt/json-sections.js'
 import { ManifestError } from '../../src/dbt/manifest.js'
 import type { ManifestIo } from '../../src/dbt/read-manifest.js'
 import { readRunResults } from '../../src/dbt/run-results.js'
 
-/** Serves text in chunks of `size` bytes, as a stream would. */
-const textIo = (text: string, size = 1 << 16): ManifestIo => ({
-  async *open() {
-    const bytes = Buffer.from(text)
-    for (let at = 0; at < bytes.length; at += size) {
-      await Promise.resolve()
-      yield bytes.subarray(at, at + size)
-    }
-  }
-})
 const FILE = 'target/run_results.json'
 const read = (value: unknown, size?: number) =>
   readRunResults(FILE, textIo(JSON.stringify(value), size))
