@@ -253,6 +253,13 @@ describe('a pull_request event', () => {
     expect(harness.sleeps).toEqual([])
   })
 
+  it('tries a request again under wait-timeout 0, which only stops the waiting', async () => {
+    const harness = dbtCloudHarness({ faults: [{ status: 503 }] })
+    const result = await harness.find({ event: statusEvent('success'), waitTimeoutMs: 0 })
+    expect(found(result).ci.id).toBe(CI_RUN)
+    expect(harness.sleeps).toEqual([1_000])
+  })
+
   it('takes the PR from the run when the event names none', async () => {
     const harness = dbtCloudHarness({ statuses: [[dbtCloudStatus(ci, 'success')]] })
     const result = found(await harness.find({ event: { ...commitEvent, prNumber: null } }))

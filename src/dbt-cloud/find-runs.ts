@@ -89,7 +89,9 @@ export async function findDbtCloudRuns(options: FindDbtCloudRunsOptions): Promis
       clients.get(key) ??
       createDbtCloudClient({
         ...{ origin, accountId, token: options.input.token, userAgent: options.userAgent },
-        ...{ fetch: options.fetch, sleep, now, random: options.random, deadline, redact, log }
+        ...{ fetch: options.fetch, sleep, now, random: options.random, redact, log },
+        // wait-timeout 0 looks once, but a request is still tried again, as Datafold's are.
+        ...(options.waitTimeoutMs > 0 ? { deadline } : {})
       })
     clients.set(key, client)
     return client

@@ -97,7 +97,8 @@ export function createTransport(options: TransportOptions): Transport {
           : `a network error: ${excerpt(redact(reasonOf(causeOf(error))), 200)}`
       }
       if (response !== null) {
-        const { status } = response
+        // A fetch that hides manual redirects (the browser kind) gives status 0: still a redirect.
+        const status = response.type === 'opaqueredirect' ? 302 : response.status
         if (status >= 200 && status < 300) return response
         const body = await readBody(response, 64 * 1024).catch(() => ({ text: '' }))
         const said = 'text' in body ? describeBody(redact(body.text)) : ''
