@@ -7,13 +7,8 @@ import { createReadStream } from 'node:fs'
 import { readFile, realpath, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  openManifest,
-  readPlanFile,
-  readRepositoryFile,
-  type InputFiles
-} from './input-files.js'
-import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
+import { openManifest, readPlanFile, readRepositoryFile, type InputFiles } from './input-files.js'
+import { INPUT_NAMES, InputError, parseInputs, secretInputs, type RawInputs } from './inputs.js'
 import { createRedactor } from './redact.js'
 import { reasonOf } from './text.js'
 
@@ -26,12 +21,9 @@ async function main(): Promise<void> {
     INPUT_NAMES.map((name) => [name, core.getInput(name)])
   ) as RawInputs
   // Mask the secrets before anything can be logged, the environment fallback included.
-  for (const secret of [raw['api-key'], process.env.DATAFOLD_API_KEY, raw['github-token']]) {
-    if (secret?.trim()) core.setSecret(secret.trim())
-  }
-  redact.learn(
-    [raw['api-key'], process.env.DATAFOLD_API_KEY ?? '', raw['github-token']].map((s) => s.trim())
-  )
+  const secrets = secretInputs(raw, process.env)
+  for (const secret of secrets) core.setSecret(secret)
+  redact.learn(secrets)
   const inputs = parseInputs(raw, process.env)
   const reportDir = process.env.RUNNER_TEMP || tmpdir()
   const files: InputFiles = {

@@ -24,7 +24,9 @@ export const OUTPUT_NAMES = [
   'comment-error',
   'diff-ids',
   'created-diff-ids',
-  'skipped-models'
+  'skipped-models',
+  'dbt-cloud-run-id',
+  'dbt-cloud-prod-run-id'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]
@@ -32,11 +34,19 @@ export type OutputName = (typeof OUTPUT_NAMES)[number]
 /** GitHub takes at most 1 MB per output; a list longer than this is cut. */
 export const MAX_OUTPUT_BYTES = 1_000_000
 
-/** `skipped`: dbt mode's changed models that were not compared. */
+/** The dbt Cloud runs compared: the CI run and production's. */
+export interface DbtCloudRunIds {
+  runId: number
+  prodRunId: number
+}
+
+/** `skipped`: dbt mode's changed models that were not compared; `dbtCloud`: in dbt Cloud mode,
+ * the two runs compared. */
 export function buildOutputs(
   evaluation: Evaluation,
   published: PublishedReport,
-  skipped: readonly { name: string; path: string; reason: string; detail: string }[] = []
+  skipped: readonly { name: string; path: string; reason: string; detail: string }[] = [],
+  dbtCloud: DbtCloudRunIds | null = null
 ): Record<OutputName, string> {
   const { comment } = published
   // Every diff gated, in report order, once; and those this run created.
@@ -75,7 +85,9 @@ export function buildOutputs(
     'created-diff-ids': ids((d) => d.origin === 'created').join(','),
     'skipped-models': jsonList(
       skipped.map(({ name, path, reason, detail }) => ({ name, path, reason, detail }))
-    )
+    ),
+    'dbt-cloud-run-id': dbtCloud ? String(dbtCloud.runId) : '',
+    'dbt-cloud-prod-run-id': dbtCloud ? String(dbtCloud.prodRunId) : ''
   }
 }
 

@@ -219,6 +219,7 @@ describe('dbt inputs', () => {
     expect(inputs.dbt).toEqual({
       prodManifest: '/tmp/prod/manifest.json',
       manifest: 'build/manifest.json',
+      runResults: null,
       downstream: true,
       packages: ['shared_models', 'finance', 'marketing'],
       seeds: true,
@@ -251,7 +252,7 @@ describe('dbt inputs', () => {
 
   it('are off without dbt-prod-manifest, and then diff-ids or a plan are required', () => {
     expect(inputProblems(() => parse({ 'dbt-manifest': 'target/manifest.json' }))).toEqual([
-      'diff-ids: at least one diff ID is required, or a plan (plan or plan-file), or dbt-prod-manifest (got "")'
+      'diff-ids: at least one diff ID is required, or a plan (plan or plan-file), or dbt-prod-manifest, or dbt-cloud-token (got "")'
     ])
   })
 

@@ -49,7 +49,7 @@ export async function readManifest(file: string, io: ManifestIo): Promise<DbtMan
     sections.end()
     if (!manifest.schemaVersion) throw new ManifestError(file, notAManifest(sections.topKeys))
   } catch (error) {
-    throw manifestError(file, error)
+    throw artifactError(file, error)
   }
   return manifest
 }
@@ -78,8 +78,9 @@ function keepNode(manifest: DbtManifest, raw: unknown, enabled: boolean): void {
   if (node) manifest.nodes.set(node.uniqueId, node)
 }
 
-/** Every failure names the file: a missing or unreadable file, text that is not a manifest. */
-function manifestError(file: string, error: unknown): unknown {
+/** Every failure names the file: a missing or unreadable file, text that is not a manifest (or
+ * not the run_results.json asked for). */
+export function artifactError(file: string, error: unknown): unknown {
   if (error instanceof ManifestError) return error
   if (error instanceof FileRefused) return new ManifestError(file, error.message)
   const code = (error as NodeJS.ErrnoException | null)?.code

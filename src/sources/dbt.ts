@@ -4,7 +4,8 @@
 import type { DbtPlan } from '../dbt/plan-dbt.js'
 import { describeSkipped, needsAction } from '../dbt/skipped.js'
 import { formatNumber, plural } from '../format.js'
-import { InputError } from '../inputs.js'
+import type { ManifestIo } from '../dbt/read-manifest.js'
+import { InputError, type InputName } from '../inputs.js'
 import { dataSourceRef } from '../plan/merge.js'
 import type { Source, SourceContext } from './source.js'
 
@@ -32,17 +33,25 @@ export async function dbtModels({ inputs, plan, io }: SourceContext): Promise<Pa
   ])
   const open = io.openManifest
   if (!open) throw new InputError(['dbt-prod-manifest: this runner reads no files'])
-  const read = async (input: 'dbt-prod-manifest' | 'dbt-manifest', file: string) => {
+  const read = async <T>(
+    input: InputName,
+    file: string,
+    reader: (f: string, io: ManifestIo) => Promise<T>
+  ): Promise<T> => {
     try {
-      return await readManifest(file, { open })
+      return await reader(file, { open })
     } catch (error) {
       if (error instanceof ManifestError) throw new InputError([`${input}: ${error.message}`])
       throw error
     }
   }
   // One after the other: the reader keeps little of each, but a manifest being read is large.
-  const prod = await read('dbt-prod-manifest', dbt.prodManifest)
-  const pr = await read('dbt-manifest', dbt.manifest)
+  const prod = await read('dbt-prod-manifest', dbt.prodManifest, readManifest)
+  const pr = await read('dbt-manifest', dbt.manifest, readManifest)
+  // On its own, after the others: jest's ESM loader fails on parallel imports sharing a module.
+  const { readRunResults } = await import(/* webpackChunkName: "dbt" */ '../dbt/run-results.js')
+  const runResults =
+    dbt.runResults === null ? null : await read('dbt-run-results', dbt.runResults, readRunResults)
   const planned = planDbt(prod, pr, {
     dataSource: dataSourceRef(source),
     thresholds: inputs.thresholds,
@@ -50,7 +59,8 @@ export async function dbtModels({ inputs, plan, io }: SourceContext): Promise<Pa
     rules: plan.rules,
     downstream: dbt.downstream,
     packages: dbt.packages,
-    seeds: dbt.seeds
+    seeds: dbt.seeds,
+    runResults
   })
   tellSkipped(planned, io, inputs.failOnSkipped)
   return {
