@@ -8,9 +8,9 @@ import { readFile, realpath, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openManifest, readPlanFile, readRepositoryFile, type InputFiles } from './input-files.js'
-import { INPUT_NAMES, InputError, parseInputs, secretInputs, type RawInputs } from './inputs.js'
+import { INPUT_NAMES, parseInputs, secretInputs, type RawInputs } from './inputs.js'
 import { createRedactor } from './redact.js'
-import { reasonOf } from './text.js'
+import { reasonOf, StepFailure } from './text.js'
 
 // The run's one redactor. What this module writes itself (the GitHub client's log, the last
 // error) bypasses run()'s redacting I/O: it is cleaned here, with every secret run() learnt.
@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const [{ run }, { fetchForHost }, { readGitHubContext }, { createGitHubClient }] =
     await Promise.all([
       import(/* webpackChunkName: "run" */ './run.js'),
-      import(/* webpackChunkName: "run" */ './datafold/proxy.js'),
+      import(/* webpackChunkName: "run" */ './http/proxy.js'),
       import(/* webpackChunkName: "run" */ './github/context.js'),
       import(/* webpackChunkName: "run" */ './github/octokit.js')
     ])
@@ -73,6 +73,7 @@ async function main(): Promise<void> {
       return path
     },
     fetch: await fetchForHost(inputs.datafoldHost),
+    fetchFor: fetchForHost,
     createGitHubClient: (token) =>
       createGitHubClient(token, {
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
@@ -106,7 +107,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof InputError) {
+  // Bad inputs, and dbt Cloud mode's errors: the message says what to do.
+  if (error instanceof StepFailure) {
     // A plan's or a manifest's problems quote what was written there, which could hold a secret.
     core.setFailed(redact(error.message))
     return

@@ -5,6 +5,7 @@ import { COMMENT_MODES, type CommentMode } from './github/comment-modes.js'
 import { METRIC_SPEC, type MetricName, type MetricSpec } from './metric-spec.js'
 import { createRedactor, redactCredentials } from './redact.js'
 import type { Limit, Thresholds } from './limits.js'
+import { StepFailure } from './text.js'
 
 export const INPUT_NAMES = [
   'diff-ids',
@@ -118,7 +119,7 @@ export interface Inputs {
 export const DEFAULT_HOST = 'https://app.datafold.com'
 
 /** Every input that does not parse, one line each; the message never repeats the API key. */
-export class InputError extends Error {
+export class InputError extends StepFailure {
   constructor(readonly problems: string[]) {
     super(
       problems.length === 1
@@ -201,6 +202,11 @@ export function secretInputs(
   return [raw['api-key'], env.DATAFOLD_API_KEY ?? '', raw['github-token'], raw['dbt-cloud-token']]
     .map((secret) => secret.trim())
     .filter(Boolean)
+}
+
+/** The secrets among the parsed inputs: the API key, the GitHub token, the dbt Cloud token. */
+export function secretsOf(inputs: Pick<Inputs, 'apiKey' | 'githubToken' | 'dbtCloud'>): string[] {
+  return [inputs.apiKey, inputs.githubToken, inputs.dbtCloud?.token ?? ''].filter(Boolean)
 }
 
 /** A list of names separated by commas, spaces or newlines. */

@@ -107,6 +107,28 @@ describe('dbtSection', () => {
     for (const text of hasNot) expect(section).not.toContain(text)
   })
 
+  it("names dbt Cloud's two runs compared: ids, jobs, commits, production's age and how it was found", () => {
+    const page = (id: number) => `https://ab123.us1.dbt.com/deploy/70403/projects/1001/runs/${id}/`
+    const dbtCloud = {
+      ci: {
+        ...{ id: 4242, jobId: 8812, jobName: 'CI | PRs', gitSha: 'c0ffee5a1b2c3d4e5f6' },
+        ...{ finishedAt: '2026-11-30T12:00:00Z', url: page(4242) }
+      },
+      production: {
+        ...{ id: 4100, jobId: 8801, jobName: null, gitSha: null, finishedAt: null, url: null },
+        ...{ via: 'the run dbt Cloud run 4242 deferred to', ageMs: 30 * 3_600_000 }
+      }
+    }
+    const line =
+      "**dbt Cloud**: run [4242](https://ab123.us1.dbt.com/deploy/70403/projects/1001/runs/4242/) (job CI &#124; PRs, 8812) of commit <code>c0ffee5</code> built the PR, against production's run 4100 (job 8801), finished 30h before this check (the run dbt Cloud run 4242 deferred to)."
+    for (const full of [true, false]) {
+      expect(dbtSection({ ...DBT, dbtCloud }, full).split('\n\n')[1]).toBe(line)
+    }
+    const nothing = { project: 'shop', unchanged: 3, picked: [], skipped: [], dbtCloud }
+    expect(dbtSection(nothing, true)).toContain(line)
+    expect(dbtSection(DBT, true)).not.toContain('dbt Cloud')
+  })
+
   it('stands where "No diffs were given" would in a run that compared nothing', () => {
     const evaluation = evaluateThresholds([], STEP)
     const nothing = { project: 'shop', unchanged: 3, picked: [], skipped: [] }

@@ -19,6 +19,8 @@ const MAY_BE_LONGER = new Set(['inputs.ts', 'report/document.ts'])
 const LAYERS = {
   /** Words every layer uses. */
   vocabulary: (m: string) =>
+    // What every client shares (Datafold's, dbt Cloud's): reading answers, retrying, the proxy.
+    m.startsWith('http/') ||
     [
       'metric-spec.ts',
       'diff.ts',
@@ -29,9 +31,6 @@ const LAYERS = {
       'redact.ts',
       'concurrency.ts',
       'glob.ts',
-      // Reading answers and retrying requests, for every client (Datafold's, dbt Cloud's).
-      'http/body.ts',
-      'http/retry.ts',
       'github/comment-modes.ts'
     ].includes(m),
   /** What the report comment carries between runs: one owner. */

@@ -122,6 +122,20 @@ describe('readSources', () => {
     )
   })
 
+  it('compares every changed model when dbt docs generate wrote run_results.json, and says so', async () => {
+    const { pr } = changedProject(12)
+    const docs = buildRunResults(pr, {
+      command: 'generate',
+      statuses: { 'model.jaffle_shop.orders': 'absent' }
+    })
+    const io = files({ ...changedFiles(), 'target/run_results.json': docs })
+    const source = await read({ 'dbt-run-results': 'target/run_results.json' }, io)
+    expect(requests(source).map((diff) => diff.name)).toEqual(['customers', 'orders', 'payments'])
+    expect(io.log).toContain(
+      'warning: target/run_results.json was written by dbt docs generate, not by the build: every changed model is compared, built or not. Generate the docs in a step before the build, or not at all'
+    )
+  })
+
   it("takes the data source from the plan's defaults when the input is not set", async () => {
     const source = await read({
       'data-source': '',
@@ -140,7 +154,9 @@ describe('readSources', () => {
     expect(source).toEqual({
       diffs: [{ kind: 'given', id: 1, thresholds: inputs().thresholds }],
       dbt: null,
-      plan: null
+      plan: null,
+      dbtCloud: null,
+      nothingToDo: null
     })
     expect(io.opened).toEqual([])
   })
@@ -193,7 +209,7 @@ describe('readSources', () => {
     const plan = 'rules: [{ match: { tag: finance }, max-rows-changed: 1% }]'
     const problems = await problemsOf(read({ plan, 'dbt-prod-manifest': '', 'diff-ids': '1' }))
     expect(problems).toEqual([
-      "plan: rules apply to dbt mode's models only: set dbt-prod-manifest, or remove the rules"
+      "plan: rules apply to dbt mode's models only: set dbt-prod-manifest (or dbt-cloud-token), or remove the rules"
     ])
   })
 

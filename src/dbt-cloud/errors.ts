@@ -1,9 +1,10 @@
 // How dbt Cloud mode fails: one line each, naming the input to change and what to do. Messages are
 // scrubbed of the secrets where they are made (the client does it), so none ever carries the token.
 import { formatDuration } from '../format.js'
+import { StepFailure } from '../text.js'
 
 /** dbt Cloud mode cannot go on; `message` is the user-facing line. */
-export class DbtCloudError extends Error {
+export class DbtCloudError extends StepFailure {
   constructor(message: string) {
     super(message)
     this.name = 'DbtCloudError'

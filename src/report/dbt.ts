@@ -1,8 +1,9 @@
 // dbt mode's part of the report: which models were compared and why, and the changed models that
-// were not, each with its reason. Pure.
+// were not, each with its reason; in dbt Cloud mode, which runs were compared. Pure.
 import type { DbtPlan } from '../dbt/plan-dbt.js'
-import { formatNumber, plural } from '../format.js'
-import { cell, details, tableHeader, tableRow } from './markdown.js'
+import { formatDuration, formatNumber, plural } from '../format.js'
+import type { ComparedRun, ComparedRuns } from '../sources/source.js'
+import { cell, details, link, tableHeader, tableRow } from './markdown.js'
 
 /** What dbt mode planned, in the report's words. */
 export interface DbtReport {
@@ -13,11 +14,14 @@ export interface DbtReport {
   picked: { name: string; path: string; why: string[]; keyFrom: string }[]
   /** Changed models not compared: `reason` in a word or two, `detail` one line more. */
   skipped: { name: string; path: string; reason: string; detail: string }[]
+  /** dbt Cloud mode: the CI run and production's run whose manifests were compared. */
+  dbtCloud?: ComparedRuns
 }
 
-/** dbt mode's plan in the report's words. */
-export function dbtReport(dbt: DbtPlan): DbtReport {
+/** dbt mode's plan in the report's words, with dbt Cloud's runs when they were compared. */
+export function dbtReport(dbt: DbtPlan, dbtCloud: ComparedRuns | null = null): DbtReport {
   return {
+    ...(dbtCloud ? { dbtCloud } : {}),
     project: dbt.project,
     unchanged: dbt.unchanged,
     picked: dbt.picked.map((model) => ({
@@ -41,15 +45,19 @@ const MOST_LISTED = { full: 100, short: 20 }
 export function dbtSection(dbt: DbtReport, full: boolean): string {
   const project = `**dbt project** <code>${cell(dbt.project, 100)}</code>`
   const { picked, skipped } = dbt
+  const runs = dbt.dbtCloud ? [dbtCloudRuns(dbt.dbtCloud)] : []
   if (picked.length === 0 && skipped.length === 0) {
-    return `${project}: no model changed since production (${formatNumber(dbt.unchanged)} unchanged), so there is nothing to compare.`
+    return [
+      `${project}: no model changed since production (${formatNumber(dbt.unchanged)} unchanged), so there is nothing to compare.`,
+      ...runs
+    ].join('\n\n')
   }
   const counts = [
     `${plural(picked.length, 'changed model')} compared`,
     ...(skipped.length > 0 ? [`${formatNumber(skipped.length)} not compared`] : []),
     `${formatNumber(dbt.unchanged)} unchanged`
   ]
-  const blocks = [`${project}: ${counts.join(', ')}.`]
+  const blocks = [`${project}: ${counts.join(', ')}.`, ...runs]
   const most = full ? MOST_LISTED.full : MOST_LISTED.short
   if (full && picked.length > 0) {
     const rows = picked
@@ -80,6 +88,25 @@ export function dbtSection(dbt: DbtReport, full: boolean): string {
     blocks.push(skipped.length < LONG_LIST ? `${title}:\n\n${list}` : details(title, list))
   }
   return blocks.join('\n\n')
+}
+
+/** `**dbt Cloud**: run 4242 (job CI, 8812) built commit c0ffee5, against production's run 4100 …`. */
+function dbtCloudRuns({ ci, production }: ComparedRuns): string {
+  const age =
+    production.ageMs === null
+      ? ''
+      : `, finished ${formatDuration(production.ageMs)} before this check`
+  return `**dbt Cloud**: ${runName(ci)} built the PR, against production's ${runName(production)}${age} (${cell(production.via, 200)}).`
+}
+
+/** `run [4242](…) (job CI, 8812) of commit <code>c0ffee5</code>`. */
+function runName(run: ComparedRun): string {
+  const job =
+    run.jobId === null
+      ? ''
+      : ` (job ${run.jobName ? `${cell(run.jobName, 60)}, ` : ''}${run.jobId})`
+  const commit = run.gitSha ? ` of commit <code>${cell(run.gitSha.slice(0, 7), 7)}</code>` : ''
+  return `run ${link(String(run.id), run.url)}${job}${commit}`
 }
 
 /** After a cut list: `… and 12 more models: <where they all are>.` (a paragraph after a table or

@@ -1,6 +1,7 @@
-// Datafold is reached through the runner's proxy when `HTTPS_PROXY` (or `HTTP_PROXY`) names one and
-// `NO_PROXY` does not exempt the host, as @actions/github reaches GitHub. Node's own fetch ignores
-// those variables, which would leave a self-hosted runner behind a proxy unable to reach Datafold.
+// Datafold and dbt Cloud are reached through the runner's proxy when `HTTPS_PROXY` (or `HTTP_PROXY`)
+// names one and `NO_PROXY` does not exempt the host, as @actions/github reaches GitHub. Node's own
+// fetch ignores those variables, which would leave a self-hosted runner behind a proxy unable to
+// reach either.
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 
 /** The fetch for requests to `host`: through the proxy the environment names, else Node's own. */
