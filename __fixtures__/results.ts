@@ -2,7 +2,9 @@
 import type { DiffResult, ErroredDiff, FinishedDiff, Metrics } from '../src/diff.js'
 import type { Thresholds } from '../src/limits.js'
 import { METRIC_SPEC } from '../src/metric-spec.js'
+import type { PlannedDiff } from '../src/plan/merge.js'
 import type { Judged } from '../src/results.js'
+import type { RequestedDiff } from '../src/sources/source.js'
 
 export function finishedDiff(
   id: number,
@@ -44,33 +46,38 @@ export function erroredDiff(
   }
 }
 
-/** A diff a plan entry (or a dbt model) named `name` asked for, held to its own `thresholds`. */
-export function requested(diff: DiffResult, name: string, thresholds: Thresholds): Judged {
-  const table = { table: ['analytics', 'prod', name] }
+/** A plan entry named `name`: prod.`name` against pr.`name` on data source 1, keyed by id. */
+export function askedFor(
+  name: string,
+  request: Partial<PlannedDiff> = {},
+  thresholds: Thresholds = { max: {}, minColumnMatch: null, ignoreColumns: [] }
+): RequestedDiff {
   return {
-    diff: { ...diff, name },
-    origin: 'created',
-    requested: {
-      kind: 'requested',
+    kind: 'requested',
+    name,
+    from: 'plan entry',
+    request: {
       name,
-      from: 'plan entry',
-      request: {
-        name,
-        dataSourceA: { id: 1 },
-        dataSourceB: { id: 1 },
-        datasetA: table,
-        datasetB: table,
-        primaryKey: ['id'],
-        includeColumns: null,
-        excludeColumns: null,
-        filterA: null,
-        filterB: null,
-        sampling: null,
-        timeTravelA: null,
-        timeTravelB: null,
-        tags: [],
-        thresholds
-      }
+      dataSourceA: { id: 1 },
+      dataSourceB: { id: 1 },
+      datasetA: { table: ['prod', name] },
+      datasetB: { table: ['pr', name] },
+      primaryKey: ['id'],
+      includeColumns: null,
+      excludeColumns: null,
+      filterA: null,
+      filterB: null,
+      sampling: null,
+      timeTravelA: null,
+      timeTravelB: null,
+      tags: [],
+      thresholds,
+      ...request
     }
   }
+}
+
+/** A diff a plan entry named `name` asked for, held to its own `thresholds`. */
+export function requested(diff: DiffResult, name: string, thresholds: Thresholds): Judged {
+  return { diff: { ...diff, name }, origin: 'created', requested: askedFor(name, {}, thresholds) }
 }

@@ -4,9 +4,9 @@
 // probe: `tsx bench/dbt-manifests.mts prod pr`.
 import { createReadStream } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import type { DbtManifest } from '../src/dbt/manifest.js'
+import type { DbtManifest, DbtManifestState } from '../src/dbt/manifest.js'
 import { planDbt, type DbtPlan } from '../src/dbt/plan-dbt.js'
-import { readManifest } from '../src/dbt/read-manifest.js'
+import { readManifest, readManifestState } from '../src/dbt/read-manifest.js'
 import type { Thresholds } from '../src/limits.js'
 
 export interface DbtTimes {
@@ -22,11 +22,11 @@ export interface DbtTimes {
 export async function measureDbt(
   prodFile: string,
   prFile: string,
-  plan?: (prod: DbtManifest, pr: DbtManifest) => DbtPlan
+  plan?: (prod: DbtManifestState, pr: DbtManifest) => DbtPlan
 ): Promise<DbtTimes> {
   const io = { open: (file: string) => createReadStream(file, { highWaterMark: 1 << 20 }) }
   const started = performance.now()
-  const prod = await readManifest(prodFile, io)
+  const prod = await readManifestState(prodFile, io)
   const pr = await readManifest(prFile, io)
   const read = performance.now()
   const planned = plan?.(prod, pr)

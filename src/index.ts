@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     }
   }
   // One name, one chunk: these four are always needed together.
-  const [{ run }, { fetchForHost }, { readGitHubContext }, { createGitHubClient }] =
+  const [{ run }, { proxyFetch }, { readGitHubContext }, { createGitHubClient }] =
     await Promise.all([
       import(/* webpackChunkName: "run" */ './run.js'),
       import(/* webpackChunkName: "run" */ './http/proxy.js'),
@@ -72,8 +72,8 @@ async function main(): Promise<void> {
       await writeFile(path, markdown, 'utf8')
       return path
     },
-    fetch: await fetchForHost(inputs.datafoldHost),
-    fetchFor: fetchForHost,
+    fetch: await proxyFetch(inputs.datafoldHost),
+    fetchFor: async (origin) => (await proxyFetch(origin)) ?? globalThis.fetch,
     createGitHubClient: (token) =>
       createGitHubClient(token, {
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',

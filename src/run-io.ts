@@ -21,8 +21,8 @@ export interface RunIO extends SourceIO, PublishIO {
   annotate(message: string, title: string): void
   setOutput(name: string, value: string): void
   setFailed(message: string): void
-  /** Datafold's fetch. */
-  fetch: typeof globalThis.fetch
+  /** The fetch through the runner's proxy for Datafold; none: Node's own http and https. */
+  fetch?: typeof globalThis.fetch
   /** A file of the repository by its path from the root, for annotations; null when it cannot
    * be read. */
   readRepositoryFile?: (path: string) => Promise<string | null>

@@ -7,7 +7,6 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
-import { getOctokit } from '@actions/github'
 import {
   DATADIFF_200,
   SUMMARY_RESULTS_200,
@@ -57,6 +56,7 @@ import {
   startFakeGitHub,
   type FakeGitHubOptions
 } from '../../__fixtures__/fake-github.js'
+import { createGitHubClient } from '../../src/github/octokit.js'
 
 const open: { close(): Promise<void> }[] = []
 afterEach(async () => {
@@ -434,6 +434,8 @@ describe('the contract check can fail', () => {
 
 // ---------------------------------------------------------------- fake Datafold
 
+// The tests below start the fakes (or a process): each timeout guards against a hang, ten times the
+// test's duration on a busy 2-core machine.
 describe('fake Datafold over HTTP', () => {
   const KEY = 'df_test_key_123'
   const auth = { headers: { Authorization: `Key ${KEY}` } }
@@ -455,7 +457,7 @@ describe('fake Datafold over HTTP', () => {
     expect(record).toEqual(diffRecord({ id: 7 }))
     expect(df.hits(7)).toBe(4)
     expect(df.hits(7, 'record')).toBe(1)
-  })
+  }, 10_000)
 
   it('scripts the record too, independently of the summary', async () => {
     const df = await datafold({ scenarios: { 8: runningScenario(2, sameDbDone(), { id: 8 }) } })
@@ -465,7 +467,7 @@ describe('fake Datafold over HTTP', () => {
     }
     expect(statuses).toEqual(['processing', 'processing', 'done'])
     expect(df.hits(8)).toBe(0)
-  })
+  }, 10_000)
 
   it('answers 401 problem+json without the right key', async () => {
     const df = await datafold({ apiKey: KEY, scenarios: demoScenario() })
@@ -483,7 +485,7 @@ describe('fake Datafold over HTTP', () => {
     }
     expect((await fetch(path, auth)).status).toBe(200)
     expect((await fetch(path, { headers: { Authorization: `key ${KEY}` } })).status).toBe(200)
-  })
+  }, 10_000)
 
   it('answers 429 with Retry-After, 5xx problem+json, a proxy HTML page', async () => {
     const df = await datafold({
@@ -517,7 +519,7 @@ describe('fake Datafold over HTTP', () => {
     expect(fourth.headers.get('content-type')).toBe('text/html')
     expect(await fourth.text()).toContain('<h1>502 Bad Gateway</h1>')
     expect((await fetch(path)).status).toBe(200)
-  })
+  }, 10_000)
 
   it('sends a redirect, and custom status, headers and bodies', async () => {
     const df = await datafold({
@@ -537,7 +539,7 @@ describe('fake Datafold over HTTP', () => {
     expect(record.status).toBe(410)
     expect(record.headers.get('x-request-id')).toBe('abc')
     expect(await record.json()).toEqual({ detail: 'gone' })
-  })
+  }, 10_000)
 
   it('hangs when told to, and still closes at once', async () => {
     const df = await startFakeDatafold({ scenarios: { 11: { summary: [hang()] } } })
@@ -552,7 +554,7 @@ describe('fake Datafold over HTTP', () => {
     expect(Date.now() - started).toBeLessThan(1_000)
     expect(await other).toBe('closed')
     expect(df.requests).toHaveLength(2)
-  })
+  }, 10_000)
 
   it('adds delayMs to one answer and latencyMs to every answer', async () => {
     const df = await datafold({
@@ -574,7 +576,7 @@ describe('fake Datafold over HTTP', () => {
     expect(summaryMs).toBeGreaterThanOrEqual(450)
     expect(recordMs).toBeGreaterThanOrEqual(55)
     expect(answered).toEqual(['record', 'summary'])
-  })
+  }, 10_000)
 
   it('answers 404 for an unknown diff or path, 422 for an id that is not an integer', async () => {
     const df = await datafold({ scenarios: { 13: { summary: [json(sameDbDone())] } } })
@@ -589,7 +591,7 @@ describe('fake Datafold over HTTP', () => {
     assertContract('HTTPValidationError', body)
     const post = await fetch(`${df.url}/api/v1/datadiffs/13/summary_results`, { method: 'POST' })
     expect(post.status).toBe(405)
-  })
+  }, 10_000)
 
   it('reads scenarios live, so a test can add a diff after start', async () => {
     const scenarios: Scenarios = {}
@@ -598,7 +600,7 @@ describe('fake Datafold over HTTP', () => {
     df.scenarios[14] = finishedScenario(crossDbDone())
     const { body } = await getJson(`${df.url}/api/v1/datadiffs/14/summary_results`)
     expect(body).toEqual(crossDbDone())
-  })
+  }, 10_000)
 
   it('serves the helper scenarios: waiting on a person, failed, shapeless', async () => {
     const df = await datafold({
@@ -622,7 +624,7 @@ describe('fake Datafold over HTTP', () => {
     })
     expect(await get('21')).toMatchObject({ status: 'failed' })
     expect(validateContract(SUMMARY_RESULTS_200, await get('22/summary_results')).valid).toBe(false)
-  })
+  }, 10_000)
 
   it('records every request: method, path with query, headers, time', async () => {
     const df = await datafold({ apiKey: KEY, scenarios: demoScenario() })
@@ -641,12 +643,12 @@ describe('fake Datafold over HTTP', () => {
     expect(df.requests[1]?.headers.authorization).toBeUndefined()
     expect(df.requests[0]?.time).toBeGreaterThanOrEqual(before)
     expect(df.requests[1]?.time).toBeGreaterThanOrEqual(df.requests[0]?.time ?? Infinity)
-  })
+  }, 10_000)
 
   it('listens on 127.0.0.1 only', async () => {
     const df = await datafold({})
     expect(df.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
-  })
+  }, 10_000)
 })
 
 // ---------------------------------------------------------------- fake GitHub
@@ -663,7 +665,7 @@ describe('fake GitHub over HTTP', () => {
     expect(
       (await fetch(`${gh.serverUrl}/repos/acme/analytics-dbt/issues/482/comments`)).status
     ).toBe(404)
-  })
+  }, 10_000)
 
   it('pages 1,000 comments with per_page/page and absolute Link headers', async () => {
     const gh = await github({
@@ -700,7 +702,7 @@ describe('fake GitHub over HTTP', () => {
       expect.objectContaining({ login: 'priya-eng', type: 'User' }),
       expect.objectContaining({ login: BOT_USER.login, type: 'Bot' })
     ])
-  })
+  }, 10_000)
 
   it('defaults to 30 per page and caps per_page at 100', async () => {
     const gh = await github({ comments: commentThread({ total: 250, marker }) })
@@ -713,16 +715,17 @@ describe('fake GitHub over HTTP', () => {
     const empty = await fetch(`${gh.url}${repoPath}/1/comments`)
     expect(await empty.json()).toEqual([])
     expect(empty.headers.get('link')).toBeNull()
-  })
+  }, 10_000)
 
   it("works with the action's own client: octokit paginate over the fake", async () => {
     const gh = await github({
       token: 'ghs_fake',
       comments: commentThread({ total: 1_000, marker, reportAt: 999 })
     })
-    const octokit = getOctokit('ghs_fake', {
+    const octokit = await createGitHubClient('ghs_fake', {
       baseUrl: gh.url,
-      request: { fetch: globalThis.fetch }
+      fetch: globalThis.fetch,
+      pacing: 'none'
     })
     const all = await octokit.paginate(octokit.rest.issues.listComments, {
       owner: 'acme',
@@ -734,7 +737,7 @@ describe('fake GitHub over HTTP', () => {
     expect(all[999]?.user?.login).toBe('github-actions[bot]')
     expect(gh.requests).toHaveLength(10)
     expect(gh.requests[0]?.headers.authorization).toBe('token ghs_fake')
-  })
+  }, 10_000)
 
   it('creates, reads, updates and deletes a comment as github-actions[bot]', async () => {
     const gh = await github()
@@ -773,7 +776,7 @@ describe('fake GitHub over HTTP', () => {
     expect(gh.comments).toHaveLength(0)
     expect((await fetch(one, { method: 'PATCH', body: '{"body":"x"}' })).status).toBe(404)
     expect((await fetch(one, { method: 'DELETE' })).status).toBe(404)
-  })
+  }, 10_000)
 
   it('keeps comments per repository and issue', async () => {
     const gh = await github({ comments: [{ body: 'on 482' }, { body: 'on 7', issue_number: 7 }] })
@@ -789,7 +792,7 @@ describe('fake GitHub over HTTP', () => {
     const otherId = gh.commentsOn(482, 'acme/other')[0]?.id ?? 0
     const wrongRepo = `${gh.url}/repos/acme/analytics-dbt/issues/comments/${String(otherId)}`
     expect((await fetch(wrongRepo, { method: 'DELETE' })).status).toBe(404)
-  })
+  }, 10_000)
 
   it('answers every write 403 while readOnly, then writes again when switched back', async () => {
     const gh = await github({ readOnly: true, comments: [{ body: `${marker}\nold report` }] })
@@ -811,7 +814,7 @@ describe('fake GitHub over HTTP', () => {
     expect((await fetch(`${gh.url}${String(path)}`, { method, body })).status).toBe(201)
     gh.readOnly = true
     expect((await fetch(`${gh.url}${String(path)}`, { method, body })).status).toBe(403)
-  })
+  }, 10_000)
 
   it('answers 422 for a body over 65,536 characters or none', async () => {
     const gh = await github()
@@ -832,7 +835,7 @@ describe('fake GitHub over HTTP', () => {
     })
     expect(patch.status).toBe(422)
     expect(gh.comments).toHaveLength(1)
-  })
+  }, 10_000)
 
   it('requires the token when one is set: token or Bearer', async () => {
     const gh = await github({ token: 'ghs_secret' })
@@ -845,7 +848,7 @@ describe('fake GitHub over HTTP', () => {
     expect((await fetch(list, { headers: { Authorization: 'Bearer ghs_secret' } })).status).toBe(
       200
     )
-  })
+  }, 10_000)
 
   it('records method, path with query, headers and the parsed body', async () => {
     const gh = await github()
@@ -866,7 +869,7 @@ describe('fake GitHub over HTTP', () => {
     expect(gh.requests[1]).toMatchObject({ method: 'POST', body: { body: 'hello' } })
     expect(gh.requests[1]?.headers['user-agent']).toBe('fakes-test')
     expect(gh.requests[1]?.time).toBeGreaterThanOrEqual(gh.requests[0]?.time ?? Infinity)
-  })
+  }, 10_000)
 })
 
 describe('the fakes run outside jest', () => {
@@ -898,5 +901,5 @@ describe('the fakes run outside jest', () => {
     expect(run.stderr).toBe('')
     expect(run.stdout.trim()).toBe('[200,true,403]')
     expect(run.status).toBe(0)
-  })
+  }, 35_000)
 })

@@ -34,7 +34,7 @@ describe('npm run demo', () => {
     expect(run.stdout).toMatch(/^created-diff-ids: \d+,\d+$/m)
     expect(run.stdout).toContain('fct_orders_daily')
     expect(run.stdout).toContain('dim_customers')
-  }, 60_000)
+  }, 130_000)
 
   it('runs dbt mode on your own manifests, given relative to where you are', () => {
     const dir = mkdtempSync(join(tmpdir(), 'demo-dbt-'))
@@ -56,7 +56,7 @@ describe('npm run demo', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
-  }, 60_000)
+  }, 95_000)
 
   it('shows the log as a runner does and leaves nothing in the temp directory', () => {
     // A temp directory of its own, so other processes' files do not count.
@@ -81,7 +81,7 @@ describe('npm run demo', () => {
     } finally {
       rmSync(temp, { recursive: true, force: true })
     }
-  }, 60_000)
+  }, 100_000)
 
   it('takes the action inputs from the command line', () => {
     const run = demo(['--diff-ids', '101,104', '--max-rows-changed', '1%', '--title', 'Preview'])

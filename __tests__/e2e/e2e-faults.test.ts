@@ -53,7 +53,7 @@ describe('dist/index.js against faults on the wire', () => {
       /summary_results failed after \d+ ms \(try 1 of 5\): a network error/
     )
     expect(github.commentsOn(482)).toHaveLength(1)
-  }, 20_000)
+  }, 30_000)
 
   it('a body that stops half-way (Content-Length larger than sent) is retried, then passes', async () => {
     const done = json(sameDbDone({ id: 12 }))
@@ -64,7 +64,7 @@ describe('dist/index.js against faults on the wire', () => {
     expect(run.outputs.result).toBe('pass')
     expect(datafold.hits(12, 'summary_results')).toBe(2)
     expect(run.stdout).toMatch(/\(try 1 of 5\): a network error/)
-  }, 20_000)
+  }, 25_000)
 
   it('a host that accepts and never answers: each request ends with the grace after wait-timeout', async () => {
     const fakes = await harness.start({
@@ -97,7 +97,7 @@ describe('dist/index.js against faults on the wire', () => {
     const gap = (tries[1]?.time ?? 0) - (tries[0]?.time ?? 0)
     expect(gap).toBeGreaterThanOrEqual(950)
     expect(run.stdout).toMatch(/diff 14: HTTP 429; retrying in 1(\.\d)?s/)
-  }, 20_000)
+  }, 30_000)
 
   it('a Retry-After of an hour is not waited for: that diff fails without another try', async () => {
     const fakes = await harness.start({
@@ -159,7 +159,7 @@ describe('dist/index.js against faults on the wire', () => {
     expect(failure).toContain(`diff 18: gave up after 5 tries at ${datafold.url}`)
     expect(failure).toContain('the last one ended in HTTP 500')
     expect(failure).toContain('Internal Server Error')
-  }, 45_000)
+  }, 205_000)
 
   it('a GitHub secondary rate limit on the comment write is waited out, then the comment is written', async () => {
     const fakes = await harness.start({ scenarios: scenario(19, [json(sameDbDone({ id: 19 }))]) })
@@ -176,7 +176,7 @@ describe('dist/index.js against faults on the wire', () => {
     expect(comments).toHaveLength(1)
     expect(run.outputs['comment-id']).toBe(String(comments[0]?.id))
     expect(run.stdout).not.toContain('::warning::')
-  }, 20_000)
+  }, 45_000)
 })
 
 describe('dist/index.js, two runs racing on one PR', () => {
@@ -214,7 +214,7 @@ describe('dist/index.js, two runs racing on one PR', () => {
     expect(count('PATCH')).toBeLessThanOrEqual(1)
     expect(count('DELETE')).toBeGreaterThanOrEqual(1)
     expect(count('DELETE')).toBeLessThanOrEqual(2)
-  }, 40_000)
+  }, 45_000)
 
   it('a run older than the report there does not overwrite it', async () => {
     const fakes = await harness.start({ scenarios: scenario(22, [json(sameDbDone({ id: 22 }))]) })

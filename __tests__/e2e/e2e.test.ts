@@ -1,7 +1,10 @@
 // The bundle as GitHub runs it: `node dist/index.js` in a child process, under this machine's
-// Node and under Node 24, against the fake Datafold and GitHub servers on 127.0.0.1.
+// Node and under Node 24, against the fake Datafold and GitHub servers on 127.0.0.1. Each test's
+// timeout guards against a hang: ten times its duration on a busy 2-core machine.
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import {
   crossDbDone,
   DEMO_DIFF_IDS,
@@ -22,11 +25,24 @@ import {
 import { BOT_USER, reportMarker } from '../../__fixtures__/fake-github.js'
 import { startFakeProxy } from '../../__fixtures__/fake-proxy.js'
 import { commandLines, firstError, Harness } from '../../__fixtures__/harness.js'
-import { nodeRuntimes } from '../../__fixtures__/run-action.js'
+import { nodeRuntimes, REPO_ROOT } from '../../__fixtures__/run-action.js'
 
 const harness = new Harness()
 const { apiKey: API_KEY, token: TOKEN } = harness.secrets
 const MARKER = '<!-- datafold-diff-gate:default -->'
+const LOADED_MODULES = join(REPO_ROOT, '__fixtures__', 'loaded-modules.cjs')
+
+/** The npm packages in the files of dist/ a run loaded (listed in `file` by LOADED_MODULES). */
+function bundledPackages(file: string): string[] {
+  const chunks = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((path) => path.startsWith(join(REPO_ROOT, 'dist')))
+  const sources = chunks.flatMap(
+    (chunk) => (JSON.parse(readFileSync(`${chunk}.map`, 'utf8')) as { sources: string[] }).sources
+  )
+  const packages = sources.map((source) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(source)?.[1])
+  return [...new Set(packages.filter((name) => name !== undefined))]
+}
 
 afterEach(async () => {
   // Every scenario, error paths included, ends with the secrets sweep.
@@ -70,7 +86,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(written).not.toContain(API_KEY)
     expect(written).not.toContain(TOKEN)
     expect(run.stdout).toContain(`::add-mask::${API_KEY}`)
-  })
+  }, 20_000)
 
   it('fails on a breach, and a second run edits the same comment', async () => {
     const fakes = await harness.start()
@@ -102,7 +118,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
       `PATCH ${report}`,
       `GET ${comments}`
     ])
-  })
+  }, 35_000)
 
   it('reaches Datafold through the proxy HTTPS_PROXY names, and directly past NO_PROXY', async () => {
     const fakes = await harness.start()
@@ -140,7 +156,53 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     // Not tried again: a name that does not resolve stays so.
     expect(direct.stdout).not.toContain('(try 2 of')
     expect(proxy.connects).toHaveLength(connects)
-  }, 30_000)
+  }, 45_000)
+
+  it('reaches GitHub through the proxy HTTPS_PROXY names; loads undici only to write to GitHub', async () => {
+    const fakes = await harness.start()
+    const { github } = fakes
+    const proxy = harness.track(
+      await startFakeProxy({ hostname: 'github.test', upstream: github.url })
+    )
+    const loaded = join(harness.tempDir(), 'loaded')
+    const probe = {
+      node,
+      nodeArgs: ['--require', LOADED_MODULES],
+      env: { LOADED_MODULES_FILE: loaded }
+    }
+
+    // Without a comment, nothing of GitHub's client is loaded.
+    const quiet = await fakes.run('101', {
+      ...probe,
+      inputs: { 'comment-mode': 'off' }
+    })
+    expect(quiet.code).toBe(0)
+    expect(bundledPackages(loaded)).not.toContain('undici')
+    expect(bundledPackages(loaded)).not.toContain('@octokit/core')
+    // With one, @actions/github's client, and the undici its proxy-aware fetch is built on.
+    const direct = await fakes.run('101', probe)
+    expect(direct.code).toBe(0)
+    expect(bundledPackages(loaded)).toContain('@octokit/core')
+    expect(bundledPackages(loaded)).toContain('undici')
+
+    // github.test is a reserved name that resolves nowhere: reached only through the proxy.
+    const proxied = await fakes.run('101', {
+      ...probe,
+      apiUrl: 'https://github.test/api/v3',
+      env: {
+        ...probe.env,
+        HTTPS_PROXY: proxy.url,
+        NODE_EXTRA_CA_CERTS: proxy.caFile,
+        E2E_ALSO_ALLOWED: 'github.test'
+      }
+    })
+    expect(proxied.stderr).toBe('')
+    expect(proxied.outputs.result).toBe('pass')
+    expect(new Set(proxy.connects)).toEqual(new Set(['github.test:443']))
+    expect(github.commentsOn(482)).toHaveLength(1)
+    expect(proxied.outputs['comment-id']).toBe(direct.outputs['comment-id'])
+    expect(bundledPackages(loaded)).toContain('undici')
+  }, 45_000)
 
   it('refuses bad inputs before sending any request', async () => {
     const { datafold, github } = await harness.start()
@@ -160,7 +222,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(run.stdout).toContain('"lots"')
     expect(datafold.requests).toEqual([])
     expect(github.requests).toEqual([])
-  })
+  }, 10_000)
 
   it('on push without pr-number: no GitHub call, summary and outputs still written', async () => {
     const fakes = await harness.start({ scenarios: { 7: finishedScenario(sameDbDone({ id: 7 })) } })
@@ -171,7 +233,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(run.outputs.result).toBe('pass')
     expect(run.outputs['comment-id']).toBe('')
     expect(run.summary).not.toBe('')
-  })
+  }, 20_000)
 
   it('waits for a running diff, polling after 3 s then 6 s, then passes', async () => {
     const fakes = await harness.start({
@@ -192,7 +254,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(gaps[0]).toBeGreaterThanOrEqual(2_900)
     expect(gaps[1]).toBeGreaterThanOrEqual(5_900)
     expect(github.commentsOn(482)).toHaveLength(1)
-  }, 30_000)
+  }, 110_000)
 
   it('a failed diff with fail-on-error true: exit 1, result error', async () => {
     const fakes = await harness.start({ scenarios: { 301: failedScenario({}, { id: 301 }) } })
@@ -208,7 +270,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(github.commentsOn(482)).toHaveLength(1)
     expect(github.commentsOn(482)[0]?.body).toContain('QueryError')
     expect(run.summary).toContain('QueryError')
-  })
+  }, 20_000)
 
   it('a failed diff with fail-on-error false: exit 0, result still error', async () => {
     const fakes = await harness.start({ scenarios: { 301: failedScenario({}, { id: 301 }) } })
@@ -221,7 +283,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
       commandLines(run, '::warning::').some((l) => l.includes('diff 301 failed in Datafold'))
     ).toBe(true)
     expect(github.commentsOn(482)).toHaveLength(1)
-  })
+  }, 20_000)
 
   it('gives up on a diff still running at wait-timeout', async () => {
     const fakes = await harness.start({
@@ -256,7 +318,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     // 401 is not retried: one request per endpoint (the summary and the record).
     expect(datafold.requests.map((r) => r.endpoint).sort()).toEqual(['record', 'summary_results'])
     // The afterEach sweep searches this run for the wrong key too: it was given as api-key.
-  })
+  }, 25_000)
 
   it('retries a 429 after its Retry-After, then succeeds', async () => {
     const fakes = await harness.start({
@@ -275,7 +337,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(datafold.hits(501, 'summary_results')).toBe(2)
     const tries = datafold.requests.filter((r) => r.endpoint === 'summary_results')
     expect((tries[1]?.time ?? 0) - (tries[0]?.time ?? 0)).toBeGreaterThanOrEqual(950)
-  }, 30_000)
+  }, 35_000)
 
   it('retries a 503, then succeeds', async () => {
     const fakes = await harness.start({
@@ -315,7 +377,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     }
     expect(fail.outputs['breach-count']).toBe('1')
     expect(github.comments).toEqual([])
-  })
+  }, 35_000)
 
   it('reports all five demo diffs in one comment', async () => {
     const fakes = await harness.start()
@@ -334,7 +396,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     }
     const diffs = JSON.parse(run.outputs.diffs ?? '[]') as unknown[]
     expect(diffs).toHaveLength(5)
-  })
+  }, 20_000)
 
   it('a cross-database diff: schema changes not measured, a threshold on them warns', async () => {
     const fakes = await harness.start({
@@ -358,7 +420,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     ).toBe(true)
     expect(commandLines(run, '::error')).toEqual([])
     expect(github.commentsOn(482)[0]?.body).toMatch(/did not measure schema-changes/i)
-  })
+  }, 25_000)
 
   it('thousands of differing columns: the comment fits, the summary has them all', async () => {
     const columns = Array.from({ length: 3_000 }, (_, i) => `column_${String(i)}`)
@@ -412,7 +474,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(comments[1]?.user.login).toBe(BOT_USER.login)
     expect(comments[1]?.body.startsWith(MARKER)).toBe(true)
     expect(run.outputs['comment-id']).toBe(String(comments[1]?.id))
-  })
+  }, 25_000)
 
   it('comment-mode recreate: deletes the old report and posts a new one', async () => {
     const fakes = await harness.start({
@@ -445,7 +507,7 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(comments.some((c) => c.id === oldId)).toBe(false)
     expect(comments[2]?.body).not.toContain('An older report.')
     expect(run.outputs['comment-id']).toBe(String(comments[2]?.id))
-  })
+  }, 35_000)
 
   it('a diff waiting on a person fails at once, without waiting for wait-timeout', async () => {
     const fakes = await harness.start({
@@ -485,5 +547,5 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(rejected.code).toBe(1)
     expect(rejected.stdout).toContain('Datafold rejected the API key')
     expect(harness.sweep.take()).toEqual({ checked: 1, leaks: [] })
-  })
+  }, 40_000)
 })

@@ -114,7 +114,7 @@ describe('a plan on the bundle', () => {
     expect(again.outputs['created-diff-ids']).toBe('')
     expect(again.stdout).toContain(`orders: reusing diff ${ids[0]}, created for this commit before`)
     expect(datafold.cancellations).toEqual([])
-  }, 60_000)
+  }, 70_000)
 
   it('cancels exactly the diffs it created when wait-timeout ends first, never a given one', async () => {
     const fakes = await start({ polls: 1_000 })

@@ -2,42 +2,19 @@
 // cancelled first, given ids pass through, a stopped job cancels what was created, wait-timeout
 // cancels what this run created and is still running, and what the comment carries on.
 import { describe, expect, it } from '@jest/globals'
+import { askedFor } from '../../__fixtures__/results.js'
 import type { CarriedState } from '../../src/comment-state.js'
 import { createOrReuse, stateToCarry } from '../../src/datafold/create-or-reuse.js'
 import type { DatafoldPlanClient } from '../../src/datafold/endpoints.js'
 import type { FetchedDiff } from '../../src/datafold/fetched.js'
 import { waitAndRead, type ReadDiff } from '../../src/datafold/wait-and-read.js'
-import type { PlannedDiff } from '../../src/plan/merge.js'
-import type { DiffToJudge, RequestedDiff } from '../../src/sources/source.js'
+import type { DiffToJudge } from '../../src/sources/source.js'
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 const TAGS = { repository: 'acme/shop', pr: 7, sha: SHA }
 const STEP = { max: {}, minColumnMatch: null, ignoreColumns: [] }
 
-const request = (name: string): PlannedDiff => ({
-  name,
-  dataSourceA: { id: 1 },
-  dataSourceB: { id: 1 },
-  datasetA: { table: ['prod', name] },
-  datasetB: { table: ['pr', name] },
-  primaryKey: ['id'],
-  includeColumns: null,
-  excludeColumns: null,
-  filterA: null,
-  filterB: null,
-  sampling: null,
-  timeTravelA: null,
-  timeTravelB: null,
-  tags: [],
-  thresholds: STEP
-})
-
-const asked = (name: string): RequestedDiff => ({
-  kind: 'requested',
-  name,
-  request: request(name),
-  from: 'plan entry'
-})
+const asked = (name: string) => askedFor(name, {}, STEP)
 
 /** A Datafold in memory: diffs it created run for `polls` summary reads, then are done. */
 function datafold(polls = 0) {

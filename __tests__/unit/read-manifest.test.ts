@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { createReadStream, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeBigManifestPair } from '../../__fixtures__/dbt-big-manifest.js'
+import { DBT_OPTIONS } from '../../__fixtures__/dbt-model.js'
 import {
   buildManifest,
   changedProject,
@@ -17,7 +18,8 @@ import {
 } from '../../__fixtures__/dbt-manifests.js'
 import { textIo } from '../../__fixtures__/text-io.js'
 import { ManifestError, type DbtManifest, type DbtNode } from '../../src/dbt/manifest.js'
-import { readManifest, type ManifestIo } from '../../src/dbt/read-manifest.js'
+import { planDbt } from '../../src/dbt/plan-dbt.js'
+import { readManifest, readManifestState, type ManifestIo } from '../../src/dbt/read-manifest.js'
 
 const fileIo: ManifestIo = { open: (file) => createReadStream(file) }
 const read = (manifest: unknown, size?: number): Promise<DbtManifest> =>
@@ -481,6 +483,71 @@ describe('changedProject, the end-to-end pair, differs where it says', () => {
     expect(pr.nodes.get(model('events'))?.primaryKey).toEqual(version === 12 ? [] : null)
     expect(pr.tests.filter((t) => t.attachedNode === model('customers'))).toHaveLength(2)
   })
+})
+
+describe('what is kept is what the planning reads', () => {
+  it("keeps of a column's meta the primary-key mark, and of the tests those a key is read from", async () => {
+    const columns = [
+      {
+        name: 'id',
+        meta: { pii: false, 'primary-key': true },
+        tests: ['accepted_values' as const]
+      },
+      { name: 'email', meta: { pii: true }, tests: ['unique' as const] }
+    ]
+    const manifest = await readOne({ name: 'shop', models: [{ name: 'users', columns }] })
+    expect(manifest.nodes.get('model.shop.users')?.columns.map((c) => [c.name, c.meta])).toEqual([
+      ['id', { 'primary-key': true }],
+      ['email', {}]
+    ])
+    expect(manifest.tests.map((t) => [t.name, t.columns])).toEqual([['unique', ['email']]])
+  })
+
+  it.each(MANIFEST_VERSIONS)(
+    "production's manifest, v%s: each node's state only, and no tests",
+    async (version) => {
+      const text = JSON.stringify(buildManifest(PROJECT, { version, target: PROD }))
+      const [whole, state] = [
+        await readManifest('prod.json', textIo(text)),
+        await readManifestState('prod.json', textIo(text))
+      ]
+      expect(state).not.toHaveProperty('tests')
+      expect([...state.nodes.keys()]).toEqual([...whole.nodes.keys()])
+      expect(state.macros).toEqual(whole.macros)
+      const orders = whole.nodes.get('model.shop.orders')
+      expect(state.nodes.get('model.shop.orders')).toEqual({
+        uniqueId: orders?.uniqueId,
+        resourceType: orders?.resourceType,
+        packageName: orders?.packageName,
+        name: orders?.name,
+        path: orders?.path,
+        database: orders?.database,
+        schema: orders?.schema,
+        alias: orders?.alias,
+        relationName: orders?.relationName,
+        quoting: orders?.quoting,
+        materialized: orders?.materialized,
+        fqn: orders?.fqn,
+        bodyDigest: orders?.bodyDigest,
+        configDigest: orders?.configDigest,
+        persistedDocsDigest: orders?.persistedDocsDigest,
+        refDigest: orders?.refDigest
+      })
+    }
+  )
+
+  it.each([8, 12] as const)(
+    "plans the same with production's state as with its whole manifest, v%s",
+    async (version) => {
+      const pair = changedProject(version)
+      const pr = await read(pair.pr)
+      const options = { ...DBT_OPTIONS, downstream: true, seeds: true }
+      const state = await readManifestState('prod.json', textIo(JSON.stringify(pair.prod)))
+      const plan = planDbt(state, pr, options)
+      expect(plan).toEqual(planDbt(await read(pair.prod), pr, options))
+      expect(plan.picked.length + plan.skipped.length).toBeGreaterThan(3)
+    }
+  )
 })
 
 describe('a large manifest', () => {

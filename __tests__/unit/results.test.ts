@@ -4,35 +4,19 @@
 import { describe, expect, it } from '@jest/globals'
 import { sameDbDone } from '../../__fixtures__/diffs.js'
 import { HOST } from '../../__fixtures__/pipeline.js'
+import { askedFor } from '../../__fixtures__/results.js'
 import type { FinishedSummary } from '../../src/datafold/fetched.js'
 import type { ReadDiff } from '../../src/datafold/wait-and-read.js'
 import { judgedOf } from '../../src/results.js'
-import type { RequestedDiff } from '../../src/sources/source.js'
 import { parseSummaryResults } from '../../src/datafold/schemas.js'
 
 const STEP = { max: {}, minColumnMatch: null, ignoreColumns: [] }
-const orders: RequestedDiff = {
-  kind: 'requested',
-  name: 'orders',
-  from: 'plan entry',
-  request: {
-    name: 'orders',
-    dataSourceA: { name: 'warehouse' },
-    dataSourceB: { name: 'snowflake-eu' },
-    datasetA: { table: ['analytics', 'prod', 'orders'] },
-    datasetB: { query: 'select * from pr.orders' },
-    primaryKey: ['id'],
-    includeColumns: null,
-    excludeColumns: null,
-    filterA: null,
-    filterB: null,
-    sampling: null,
-    timeTravelA: null,
-    timeTravelB: null,
-    tags: [],
-    thresholds: STEP
-  }
-}
+const orders = askedFor('orders', {
+  dataSourceA: { name: 'warehouse' },
+  dataSourceB: { name: 'snowflake-eu' },
+  datasetA: { table: ['analytics', 'prod', 'orders'] },
+  datasetB: { query: 'select * from pr.orders' }
+})
 
 const failed = {
   id: 12,

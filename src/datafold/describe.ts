@@ -1,6 +1,7 @@
 // What came back from Datafold, in words: an answer's body (RFC 7807, FastAPI validation detail,
 // JSON or text), a redirect's target, a failed fetch's cause. Each one line, cut to an excerpt.
 import { formatDuration } from '../format.js'
+import type { ReplyHeaders } from './exchange.js'
 import type { Redact } from '../redact.js'
 import { excerpt } from '../text.js'
 
@@ -18,7 +19,7 @@ export function isConnectionRefused(error: unknown): boolean {
   return errorCode(error) === 'ECONNREFUSED'
 }
 
-export function redirectReason(url: string, headers: Headers): string {
+export function redirectReason(url: string, headers: ReplyHeaders): string {
   const location = headers.get('location')
   let target = 'another address'
   if (location) {

@@ -5,6 +5,7 @@
 import { formatBytes, formatDuration } from '../format.js'
 import type { Redact } from '../redact.js'
 import { excerpt, reasonOf } from '../text.js'
+import type { ReplyHeaders } from './exchange.js'
 import {
   BODY_EXCERPT,
   bodySuffix,
@@ -96,7 +97,7 @@ export function requestFailures({ host, subject, diffId, redact }: RequestSubjec
       ),
     doesNotResolve: (): DatafoldRequestError =>
       fail(null, `${new URL(host).hostname} does not resolve (ENOTFOUND): check datafold-host`),
-    redirected: (status: number, url: string, headers: Headers): DatafoldRequestError =>
+    redirected: (status: number, url: string, headers: ReplyHeaders): DatafoldRequestError =>
       fail(status, redirectReason(url, headers)),
     keyRejected: (status: number): DatafoldRequestError =>
       fail(
@@ -119,7 +120,7 @@ export function requestFailures({ host, subject, diffId, redact }: RequestSubjec
         status,
         `Datafold answered HTTP ${status} and asked to wait ${formatDuration(askedMs)} before trying again (Retry-After), longer than the ${formatDuration(maxMs)} this action waits; try again later`
       ),
-    notJson: (status: number, headers: Headers, body: string): DatafoldRequestError => {
+    notJson: (status: number, headers: ReplyHeaders, body: string): DatafoldRequestError => {
       const type = headers.get('content-type')?.split(';')[0]?.trim() || 'no content type'
       const shown = body.trim() === '' ? 'an empty body' : excerpt(body, BODY_EXCERPT)
       return fail(

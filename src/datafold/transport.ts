@@ -9,6 +9,7 @@ import { createLimiter } from '../concurrency.js'
 import { formatDuration } from '../format.js'
 import { createRedactor, type Redact } from '../redact.js'
 import { MAX_BODY_BYTES, readBody } from '../http/body.js'
+import { exchangeViaFetch, exchangeViaHttp, type ReplyHeaders } from './exchange.js'
 import { isConnectionRefused, isUnresolvedHost } from './describe.js'
 import { DatafoldRequestError, requestFailures } from './errors.js'
 import { backoff, RETRY_STATUSES, retryAfterMs } from '../http/retry.js'
@@ -19,7 +20,7 @@ export interface TransportOptions {
   apiKey: string
   /** e.g. datafold-diff-gate/1.0.0 */
   userAgent: string
-  /** Default globalThis.fetch (which nock sees in tests). */
+  /** A fetch to send with (the runner's proxy's; a test's); none: Node's own http and https. */
   fetch?: typeof globalThis.fetch
   /** Per request, default 30 000. */
   timeoutMs?: number
@@ -86,12 +87,12 @@ export const DEADLINE_GRACE_MS = 5_000
 
 interface Answer {
   status: number
-  headers: Headers
+  headers: ReplyHeaders
   body: string
 }
 
 export function createTransport(options: TransportOptions): Send {
-  const fetchImpl = options.fetch ?? globalThis.fetch
+  const fetchImpl = options.fetch
   const timeoutMs = options.timeoutMs ?? 30_000
   const retries = Math.max(0, Math.floor(options.retries ?? 4))
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 60_000
@@ -206,7 +207,8 @@ export function createTransport(options: TransportOptions): Send {
     failures: ReturnType<typeof requestFailures>
   ): Promise<Answer> {
     const withBody = request.body !== undefined
-    const response = await fetchImpl(url, {
+    const signal = timeoutSignal(timeout)
+    const ask = {
       method: request.method,
       headers: {
         Authorization: `Key ${apiKey}`,
@@ -215,16 +217,18 @@ export function createTransport(options: TransportOptions): Send {
         ...(withBody ? { 'Content-Type': 'application/json' } : {})
       },
       ...(withBody ? { body: JSON.stringify(request.body) } : {}),
-      redirect: 'manual',
-      signal: timeoutSignal(timeout)
-    })
-    const body = await readBody(response, maxBodyBytes)
-    if ('tooLarge' in body) throw failures.tooLarge(maxBodyBytes, body.tooLarge)
-    return {
-      // A fetch that hides manual redirects (the browser kind) gives status 0: still a redirect.
-      status: response.type === 'opaqueredirect' ? 302 : response.status,
-      headers: response.headers,
-      body: redact(body.text)
+      signal
+    }
+    try {
+      const reply = fetchImpl
+        ? await exchangeViaFetch(fetchImpl, url, ask)
+        : await exchangeViaHttp(url, ask)
+      const body = await readBody(reply.headers.get('content-length'), reply.body, maxBodyBytes)
+      if ('tooLarge' in body) throw failures.tooLarge(maxBodyBytes, body.tooLarge)
+      return { status: reply.status, headers: reply.headers, body: redact(body.text) }
+    } catch (error) {
+      // Past the timeout, whatever broke is the timeout (fetch says so itself, Node's http not).
+      throw signal.aborted && !(error instanceof DatafoldRequestError) ? signal.reason : error
     }
   }
 }

@@ -100,7 +100,7 @@ export function createTransport(options: TransportOptions): Transport {
         // A fetch that hides manual redirects (the browser kind) gives status 0: still a redirect.
         const status = response.type === 'opaqueredirect' ? 302 : response.status
         if (status >= 200 && status < 300) return response
-        const body = await readBody(response, 64 * 1024).catch(() => ({ text: '' }))
+        const body = await readBody(...bodyOf(response), 64 * 1024).catch(() => ({ text: '' }))
         const said = 'text' in body ? describeBody(redact(body.text)) : ''
         if (status === 401 || status === 403) throw dbtCloudErrors.tokenRejected(status, host)
         if (status === 404) throw request.notFound()
@@ -138,7 +138,7 @@ export function createTransport(options: TransportOptions): Transport {
       const timer = createTimer(timeoutMs)
       try {
         const response = await send(request, timer)
-        const body = await readBody(response, MAX_BODY_BYTES)
+        const body = await readBody(...bodyOf(response), MAX_BODY_BYTES)
         if ('tooLarge' in body) throw fail(`dbt Cloud's answer to ${request.what} is too large`)
         let value: unknown
         try {
@@ -182,6 +182,11 @@ export function createTransport(options: TransportOptions): Transport {
       }
     }
   }
+}
+
+/** An answer's declared length and its body, as readBody reads them. */
+function bodyOf(response: Response): [string | null, AsyncIterable<Uint8Array> | null] {
+  return [response.headers.get('content-length'), response.body]
 }
 
 /** dbt Cloud's error envelope says what went wrong in `status.user_message`. */

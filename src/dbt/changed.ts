@@ -4,7 +4,7 @@
 // (database, schema, alias as rendered for its target) differs in every PR build, so it is not a
 // change. Pure.
 import { createHash } from 'node:crypto'
-import type { DbtManifest, DbtNode } from './manifest.js'
+import type { DbtManifest, DbtManifestState, DbtNode, DbtNodeState } from './manifest.js'
 
 export interface ChangeOptions {
   /** Installed packages whose models count too. */
@@ -13,15 +13,15 @@ export interface ChangeOptions {
   downstream: boolean
 }
 
-export interface ChangedModel {
-  /** The PR build's node; production's for a model the PR removed. */
-  node: DbtNode
-  /** Production's node; null for a model new in the PR. */
-  prod: DbtNode | null
-  status: 'changed' | 'new' | 'removed' | 'downstream'
+/** `node` is the PR build's, production's for a model the PR removed; `prod` production's. */
+export type ChangedModel = {
   /** In words: `body changed`, `macro dbt_utils.star changed`, `downstream of stg_orders`. */
   why: string[]
-}
+} & (
+  | { status: 'changed' | 'downstream'; node: DbtNode; prod: DbtNodeState }
+  | { status: 'new'; node: DbtNode; prod: null }
+  | { status: 'removed'; node: DbtNodeState; prod: DbtNodeState }
+)
 
 export interface Changes {
   /** By name (package.name where two share a name). */
@@ -34,7 +34,7 @@ export interface Changes {
  * The root project: `metadata.project_name`, else the package whose name has the md5 of
  * `metadata.project_id` (older manifests); the PR's metadata first. null when neither tells.
  */
-export function rootProject(prod: DbtManifest, pr: DbtManifest): string | null {
+export function rootProject(prod: DbtManifestState, pr: DbtManifest): string | null {
   const named = pr.projectName ?? prod.projectName
   if (named !== null) return named
   const id = pr.projectId ?? prod.projectId
@@ -47,7 +47,7 @@ export function rootProject(prod: DbtManifest, pr: DbtManifest): string | null {
  * same `project_name` where both have one, else the same `project_id` (the md5 of the name, which
  * v7 to v9 manifests carry alone). When either tells neither, nothing is refused.
  */
-export function anotherProject(prod: DbtManifest, pr: DbtManifest): string | null {
+export function anotherProject(prod: DbtManifestState, pr: DbtManifest): string | null {
   const bothNamed = prod.projectName !== null && pr.projectName !== null
   const [prodId, prId] = [projectIdOf(prod), projectIdOf(pr)]
   const same = bothNamed
@@ -57,20 +57,20 @@ export function anotherProject(prod: DbtManifest, pr: DbtManifest): string | nul
   return `${prod.file} is the manifest of project ${projectOf(prod)}, and ${pr.file} of project ${projectOf(pr)}: give production's manifest of the same project`
 }
 
-function projectIdOf(manifest: DbtManifest): string | null {
+function projectIdOf(manifest: DbtManifestState): string | null {
   if (manifest.projectId !== null) return manifest.projectId
   return manifest.projectName === null ? null : md5(manifest.projectName)
 }
 
 /** The project's name, from its metadata or its packages; else its project_id. */
-function projectOf(manifest: DbtManifest): string {
+function projectOf(manifest: DbtManifestState): string {
   const id = manifest.projectId
   const name = manifest.projectName ?? (id === null ? null : packageWithId([manifest], id))
   return name ?? `with project_id ${id ?? 'unknown'}`
 }
 
 /** The package of these manifests (models or macros) whose name has the md5 `id`. */
-function packageWithId(manifests: DbtManifest[], id: string): string | null {
+function packageWithId(manifests: DbtManifestState[], id: string): string | null {
   const packages = new Set<string>()
   for (const manifest of manifests) {
     for (const node of manifest.nodes.values()) packages.add(node.packageName)
@@ -84,13 +84,13 @@ function md5(text: string): string {
 }
 
 export function findChanges(
-  prod: DbtManifest,
+  prod: DbtManifestState,
   pr: DbtManifest,
   project: string,
   options: ChangeOptions
 ): Changes {
   const packages = new Set([project, ...options.packages])
-  const inScope = (node: DbtNode): boolean =>
+  const inScope = (node: DbtNodeState): boolean =>
     packages.has(node.packageName) && (node.resourceType !== 'seed' || options.seeds)
   const macrosChanged = changedMacros(prod, pr)
   const found = new Map<string, ChangedModel>()
@@ -116,9 +116,9 @@ export function findChanges(
 }
 
 /** What `state:modified` compares, in words; [] when the two are the same. */
-function differences(before: DbtNode, after: DbtNode): string[] {
+function differences(before: DbtNodeState, after: DbtNodeState): string[] {
   const body = after.resourceType === 'seed' ? 'seed file changed' : 'body changed'
-  const checks: [keyof DbtNode, string][] = [
+  const checks: [keyof DbtNodeState, string][] = [
     ['bodyDigest', body],
     ['configDigest', 'config changed'],
     ['persistedDocsDigest', 'persisted description changed'],
@@ -134,7 +134,7 @@ function differences(before: DbtNode, after: DbtNode): string[] {
  * from each changed macro to the macros that call it visits each macro once per walk, so a cycle
  * of macros ends.
  */
-function changedMacros(prod: DbtManifest, pr: DbtManifest): Map<string, Set<string>> {
+function changedMacros(prod: DbtManifestState, pr: DbtManifest): Map<string, Set<string>> {
   const callers = linksFrom(pr.macros.values(), (macro) => macro.dependsOnMacros)
   const reaches = new Map<string, Set<string>>()
   for (const macro of pr.macros.values()) {
@@ -167,9 +167,9 @@ function macroReasons(node: DbtNode, reaches: Map<string, Set<string>>): string[
  */
 function addDownstream(
   found: Map<string, ChangedModel>,
-  prod: DbtManifest,
+  prod: DbtManifestState,
   pr: DbtManifest,
-  inScope: (node: DbtNode) => boolean
+  inScope: (node: DbtNodeState) => boolean
 ): void {
   const children = linksFrom(pr.nodes.values(), (node) => node.dependsOnNodes)
   const sources = byName([...found.values()].filter((m) => m.status !== 'removed'))

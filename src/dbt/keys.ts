@@ -11,7 +11,14 @@
 import type { DbtNode, DbtTest } from './manifest.js'
 
 /** Datafold's default primary key tag. */
-const TAG = 'primary-key'
+export const PRIMARY_KEY_TAG = 'primary-key'
+
+/** The generic tests a key is read from; the manifest's reader keeps no other. */
+export const KEY_TESTS: ReadonlySet<string> = new Set([
+  'unique',
+  'not_null',
+  'unique_combination_of_columns'
+])
 
 export interface ModelKey {
   columns: string[]
@@ -20,7 +27,7 @@ export interface ModelKey {
 }
 
 /** How to declare a key, for a model that has none. */
-export const NO_KEY_HINT = `tag its key column ${TAG} in the model's YAML, or give it a unique test`
+export const NO_KEY_HINT = `tag its key column ${PRIMARY_KEY_TAG} in the model's YAML, or give it a unique test`
 
 /**
  * The model's key; null when it has none. `tests` are the manifest's generic tests. A meta
@@ -31,19 +38,19 @@ export function modelKey(
   tests: DbtTest[],
   report: (field: string, problem: string) => void
 ): ModelKey | null {
-  const declared = node.meta[TAG]
+  const declared = node.meta[PRIMARY_KEY_TAG]
   if (declared !== undefined) {
     const columns = typeof declared === 'string' ? [declared] : declared
-    if (isNameList(columns)) return { columns, from: `${TAG} in the model's meta` }
-    report(`meta.${TAG}`, 'expected a column name or a list of them')
+    if (isNameList(columns)) return { columns, from: `${PRIMARY_KEY_TAG} in the model's meta` }
+    report(`meta.${PRIMARY_KEY_TAG}`, 'expected a column name or a list of them')
   }
   const marked = (from: string, test: (c: DbtNode['columns'][number]) => boolean) => {
     const columns = node.columns.filter(test).map((c) => c.name)
     return columns.length > 0 ? { columns, from } : null
   }
   return (
-    marked(`${TAG}: true in column meta`, (c) => c.meta[TAG] === true) ??
-    marked(`${TAG} column tag`, (c) => c.tags.includes(TAG)) ??
+    marked(`${PRIMARY_KEY_TAG}: true in column meta`, (c) => c.meta[PRIMARY_KEY_TAG] === true) ??
+    marked(`${PRIMARY_KEY_TAG} column tag`, (c) => c.tags.includes(PRIMARY_KEY_TAG)) ??
     (node.primaryKey !== null && node.primaryKey.length > 0
       ? { columns: node.primaryKey, from: 'dbt primary_key' }
       : null) ??

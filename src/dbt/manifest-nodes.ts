@@ -2,9 +2,20 @@
 // it. The same code reads v7 to v12 and the v20 layout: where versions differ, it reads the newer
 // place first and falls back to the older (config.meta then meta, attached_node then depends_on).
 // Entries are JSON as dbt wrote it, so every field is checked before use; unknown ones are ignored.
+// What is kept is what the planning reads, no more: a large project's manifests hold many thousand
+// nodes and columns, so the empty lists and maps they mostly have are one shared, frozen value.
 import { createHash } from 'node:crypto'
 import { canonicalJson } from '../plan/canonical-json.js'
-import type { DbtColumn, DbtConstraint, DbtMacro, DbtNode, DbtTest } from './manifest.js'
+import { KEY_TESTS, PRIMARY_KEY_TAG } from './keys.js'
+import type {
+  DbtColumn,
+  DbtConstraint,
+  DbtMacro,
+  DbtNode,
+  DbtNodeState,
+  DbtResourceType,
+  DbtTest
+} from './manifest.js'
 
 type Raw = Record<string, unknown>
 
@@ -12,11 +23,15 @@ const isObject = (value: unknown): value is Raw =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 const object = (value: unknown): Raw => (isObject(value) ? value : {})
 const string = (value: unknown): string | null => (typeof value === 'string' ? value : null)
+/** The one empty list and the one empty map every entry without any shares. */
+const NONE = Object.freeze([]) as unknown as never[]
+const NO_META: Record<string, unknown> = Object.freeze({})
+const listOf = <T>(items: T[]): T[] => (items.length > 0 ? items : NONE)
 const strings = (value: unknown): string[] =>
-  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+  Array.isArray(value) ? listOf(value.filter((v): v is string => typeof v === 'string')) : NONE
 /** dbt accepts a tag list or one tag as a string. */
 const tagList = (value: unknown): string[] => (typeof value === 'string' ? [value] : strings(value))
-const union = (...lists: string[][]): string[] => [...new Set(lists.flat())]
+const union = (...lists: string[][]): string[] => listOf([...new Set(lists.flat())])
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 
 /**
@@ -30,18 +45,16 @@ const UNCOMPARED_CONFIGS = new Set(['alias', 'schema', 'database', 'tags', 'grou
 const KEPT_TYPES = new Set(['model', 'seed', 'snapshot'])
 const KEYED_MATERIALIZATIONS = new Set(['incremental', 'snapshot'])
 
-/** A model, seed or snapshot; null for every other node. */
-export function readNode(raw: unknown): DbtNode | null {
+/** What `state:modified` compares of a model, seed or snapshot, and its table; null for every other node. */
+export function readNodeState(raw: unknown): DbtNodeState | null {
   if (!isObject(raw)) return null
   const resourceType = raw.resource_type
   if (typeof resourceType !== 'string' || !KEPT_TYPES.has(resourceType)) return null
   const config = object(raw.config)
   const name = string(raw.name) ?? ''
-  const materialized = string(config.materialized) ?? resourceType
-  const dependsOn = object(raw.depends_on)
   return {
     uniqueId: string(raw.unique_id) ?? '',
-    resourceType: resourceType as DbtNode['resourceType'],
+    resourceType: resourceType as DbtResourceType,
     packageName: string(raw.package_name) ?? '',
     name,
     path: (string(raw.original_file_path) ?? '').replaceAll('\\', '/'),
@@ -49,8 +62,8 @@ export function readNode(raw: unknown): DbtNode | null {
     schema: string(raw.schema) ?? '',
     alias: string(raw.alias) ?? name,
     relationName: string(raw.relation_name),
-    materialized,
-    tags: union(tagList(config.tags), tagList(raw.tags)),
+    quoting: quotingOf(object(config.quoting)),
+    materialized: string(config.materialized) ?? resourceType,
     fqn: strings(raw.fqn).join('.'),
     bodyDigest:
       resourceType === 'seed'
@@ -67,22 +80,37 @@ export function readNode(raw: unknown): DbtNode | null {
       latest_version: raw.latest_version ?? null,
       access: raw.access ?? null,
       deprecation_date: raw.deprecation_date ?? null
-    }),
-    dependsOnNodes: strings(dependsOn.nodes),
-    dependsOnMacros: strings(dependsOn.macros),
-    meta: metaOf(config, raw),
-    columns: Object.entries(object(raw.columns)).map(([key, column]) => readColumn(key, column)),
-    constraints: Array.isArray(raw.constraints) ? raw.constraints.map(readConstraint) : [],
-    primaryKey: Array.isArray(raw.primary_key) ? strings(raw.primary_key) : null,
-    uniqueKey: KEYED_MATERIALIZATIONS.has(materialized) ? keyList(config.unique_key) : null,
-    quoting: quotingOf(object(config.quoting))
+    })
   }
 }
 
-/** A generic test (one with `test_metadata`); null for singular tests and every other node. */
+/** A model, seed or snapshot of the PR build, whole; null for every other node. */
+export function readNode(raw: unknown): DbtNode | null {
+  const state = readNodeState(raw)
+  if (state === null || !isObject(raw)) return null
+  const config = object(raw.config)
+  const dependsOn = object(raw.depends_on)
+  return Object.assign(state, {
+    tags: union(tagList(config.tags), tagList(raw.tags)),
+    dependsOnNodes: strings(dependsOn.nodes),
+    dependsOnMacros: strings(dependsOn.macros),
+    meta: metaOf(config, raw),
+    columns: listOf(
+      Object.entries(object(raw.columns)).map(([key, column]) => readColumn(key, column))
+    ),
+    constraints: Array.isArray(raw.constraints)
+      ? listOf(raw.constraints.map(readConstraint))
+      : NONE,
+    primaryKey: Array.isArray(raw.primary_key) ? strings(raw.primary_key) : null,
+    uniqueKey: KEYED_MATERIALIZATIONS.has(state.materialized) ? keyList(config.unique_key) : null
+  })
+}
+
+/** A generic test that can make a key (see keys.ts); null for other tests and every other node. */
 export function readTest(raw: unknown, enabled: boolean): DbtTest | null {
   if (!isObject(raw) || raw.resource_type !== 'test' || !isObject(raw.test_metadata)) return null
   const metadata = raw.test_metadata
+  if (!KEY_TESTS.has(string(metadata.name) ?? '')) return null
   const kwargs = object(metadata.kwargs)
   const column = string(kwargs.column_name) ?? string(raw.column_name)
   const where = object(raw.config).where
@@ -112,17 +140,21 @@ export function readMacro(raw: unknown): DbtMacro | null {
 /** `config.meta` (the only place in the v20 layout), else the node's or column's own `meta`. */
 function metaOf(config: Raw, raw: Raw): Record<string, unknown> {
   const fromConfig = object(config.meta)
-  return Object.keys(fromConfig).length ? fromConfig : object(raw.meta)
+  const meta = Object.keys(fromConfig).length ? fromConfig : object(raw.meta)
+  return Object.keys(meta).length ? meta : NO_META
 }
 
 function readColumn(key: string, raw: unknown): DbtColumn {
   const column = object(raw)
   const config = object(column.config)
+  const marked = metaOf(config, column)[PRIMARY_KEY_TAG]
   return {
     name: string(column.name) ?? key,
-    meta: metaOf(config, column),
+    meta: marked === undefined ? NO_META : { [PRIMARY_KEY_TAG]: marked },
     tags: union(tagList(config.tags), tagList(column.tags)),
-    constraints: Array.isArray(column.constraints) ? column.constraints.map(readConstraint) : [],
+    constraints: Array.isArray(column.constraints)
+      ? listOf(column.constraints.map(readConstraint))
+      : NONE,
     quote: column.quote === true
   }
 }
@@ -139,11 +171,10 @@ function keyList(value: unknown): string[] | null {
   return key.length ? key : null
 }
 
-function quotingOf(quoting: Raw): DbtNode['quoting'] {
+function quotingOf(quoting: Raw): DbtNodeState['quoting'] {
   const parts = ['database', 'schema', 'identifier'] as const
-  return Object.fromEntries(
-    parts.filter((p) => typeof quoting[p] === 'boolean').map((p) => [p, quoting[p]])
-  )
+  const set = parts.filter((p) => typeof quoting[p] === 'boolean')
+  return set.length ? Object.fromEntries(set.map((p) => [p, quoting[p]])) : NO_META
 }
 
 /**

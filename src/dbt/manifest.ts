@@ -1,10 +1,11 @@
 // A dbt manifest as dbt mode reads it: only what decides which models changed, where each lives,
 // what its key is and how it is to be compared. read-manifest.ts builds it from manifest.json
 // (schema v7 to v12, and the v20 layout), keeping digests instead of code so a 100 MB manifest
-// costs little memory; the planning modules read nothing else. Types only.
+// costs little memory; the planning modules read nothing else. Production's manifest is only
+// compared against, so of it dbt mode keeps less: each node's state. Types only.
 
-/** One manifest, as read. */
-export interface DbtManifest {
+/** Production's manifest, as read: what the PR build is compared with. */
+export interface DbtManifestState {
   /** The path given, for messages. */
   file: string
   /** N of `…/manifest/vN.json`: 7 to 12, or 20. */
@@ -18,16 +19,25 @@ export interface DbtManifest {
   /** `metadata.project_id`, the md5 of the root project's name; null when absent. */
   projectId: string | null
   /** Models, seeds and snapshots, enabled ones only, by unique_id. Other nodes are not kept. */
-  nodes: Map<string, DbtNode>
-  /** Generic tests (with `test_metadata`), enabled and disabled. Singular tests are not kept. */
-  tests: DbtTest[]
+  nodes: Map<string, DbtNodeState>
   /** Macros by unique_id. */
   macros: Map<string, DbtMacro>
 }
 
+/** The PR build's manifest, as read: its nodes whole, and the tests that can make a key. */
+export interface DbtManifest extends DbtManifestState {
+  nodes: Map<string, DbtNode>
+  /**
+   * Generic tests that can make a model's key (`unique`, `not_null`,
+   * `unique_combination_of_columns`), enabled and disabled. Other tests are not kept.
+   */
+  tests: DbtTest[]
+}
+
 export type DbtResourceType = 'model' | 'seed' | 'snapshot'
 
-export interface DbtNode {
+/** What dbt mode keeps of a node of production's manifest: what `state:modified` compares, and its table. */
+export interface DbtNodeState {
   uniqueId: string
   resourceType: DbtResourceType
   packageName: string
@@ -41,10 +51,10 @@ export interface DbtNode {
   alias: string
   /** `relation_name` as written (quoted as the adapter quotes); null for ephemeral models. */
   relationName: string | null
+  /** `config.quoting` (`{database, schema, identifier}`), where set. */
+  quoting: { database?: boolean; schema?: boolean; identifier?: boolean }
   /** `config.materialized`: table, view, incremental, ephemeral, snapshot, seed, or an adapter's. */
   materialized: string
-  /** `config.tags` and node `tags`, both. */
-  tags: string[]
   /** `fqn`, joined with dots. */
   fqn: string
   /** sha256 of `raw_code` (v7, dbt 1.3, already writes raw_code); for seeds, `checksum.checksum`. */
@@ -62,6 +72,12 @@ export interface DbtNode {
   persistedDocsDigest: string
   /** `version`, `latest_version`, `access`, `deprecation_date`, as canonical JSON. */
   refDigest: string
+}
+
+/** A node of the PR build's manifest: its state, and what links it, keys it and sets how it is compared. */
+export interface DbtNode extends DbtNodeState {
+  /** `config.tags` and node `tags`, both. */
+  tags: string[]
   /** `depends_on.nodes`. */
   dependsOnNodes: string[]
   /** `depends_on.macros`. */
@@ -75,13 +91,11 @@ export interface DbtNode {
   primaryKey: string[] | null
   /** `config.unique_key` of an incremental model or a snapshot, as a list; null when none or another materialization. */
   uniqueKey: string[] | null
-  /** `config.quoting` (`{database, schema, identifier}`), where set. */
-  quoting: { database?: boolean; schema?: boolean; identifier?: boolean }
 }
 
 export interface DbtColumn {
   name: string
-  /** `columns[*].config.meta`, else `columns[*].meta`. */
+  /** Of `columns[*].config.meta` (else `columns[*].meta`), the one key a key is read from: `primary-key`. */
   meta: Record<string, unknown>
   /** `columns[*].config.tags` and `columns[*].tags`. */
   tags: string[]

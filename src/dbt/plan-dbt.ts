@@ -8,7 +8,7 @@ import { PlanError } from '../plan/plan.js'
 import type { DbtRule, RawDefaults } from '../plan/schema.js'
 import { anotherProject, findChanges, rootProject, type ChangedModel } from './changed.js'
 import { modelKey, NO_KEY_HINT } from './keys.js'
-import type { DbtManifest } from './manifest.js'
+import type { DbtManifest, DbtManifestState } from './manifest.js'
 import { modelSettings, modelThresholds, ruleFinder } from './model-settings.js'
 import { columnNames, tablePath } from './relation.js'
 import type { SkippedModel, SkipReason } from './skipped.js'
@@ -63,7 +63,7 @@ export class DbtPlanError extends PlanError {
 type Outcome = { picked: PickedModel } | { skipped: SkippedModel }
 
 /** Throws DbtPlanError listing every problem. */
-export function planDbt(prod: DbtManifest, pr: DbtManifest, options: DbtPlanOptions): DbtPlan {
+export function planDbt(prod: DbtManifestState, pr: DbtManifest, options: DbtPlanOptions): DbtPlan {
   // Another project's manifest would make every model look new: refuse it instead.
   const other = anotherProject(prod, pr)
   if (other !== null) throw new DbtPlanError(prod.file, [other])
@@ -95,18 +95,19 @@ export function planDbt(prod: DbtManifest, pr: DbtManifest, options: DbtPlanOpti
 function planModel(
   model: ChangedModel,
   context: {
-    prod: DbtManifest
+    prod: DbtManifestState
     pr: DbtManifest
     options: DbtPlanOptions
     report: (field: string, problem: string) => void
     findRule: ReturnType<typeof ruleFinder>
   }
 ): Outcome {
-  const { node, prod: before } = model
-  const skip = (reason: SkipReason, detail: string): Outcome => ({
-    skipped: { uniqueId: node.uniqueId, name: node.name, path: node.path, reason, detail }
-  })
+  const skip = (reason: SkipReason, detail: string): Outcome => {
+    const { uniqueId, name, path } = model.node
+    return { skipped: { uniqueId, name, path, reason, detail } }
+  }
   if (model.status === 'removed') return skip('removed', 'removed by this PR')
+  const { node, prod: before } = model
   if (before === null) return skip('new', 'nothing to compare against')
   if (node.materialized === 'ephemeral') return skip('ephemeral', 'it builds no table')
   if (before.materialized === 'ephemeral') {

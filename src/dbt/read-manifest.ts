@@ -1,11 +1,11 @@
 // Reads a dbt manifest.json into the compact model of manifest.ts, streaming: only `metadata`,
 // `nodes`, `macros` and `disabled` are parsed, entry by entry, and each entry is reduced to what
-// dbt mode uses before the next is read. The file is opened through `io`; nothing else is done
-// with the outside world.
+// dbt mode uses before the next is read (production's to less: see readManifestState). The file is
+// opened through `io`; nothing else is done with the outside world.
 import { FileRefused } from '../input-files.js'
 import { JsonSections, NotJsonError } from './json-sections.js'
-import { ManifestError, type DbtManifest } from './manifest.js'
-import { readMacro, readNode, readTest } from './manifest-nodes.js'
+import { ManifestError, type DbtManifest, type DbtManifestState } from './manifest.js'
+import { readMacro, readNode, readNodeState, readTest } from './manifest-nodes.js'
 import { manifestVersion, notAManifest } from './manifest-version.js'
 
 export interface ManifestIo {
@@ -18,28 +18,60 @@ export interface ManifestIo {
 }
 
 const WHOLE = new Set(['metadata'])
-const ENTRIES = new Set(['nodes', 'macros', 'disabled'])
 
+/** The PR build's manifest: its models, seeds and snapshots whole, and the tests a key is read from. */
 export async function readManifest(file: string, io: ManifestIo): Promise<DbtManifest> {
-  const manifest: DbtManifest = {
+  const manifest: DbtManifest = { ...unread(file), nodes: new Map(), tests: [] }
+  await readEntries(manifest, io, ['nodes', 'macros', 'disabled'], (raw, enabled) => {
+    const test = readTest(raw, enabled)
+    if (test) manifest.tests.push(test)
+    const node = enabled && !test ? readNode(raw) : null
+    if (node) manifest.nodes.set(node.uniqueId, node)
+  })
+  return manifest
+}
+
+/**
+ * Production's manifest, which the PR build is only compared with: of each model, seed and
+ * snapshot, what `state:modified` compares and where its table is; no tests, no disabled nodes.
+ */
+export async function readManifestState(file: string, io: ManifestIo): Promise<DbtManifestState> {
+  const manifest: DbtManifestState = { ...unread(file), nodes: new Map() }
+  await readEntries(manifest, io, ['nodes', 'macros'], (raw) => {
+    const node = readNodeState(raw)
+    if (node) manifest.nodes.set(node.uniqueId, node)
+  })
+  return manifest
+}
+
+function unread(file: string): Omit<DbtManifestState, 'nodes'> {
+  return {
     file,
     schemaVersion: 0,
     dbtVersion: '',
     adapterType: null,
     projectName: null,
     projectId: null,
-    nodes: new Map(),
-    tests: [],
     macros: new Map()
   }
-  const sections = new JsonSections(WHOLE, ENTRIES)
+}
+
+/** Streams the file: the metadata and macros into `manifest`, each node (enabled or not) to `keep`. */
+async function readEntries(
+  manifest: DbtManifestState,
+  io: ManifestIo,
+  members: string[],
+  keep: (raw: unknown, enabled: boolean) => void
+): Promise<void> {
+  const { file } = manifest
+  const sections = new JsonSections(WHOLE, new Set(members))
   try {
     for await (const chunk of io.open(file)) {
       for (const { member, value } of sections.push(chunk)) {
         if (member === 'metadata') readMetadata(manifest, value)
-        else if (member === 'nodes') keepNode(manifest, value, true)
+        else if (member === 'nodes') keep(value, true)
         else if (member === 'disabled' && Array.isArray(value))
-          for (const node of value) keepNode(manifest, node, false)
+          for (const node of value) keep(node, false)
         else if (member === 'macros') {
           const macro = readMacro(value)
           if (macro) manifest.macros.set(macro.uniqueId, macro)
@@ -51,10 +83,9 @@ export async function readManifest(file: string, io: ManifestIo): Promise<DbtMan
   } catch (error) {
     throw artifactError(file, error)
   }
-  return manifest
 }
 
-function readMetadata(manifest: DbtManifest, metadata: unknown): void {
+function readMetadata(manifest: DbtManifestState, metadata: unknown): void {
   manifest.schemaVersion = manifestVersion(manifest.file, metadata)
   const { dbt_version, adapter_type, project_name, project_id } = metadata as Record<
     string,
@@ -65,17 +96,6 @@ function readMetadata(manifest: DbtManifest, metadata: unknown): void {
   manifest.adapterType = text(adapter_type)
   manifest.projectName = text(project_name)
   manifest.projectId = text(project_id)
-}
-
-/** Enabled models, seeds and snapshots; generic tests, enabled or not. */
-function keepNode(manifest: DbtManifest, raw: unknown, enabled: boolean): void {
-  const test = readTest(raw, enabled)
-  if (test) {
-    manifest.tests.push(test)
-    return
-  }
-  const node = enabled ? readNode(raw) : null
-  if (node) manifest.nodes.set(node.uniqueId, node)
 }
 
 /** Every failure names the file: a missing or unreadable file, text that is not a manifest (or

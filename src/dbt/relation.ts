@@ -1,7 +1,7 @@
 // Where a model lives in one build, as Datafold takes a table path, and its columns named as the
 // warehouse stores them. An adapter that folds identifiers written without quotes is one line of
 // UNQUOTED; the others are sent as written. Pure.
-import type { DbtNode } from './manifest.js'
+import type { DbtNode, DbtNodeState } from './manifest.js'
 
 /**
  * How the warehouse stores a name written without quotes. Snowflake upper-cases it, and
@@ -12,7 +12,7 @@ const UNQUOTED: ReadonlyMap<string, (name: string) => string> = new Map([
 ])
 
 /** [database, schema, alias] of the node's build; no database where the adapter has none. */
-export function tablePath(node: DbtNode, adapter: string | null): string[] {
+export function tablePath(node: DbtNodeState, adapter: string | null): string[] {
   const parts = [
     { name: node.database, quoting: node.quoting.database },
     { name: node.schema, quoting: node.quoting.schema },

@@ -1,6 +1,8 @@
-// The GitHub REST client the comment is written with. @actions/github and the octokit plugins are
-// loaded on first use, from a chunk of dist/ of their own, so a run that writes no comment never
-// pays for loading them.
+// The GitHub REST client the report is written with: @actions/github's, with octokit's retry and
+// throttling plugins and our guard. They are loaded on first use, from a chunk of dist/ of their
+// own, so a run that writes nothing to GitHub never pays for loading them. @actions/github loads
+// undici (its proxy-aware fetch) with it, proxy or not: about 415 KB, a few hundred milliseconds
+// on the comment path (the README's performance section has the figure).
 import type { getOctokit } from '@actions/github'
 import { formatDuration } from '../format.js'
 import { GITHUB_BOUND_MS, REQUEST_TIMEOUT_MS, requestGuard } from './request-guard.js'
@@ -10,7 +12,7 @@ export type GitHubClient = ReturnType<typeof getOctokit>
 export interface GitHubClientOptions {
   /** The REST API root: `https://api.github.com`, or `https://HOST/api/v3` on GitHub Enterprise Server. */
   baseUrl: string
-  /** Replaces @actions/github's proxy-aware undici fetch; tests pass the global fetch so nock sees calls. */
+  /** Replaces @actions/github's proxy-aware fetch; tests pass the global fetch so nock sees calls. */
   fetch?: typeof fetch
   log?: (message: string) => void
   /** How long one request may take (default 30 s). */
@@ -18,6 +20,13 @@ export interface GitHubClientOptions {
   /** How long the whole GitHub part may take, from the client's creation (default 2 min). */
   boundMs?: number
   now?: () => number
+  /**
+   * `github` (the default) keeps the pauses GitHub asks of a client: a second between writes,
+   * three between comments, and the retry plugins' waits (1, 4, 9 s after a server error; what a
+   * rate limit's answer says). `none` takes no pause, for tests: every retry and every rate-limit
+   * decision is made and logged as with `github`, at once.
+   */
+  pacing?: 'github' | 'none'
 }
 
 /** How often a request that hit a rate limit is tried again, and the longest wait worth taking. */
@@ -31,10 +40,11 @@ export async function createGitHubClient(
   token: string,
   options: GitHubClientOptions
 ): Promise<GitHubClient> {
-  const [{ getOctokit }, { retry }, { throttling }] = await Promise.all([
+  const [{ getOctokit }, { retry }, { throttling }, unpaced] = await Promise.all([
     import(/* webpackChunkName: "github" */ '@actions/github'),
     import(/* webpackChunkName: "github" */ '@octokit/plugin-retry'),
-    import(/* webpackChunkName: "github" */ '@octokit/plugin-throttling')
+    import(/* webpackChunkName: "github" */ '@octokit/plugin-throttling'),
+    options.pacing === 'none' ? unpacedOptions() : null
   ])
   const log = options.log ?? (() => undefined)
   const now = options.now ?? Date.now
@@ -82,8 +92,10 @@ export async function createGitHubClient(
         // that share the process from queueing behind one another.
         id: `datafold-diff-gate-${++clientCount}`,
         onRateLimit: onLimit('rate limit'),
-        onSecondaryRateLimit: onLimit('secondary rate limit')
-      }
+        onSecondaryRateLimit: onLimit('secondary rate limit'),
+        ...unpaced?.throttle
+      },
+      ...(unpaced ? { retry: unpaced.retry } : {})
     },
     // First, so that its hook runs inside the retries and the throttling: once per try.
     requestGuard({
@@ -96,4 +108,22 @@ export async function createGitHubClient(
     retry,
     throttling
   )
+}
+
+/**
+ * The plugins' options that take every pause out: waits scaled to 0 ms per second, and write
+ * limiters of the client's own that space nothing (in place of the plugin's shared ones).
+ */
+async function unpacedOptions() {
+  const { default: Bottleneck } = await import(
+    /* webpackChunkName: "github" */ 'bottleneck/light.js'
+  )
+  return {
+    throttle: {
+      retryAfterBaseValue: 0,
+      write: new Bottleneck.Group(),
+      notifications: new Bottleneck.Group()
+    },
+    retry: { retryAfterBaseValue: 0 }
+  }
 }

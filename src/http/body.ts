@@ -10,27 +10,28 @@ export type Body =
   /** `declared`: the Content-Length that refused it unread; else `read`: the bytes that came. */
   | { tooLarge: { declared: number | null; read: number } }
 
-/** The body as text (UTF-8, as `Response.text()` reads it), or how it was too large. */
-export async function readBody(response: Response, maxBytes: number): Promise<Body> {
-  const declared = Number(response.headers.get('content-length') ?? '')
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined)
-    return { tooLarge: { declared, read: 0 } }
+/**
+ * The body as text (UTF-8, as `Response.text()` reads it), or how it was too large. `declared` is
+ * the Content-Length header; leaving `body` early closes the connection.
+ */
+export async function readBody(
+  declared: string | null,
+  body: AsyncIterable<Uint8Array> | null,
+  maxBytes: number
+): Promise<Body> {
+  if (body === null) return { text: '' }
+  const size = Number(declared ?? '')
+  if (size > maxBytes) {
+    await body[Symbol.asyncIterator]().return?.()
+    return { tooLarge: { declared: size, read: 0 } }
   }
-  if (response.body === null) return { text: '' }
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
   const chunks: Uint8Array[] = []
   let read = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    read += value.byteLength
-    if (read > maxBytes) {
-      // Cancelling closes the connection: the rest is neither read nor buffered.
-      await reader.cancel().catch(() => undefined)
-      return { tooLarge: { declared: null, read } }
-    }
-    chunks.push(value)
+  for await (const chunk of body) {
+    read += chunk.byteLength
+    // Leaving the loop closes the connection: the rest is neither read nor buffered.
+    if (read > maxBytes) return { tooLarge: { declared: null, read } }
+    chunks.push(chunk)
   }
   return { text: new TextDecoder().decode(Buffer.concat(chunks)) }
 }

@@ -70,7 +70,7 @@ export async function readChangedModels(
   { inputs, plan, io }: SourceContext,
   artifacts: DbtArtifacts
 ): Promise<Partial<Source> & { dbt: DbtPlan }> {
-  const [{ readManifest }, { planDbt }, { ManifestError }] = await Promise.all([
+  const [{ readManifest, readManifestState }, { planDbt }, { ManifestError }] = await Promise.all([
     import(/* webpackChunkName: "dbt" */ '../dbt/read-manifest.js'),
     import(/* webpackChunkName: "dbt" */ '../dbt/plan-dbt.js'),
     import(/* webpackChunkName: "dbt" */ '../dbt/manifest.js')
@@ -89,7 +89,8 @@ export async function readChangedModels(
     }
   }
   // One after the other: the reader keeps little of each, but a manifest being read is large.
-  const prod = await read(artifacts.prodManifest, readManifest)
+  // Of production's, only each node's state: what state:modified compares, and where its table is.
+  const prod = await read(artifacts.prodManifest, readManifestState)
   const pr = await read(artifacts.manifest, readManifest)
   // On its own, after the others: jest's ESM loader fails on parallel imports sharing a module.
   const { readRunResults } = await import(/* webpackChunkName: "dbt" */ '../dbt/run-results.js')

@@ -1,7 +1,7 @@
 // Which comment is the report, and which report is left when runs race: upsertComment with the
 // action's own client against the fake GitHub on loopback. Assertions are on what the fake holds
 // and what it was sent.
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { afterEach, describe, expect, it, jest } from '@jest/globals'
 import {
   fakeGitHubPool,
   lockedConversation,
@@ -20,6 +20,9 @@ const AT = '2026-11-20T09:00:00.000Z'
 const stampOf = (runId: number) => stampLine({ runId, attempt: 1, at: AT, sha: null })
 const report = (runId: number, text = 'the report') => `${MARKER}\n${stampOf(runId)}\n${text}`
 
+// Each test starts a fake GitHub and takes at most 1.3 s on a busy 2-core machine: ten times that.
+jest.setTimeout(15_000)
+
 const pool = fakeGitHubPool()
 afterEach(() => pool.closeAll())
 const fakeGitHub = pool.start
@@ -32,7 +35,11 @@ async function upsert(
   token = `ghs_run_${runId}`
 ) {
   const logs: string[] = []
-  const github = await createGitHubClient(token, { baseUrl: gh.url, fetch: globalThis.fetch })
+  const github = await createGitHubClient(token, {
+    baseUrl: gh.url,
+    fetch: globalThis.fetch,
+    pacing: 'none'
+  })
   const posted = await upsertComment(github, {
     owner: 'acme',
     repo: 'analytics-dbt',

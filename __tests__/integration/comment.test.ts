@@ -1,6 +1,6 @@
 // upsertComment and createGitHubClient against nock playing the GitHub REST API, on github.com
 // and on a GitHub Enterprise Server-like host under /api/v3. Assertions are on what was sent.
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import nock from 'nock'
 import { commentMarker, stampLine } from '../../src/comment-state.js'
@@ -74,7 +74,8 @@ function fakeGitHub(host: Host) {
     createGitHubClient(TOKEN, {
       baseUrl: `${host.origin}${host.prefix}`,
       fetch: globalThis.fetch,
-      log: (message) => logs.push(message)
+      log: (message) => logs.push(message),
+      pacing: 'none'
     })
   /** GET /user as a GITHUB_TOKEN answers it. */
   const actionsToken = () =>
@@ -116,6 +117,11 @@ afterEach(() => {
   const pending = nock.pendingMocks()
   nock.cleanAll()
   expect(pending).toEqual([])
+})
+
+// Hands Node's http back: the next file's nock patches it afresh (jest runs files in one process).
+afterAll(() => {
+  nock.restore()
 })
 
 describe('commentMarker', () => {
@@ -674,15 +680,57 @@ describe('createGitHubClient', () => {
     expect(scope.isDone()).toBe(true)
   })
 
-  it('keeps @actions/github’s proxy-aware fetch when no fetch is given', async () => {
-    const github = await createGitHubClient(TOKEN, { baseUrl: 'https://ghe.example/api/v3' })
-    const defaults = github.request.endpoint.DEFAULTS
-    expect(defaults.baseUrl).toBe('https://ghe.example/api/v3')
-    expect(typeof defaults.request?.fetch).toBe('function')
-    expect(defaults.request?.fetch).not.toBe(globalThis.fetch)
+  it('keeps GitHub’s pacing unless told otherwise: a second between two writes', async () => {
+    const at: number[] = []
+    const scope = nock('https://ghe.example')
+      .patch(/\/api\/v3\/repos\/acme\/warehouse\/issues\/comments\/\d+$/)
+      .times(2)
+      .reply(() => {
+        at.push(Date.now())
+        return [200, comment(1, BOT, BODY)]
+      })
+    const github = await createGitHubClient(TOKEN, {
+      baseUrl: 'https://ghe.example/api/v3',
+      fetch: globalThis.fetch
+    })
+    const edit = (comment_id: number) =>
+      github.rest.issues.updateComment({ owner: 'acme', repo: 'warehouse', comment_id, body: 'x' })
+
+    await Promise.all([edit(1), edit(2)])
+
+    expect(scope.isDone()).toBe(true)
+    // The throttling plugin starts the second write 1,000 ms after the first; clocks may round.
+    expect((at[1] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(990)
+  }, 15_000)
+
+  it('sends every request with the fetch it is given, and the orchestration id in its user agent', async () => {
+    const sent: string[] = []
+    const scope = nock('https://ghe.example')
+      .get('/api/v3/user')
+      .reply(function () {
+        return [200, { login: String(this.req.headers['user-agent']) }]
+      })
+    // @actions/github reads the runner's ACTIONS_ORCHESTRATION_ID when the client is made.
+    process.env.ACTIONS_ORCHESTRATION_ID = ' run 42/attempt:1 '
+    const github = await createGitHubClient(TOKEN, {
+      baseUrl: 'https://ghe.example/api/v3',
+      fetch: (input, init) => {
+        sent.push(input instanceof Request ? input.url : input.toString())
+        return globalThis.fetch(input, init)
+      },
+      pacing: 'none'
+    }).finally(() => {
+      delete process.env.ACTIONS_ORCHESTRATION_ID
+    })
+
+    const { data } = await github.rest.users.getAuthenticated()
+
+    expect(sent).toEqual(['https://ghe.example/api/v3/user'])
+    expect(data.login).toMatch(/actions_orchestration_id\/run_42_attempt_1/)
+    expect(scope.isDone()).toBe(true)
   })
 
-  it('loads @actions/github and the plugins lazily (type-only imports at the top)', () => {
+  it('loads octokit and its plugins lazily (type-only imports at the top)', () => {
     const source = ['octokit.ts', 'request-guard.ts']
       .map((file) => readFileSync(new URL(`../../src/github/${file}`, import.meta.url), 'utf8'))
       .join('\n')

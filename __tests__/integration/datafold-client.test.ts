@@ -1,6 +1,6 @@
 // The Datafold client against nock: headers, retries and backoff, and the one-line message for
 // every way a request can go wrong. No test really waits: sleep is a recorder.
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { createDatafoldClient, datafoldEndpoints } from '../../src/datafold/endpoints.js'
 import { DatafoldRequestError } from '../../src/datafold/errors.js'
@@ -56,6 +56,11 @@ function makeClient(overrides: Partial<TransportOptions> = {}) {
   return createDatafoldClient(options(overrides))
 }
 
+/** An error as Node's http gives it (nock 14 emits only an Error instance to a node:http request). */
+function systemError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code })
+}
+
 /** Any 8 characters of the key found in `text`: a cut through the key leaks it too. */
 function pieceOfKey(text: string): string | null {
   for (let i = 0; i + 8 <= API_KEY.length; i++) {
@@ -87,6 +92,11 @@ afterEach(() => {
   nock.abortPendingRequests()
   nock.cleanAll()
   nock.enableNetConnect()
+})
+
+// Hands Node's http back: the next file's nock patches it afresh (jest runs files in one process).
+afterAll(() => {
+  nock.restore()
 })
 
 describe('requests', () => {
@@ -326,7 +336,7 @@ describe('retries', () => {
   it('retries a network error', async () => {
     const scope = nock(HOST)
       .get(SUMMARY)
-      .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+      .replyWithError(systemError('ECONNRESET', 'socket hang up'))
       .get(SUMMARY)
       .reply(200, runningBody)
     await expect(makeClient().getSummaryResults(12)).resolves.toEqual(runningBody)
@@ -355,7 +365,7 @@ describe('retries', () => {
   it('does not retry a host name that does not resolve, and says to check datafold-host', async () => {
     const scope = nock(HOST)
       .get(SUMMARY)
-      .replyWithError({ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND app.datafold.com' })
+      .replyWithError(systemError('ENOTFOUND', 'getaddrinfo ENOTFOUND app.datafold.com'))
     const error = await rejection(makeClient().getSummaryResults(12))
     expect(error.message).toBe(
       'diff 12: app.datafold.com does not resolve (ENOTFOUND): check datafold-host'
@@ -368,7 +378,7 @@ describe('retries', () => {
     const scope = nock(HOST)
       .get(SUMMARY)
       .times(3)
-      .replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:443' })
+      .replyWithError(systemError('ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:443'))
     const error = await rejection(makeClient({ retries: 2 }).getSummaryResults(12))
     expect(error.message).toBe(
       `diff 12: gave up after 3 tries at ${HOST}; the last one ended in a network error: connect ECONNREFUSED 10.0.0.1:443`

@@ -1,7 +1,8 @@
 // The guard on every request of the GitHub client: the token goes to the API's origin only, each
 // request has a time to answer, and the whole GitHub part a bound. The action's own client against
 // the fake GitHub on loopback; the limits are shortened through createGitHubClient's options, and
-// the bound's clock is injected where the test must place a request past it.
+// the bound's clock is injected where the test must place a request past it. Each test's timeout
+// guards against a hang: ten times its duration on a busy 2-core machine.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   commentThread,
@@ -25,6 +26,7 @@ function client(gh: FakeGitHub, options: Partial<GitHubClientOptions> = {}, logs
     baseUrl: gh.url,
     fetch: globalThis.fetch,
     log: (message) => logs.push(message),
+    pacing: 'none',
     ...options
   })
 }
@@ -50,14 +52,14 @@ describe('the token stays with GitHub', () => {
     expect(message).not.toContain(TOKEN)
     expect(elsewhere.requests).toEqual([])
     expect(gh.requests).toHaveLength(1)
-  })
+  }, 15_000)
 
   it('a page link on the API’s own origin is followed as before', async () => {
     const gh = await fakeGitHub({ comments: commentThread({ total: 150, marker: reportMarker() }) })
 
     expect(await listAll(await client(gh))).toHaveLength(150)
     expect(gh.requests).toHaveLength(2)
-  })
+  }, 10_000)
 })
 
 describe('every wait bounded', () => {
@@ -101,7 +103,7 @@ describe('every wait bounded', () => {
         'the GitHub part took 2m already'
     )
     expect(gh.requests).toHaveLength(1)
-  })
+  }, 10_000)
 
   it('a request in flight when the bound is reached is cut then', async () => {
     const gh = await fakeGitHub()
@@ -144,7 +146,7 @@ describe('every wait bounded', () => {
         '/api/v3/repos/acme/analytics-dbt/issues/482/comments: the GitHub part took 1s already; ' +
         `keeping comment ${String(posted.id)}`
     )
-  })
+  }, 10_000)
 
   it('a failed request is not retried when the retry’s wait would end past the bound', async () => {
     const gh = await fakeGitHub()
@@ -155,7 +157,7 @@ describe('every wait bounded', () => {
     const post = () =>
       github.rest.issues.createComment({ ...THREAD, body: 'x' }).catch((e: unknown) => e)
 
-    // With time left, the retry plugin tries again after 1 s.
+    // With time left, the retry plugin tries again (after 1 s, a pause this client does not take).
     await post()
     expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(2)
     // With 5 s left (the retry plugin may wait up to 9 s), it does not.
@@ -181,5 +183,5 @@ describe('every wait bounded', () => {
     expect(logs.join('\n')).toContain(
       'the wait (5s) would end past the 4s the GitHub part may take, not retrying'
     )
-  })
+  }, 10_000)
 })

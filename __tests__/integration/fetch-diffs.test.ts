@@ -1,6 +1,6 @@
 // fetchDiffs against nock (and, for the timing properties, a fake client): shapes, waiting for
 // running diffs on a fake clock that moves only when the code sleeps, budgets, concurrency, order.
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import nock from 'nock'
 import { createLimiter } from '../../src/concurrency.js'
@@ -178,6 +178,11 @@ afterEach(() => {
   nock.abortPendingRequests()
   nock.cleanAll()
   nock.enableNetConnect()
+})
+
+// Hands Node's http back: the next file's nock patches it afresh (jest runs files in one process).
+afterAll(() => {
+  nock.restore()
 })
 
 describe('finished diffs', () => {

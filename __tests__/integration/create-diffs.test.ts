@@ -1,5 +1,6 @@
 // Creating the plan's diffs against the fake Datafold over the real transport: the bodies sent,
 // data-source names, refused creates, which failures a create is retried after, reuse, cancels.
+// Each test's timeout guards against a hang: ten times its duration on a busy 2-core machine.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { assertContract, DATADIFF_200 } from '../../__fixtures__/contract.js'
 import {
@@ -120,7 +121,7 @@ describe('createRequestedDiffs', () => {
     for (const { body } of datafold.created)
       assertContract('ApiDataDiffData', body, { closed: true })
     expect(log.join('\n')).not.toMatch(new RegExp(DATA_SOURCE_SECRETS.join('|')))
-  })
+  }, 10_000)
 
   it('answers as the contract allows: the data-source list and the created record', async () => {
     const datafold = await start()
@@ -135,7 +136,7 @@ describe('createRequestedDiffs', () => {
     })
     assertContract('POST /api/v1/datadiffs 200', record)
     assertContract(DATADIFF_200, record)
-  })
+  }, 25_000)
 
   it.each([
     [
@@ -148,24 +149,28 @@ describe('createRequestedDiffs', () => {
       'analytics',
       /data-source "analytics" names 2 data sources \(ids 21, 22\): give the id instead/
     ]
-  ])('creates nothing for %s, and says which names there are', async (_what, name, message) => {
-    const datafold = await start()
-    const planned = plan(
-      `diffs: [{ name: x, data-source: ${name}, table-a: a, table-b: b, primary-key: id }]`
-    )
-    const attempt = createRequestedDiffs([...THREE, ...planned], {
-      client: client(datafold),
-      tags: TAGS,
-      carried: null,
-      log: () => undefined
-    })
-    await expect(attempt).rejects.toThrow(DataSourceError)
-    await expect(attempt).rejects.toThrow(message)
-    await attempt.catch((error: unknown) => {
-      expect(String(error)).not.toMatch(new RegExp(DATA_SOURCE_SECRETS.join('|')))
-    })
-    expect(posts(datafold)).toEqual([])
-  })
+  ])(
+    'creates nothing for %s, and says which names there are',
+    async (_what, name, message) => {
+      const datafold = await start()
+      const planned = plan(
+        `diffs: [{ name: x, data-source: ${name}, table-a: a, table-b: b, primary-key: id }]`
+      )
+      const attempt = createRequestedDiffs([...THREE, ...planned], {
+        client: client(datafold),
+        tags: TAGS,
+        carried: null,
+        log: () => undefined
+      })
+      await expect(attempt).rejects.toThrow(DataSourceError)
+      await expect(attempt).rejects.toThrow(message)
+      await attempt.catch((error: unknown) => {
+        expect(String(error)).not.toMatch(new RegExp(DATA_SOURCE_SECRETS.join('|')))
+      })
+      expect(posts(datafold)).toEqual([])
+    },
+    10_000
+  )
 
   it("makes a refused create (422) that entry's error, with its detail, and goes on", async () => {
     const datafold = await start({
@@ -186,7 +191,7 @@ describe('createRequestedDiffs', () => {
       'could not create the diff: Datafold refused the request (HTTP 422): body.query1: relation "a" does not exist'
     ])
     expect(datafold.created).toHaveLength(2)
-  })
+  }, 10_000)
 
   it('reuses a diff created for the same entry, request and commit; creates anew otherwise', async () => {
     const datafold = await start()
@@ -224,7 +229,7 @@ describe('createRequestedDiffs', () => {
       })
       expect(outcome?.origin).toBe('created')
     }
-  })
+  }, 10_000)
 })
 
 describe('retrying a create', () => {
@@ -242,19 +247,23 @@ describe('retrying a create', () => {
     const [outcome] = await create(datafold)
     expect(outcome?.origin).toBe('created')
     expect(posts(datafold)).toHaveLength(3)
-  })
+  }, 10_000)
 
-  it.each([502, 503, 500])('does not try again after a %i: the diff may exist', async (status) => {
-    const datafold = await start({ faults: [serverError(status)] })
-    const [outcome] = await create(datafold)
-    expect(outcome?.origin).toBe('not created')
-    expect(outcome && errorOf(outcome)).toMatch(
-      new RegExp(
-        `^could not create the diff: Datafold answered HTTP ${status}.*; not tried again, as Datafold may have acted on it already$`
+  it.each([502, 503, 500])(
+    'does not try again after a %i: the diff may exist',
+    async (status) => {
+      const datafold = await start({ faults: [serverError(status)] })
+      const [outcome] = await create(datafold)
+      expect(outcome?.origin).toBe('not created')
+      expect(outcome && errorOf(outcome)).toMatch(
+        new RegExp(
+          `^could not create the diff: Datafold answered HTTP ${status}.*; not tried again, as Datafold may have acted on it already$`
+        )
       )
-    )
-    expect(posts(datafold)).toHaveLength(1)
-  })
+      expect(posts(datafold)).toHaveLength(1)
+    },
+    25_000
+  )
 
   it('does not try again after a timeout', async () => {
     const datafold = await start({ faults: [hang()] })
@@ -263,7 +272,7 @@ describe('retrying a create', () => {
       /the request ended in a timeout after 2s; not tried again/
     )
     expect(posts(datafold)).toHaveLength(1)
-  })
+  }, 25_000)
 
   it('tries again when the connection was refused: nothing was sent', async () => {
     const datafold = await start()
@@ -281,7 +290,7 @@ describe('retrying a create', () => {
     const [outcome] = await create(datafold, fetch)
     expect(outcome?.origin).toBe('created')
     expect(posts(datafold)).toHaveLength(1)
-  })
+  }, 10_000)
 })
 
 describe('cancelling', () => {
@@ -311,7 +320,7 @@ describe('cancelling', () => {
     expect(log).toEqual([`Cancelled diff ${a} (orders): wait-timeout ended first`])
     const record = await client(datafold).getDiff(a ?? 0)
     expect(record).toMatchObject({ status: 'cancelled' })
-  })
+  }, 10_000)
 
   it('logs a cancel that fails and goes on', async () => {
     const datafold = await start()
@@ -323,5 +332,5 @@ describe('cancelling', () => {
     expect(log).toEqual([
       expect.stringMatching(/^Could not cancel diff 404 \(gone\): diff 404 was not found/)
     ])
-  })
+  }, 10_000)
 })

@@ -1,6 +1,6 @@
 // run() end to end inside the process: nock plays Datafold and GitHub, a recording RunIO plays
 // the runner. Assertions are on what was sent and what was written.
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import nock from 'nock'
 import { diffRecord, failedSummary, sameDbDone } from '../../__fixtures__/diffs.js'
 import { createGitHubClient } from '../../src/github/octokit.js'
@@ -56,7 +56,7 @@ function recordingIO(github: Partial<GitHubContext> = {}): { io: RunIO; seen: Re
     },
     fetch: globalThis.fetch,
     createGitHubClient: (token) =>
-      createGitHubClient(token, { baseUrl: GITHUB, fetch: globalThis.fetch }),
+      createGitHubClient(token, { baseUrl: GITHUB, fetch: globalThis.fetch, pacing: 'none' }),
     github: {
       eventName: 'pull_request',
       payload: { pull_request: { number: 42 } },
@@ -141,6 +141,11 @@ beforeEach(() => {
 afterEach(() => {
   nock.cleanAll()
   nock.enableNetConnect()
+})
+
+// Hands Node's http back: the next file's nock patches it afresh (jest runs files in one process).
+afterAll(() => {
+  nock.restore()
 })
 
 describe('run', () => {
