@@ -120,7 +120,7 @@ describe('dbtSection', () => {
       }
     }
     const line =
-      "**dbt Cloud**: run [4242](https://ab123.us1.dbt.com/deploy/70403/projects/1001/runs/4242/) (job CI &#124; PRs, 8812) of commit <code>c0ffee5</code> built the PR, against production's run 4100 (job 8801), finished 30h before this check (the run dbt Cloud run 4242 deferred to)."
+      "**dbt Cloud**: run [4242](https://ab123.us1.dbt.com/deploy/70403/projects/1001/runs/4242/) (job CI &#124; PRs, 8812) of commit <code>c0ffee5</code> built the PR, against production's run 4100 (job 8801), 30 hours old (the run dbt Cloud run 4242 deferred to)."
     for (const full of [true, false]) {
       expect(dbtSection({ ...DBT, dbtCloud }, full).split('\n\n')[1]).toBe(line)
     }

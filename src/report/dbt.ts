@@ -1,7 +1,7 @@
 // dbt mode's part of the report: which models were compared and why, and the changed models that
 // were not, each with its reason; in dbt Cloud mode, which runs were compared. Pure.
 import type { DbtPlan } from '../dbt/plan-dbt.js'
-import { formatDuration, formatNumber, plural } from '../format.js'
+import { formatAge, formatNumber, plural } from '../format.js'
 import type { ComparedRun, ComparedRuns } from '../sources/source.js'
 import { cell, details, link, tableHeader, tableRow } from './markdown.js'
 
@@ -90,12 +90,10 @@ export function dbtSection(dbt: DbtReport, full: boolean): string {
   return blocks.join('\n\n')
 }
 
-/** `**dbt Cloud**: run 4242 (job CI, 8812) built commit c0ffee5, against production's run 4100 …`. */
+/** `**dbt Cloud**: run 4242 (job CI, 8812) of commit c0ffee5 built the PR, against production's
+ * run 4100 (job Production, 8801) of commit 7d1e2f3, 30 hours old (how it was found).` */
 function dbtCloudRuns({ ci, production }: ComparedRuns): string {
-  const age =
-    production.ageMs === null
-      ? ''
-      : `, finished ${formatDuration(production.ageMs)} before this check`
+  const age = production.ageMs === null ? '' : `, ${formatAge(production.ageMs)} old`
   return `**dbt Cloud**: ${runName(ci)} built the PR, against production's ${runName(production)}${age} (${cell(production.via, 200)}).`
 }
 
