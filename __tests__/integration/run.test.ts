@@ -25,16 +25,19 @@ interface Recorded {
   reports: Record<string, string>
 }
 
+/** What a run that wrote nothing leaves. */
+const nothingWritten = (): Recorded => ({
+  info: [],
+  warnings: [],
+  annotations: [],
+  outputs: {},
+  failed: null,
+  summary: '',
+  reports: {}
+})
+
 function recordingIO(github: Partial<GitHubContext> = {}): { io: RunIO; seen: Recorded } {
-  const seen: Recorded = {
-    info: [],
-    warnings: [],
-    annotations: [],
-    outputs: {},
-    failed: null,
-    summary: '',
-    reports: {}
-  }
+  const seen = nothingWritten()
   const io: RunIO = {
     info: (m) => seen.info.push(m),
     warning: (m) => seen.warnings.push(m),
@@ -371,15 +374,7 @@ describe('run', () => {
       )
       expect(evaluation).toBeNull()
       expect(seen.info).toEqual([expect.stringMatching(said)])
-      expect({ ...seen, info: [] }).toEqual({
-        info: [],
-        warnings: [],
-        annotations: [],
-        outputs: {},
-        failed: null,
-        summary: '',
-        reports: {}
-      })
+      expect({ ...seen, info: [] }).toEqual(nothingWritten())
       expect([pulls.isDone(), nock.pendingMocks(), origins]).toEqual([true, [], []])
     }
   )
