@@ -9,7 +9,7 @@
 // credential in their errors. Plain node:http and TypeScript, no jest: the demo runs this
 // under `tsx`.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { listenOnLoopback } from './loopback.js'
 import {
   crossDbDone,
   diffRecord,
@@ -311,17 +311,10 @@ export async function startFakeDatafold(options: FakeDatafoldOptions = {}): Prom
     answer({ body: scenario.record })
   })
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const { port } = server.address() as AddressInfo
+  const url = await listenOnLoopback(server)
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     scenarios,
     hits: (id, endpoint = 'summary_results') => counters.get(`${String(id)} ${endpoint}`) ?? 0,

@@ -12,7 +12,6 @@
 // withhold answers; `pageLinksTo` points the page links at another host. Plain node:http and
 // TypeScript, no jest: the demo runs this under `tsx`.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { checksApi, type ChecksApi, type ChecksOptions } from './fake-github-checks.js'
 import {
   API_PREFIX,
@@ -23,6 +22,7 @@ import {
   pageOf,
   type Answer
 } from './github-answers.js'
+import { listenOnLoopback } from './loopback.js'
 
 export interface GitHubUser {
   login: string
@@ -424,14 +424,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     })
   })
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  base = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`
+  base = await listenOnLoopback(server)
 
   const seedStart = Date.parse('2026-11-20T09:00:00Z')
   for (const [index, seed] of (options.comments ?? []).entries()) {

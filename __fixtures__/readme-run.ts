@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { dataSources } from './data-sources.js'
 import { startFakeDatafold, type FakeDatafold } from './fake-datafold.js'
-import { startFakeGitHub, type FakeGitHub } from './fake-github.js'
+import { startFakeGitHub, type FakeGitHub, type FakeGitHubOptions } from './fake-github.js'
 import { runAction, type ActionRun } from './run-action.js'
 
 export interface Step {
@@ -40,16 +40,35 @@ export interface ReadmeRun {
   workspace: string
   /** The step's inputs as written, the API key secret filled in. */
   given: Record<string, string>
-  /** Runs the step on PR 482, with `inputs` over the step's own. */
-  run(inputs?: Record<string, string>): Promise<ActionRun>
+  /** Runs the step on PR 482 (its pull_request event, else `event`), with `inputs` over the
+   * step's own. */
+  run(inputs?: Record<string, string>, event?: WorkflowEvent): Promise<ActionRun>
   close(): Promise<void>
 }
 
 const API_KEY = 'dfk_readme_0123456789'
 const TOKEN = 'ghs_readme_0123456789'
 
+/** The event a run starts from. */
+export interface WorkflowEvent {
+  eventName: string
+  payload: object
+  env?: Record<string, string>
+}
+
+/** The pull_request event of PR 482. */
+export const README_PR_EVENT: WorkflowEvent = {
+  eventName: 'pull_request',
+  payload: {
+    pull_request: { number: 482, head: { sha: '0123456789abcdef0123456789abcdef01234567' } }
+  }
+}
+
 /** The fakes and a workspace for the workflow's step of this action. */
-export async function readmeRun(workflow: Workflow): Promise<ReadmeRun> {
+export async function readmeRun(
+  workflow: Workflow,
+  githubOptions: Omit<FakeGitHubOptions, 'token'> = {}
+): Promise<ReadmeRun> {
   const step = stepsOf(workflow).find((s) => s.uses?.startsWith('datafold-diff-gate/'))
   const given = Object.fromEntries(
     Object.entries(step?.with ?? {}).map(([name, value]) => [
@@ -65,22 +84,21 @@ export async function readmeRun(workflow: Workflow): Promise<ReadmeRun> {
     ],
     create: { polls: 1 }
   })
-  const github = await startFakeGitHub({ token: TOKEN })
+  const github = await startFakeGitHub({ ...githubOptions, token: TOKEN })
   const workspace = mkdtempSync(join(tmpdir(), 'datafold-diff-gate-readme-'))
   return {
     datafold,
     github,
     workspace,
     given,
-    run: (inputs = {}) =>
+    run: (inputs = {}, event = README_PR_EVENT) =>
       runAction({
         inputs: { ...given, ...inputs, 'datafold-host': datafold.url, 'github-token': TOKEN },
-        payload: {
-          pull_request: { number: 482, head: { sha: '0123456789abcdef0123456789abcdef01234567' } }
-        },
+        eventName: event.eventName,
+        payload: event.payload,
         apiUrl: github.url,
         serverUrl: github.serverUrl,
-        env: { GITHUB_WORKSPACE: workspace }
+        env: { GITHUB_WORKSPACE: workspace, ...event.env }
       }),
     close: async () => {
       await datafold.close()

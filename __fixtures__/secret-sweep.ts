@@ -9,7 +9,7 @@ import type { FakeGitHub } from './fake-github.js'
 import { runAction, type ActionRun, type RunActionOptions } from './run-action.js'
 
 /** Inputs and environment variables that carry a secret into a run. */
-const SECRET_INPUTS = ['api-key', 'github-token'] as const
+const SECRET_INPUTS = ['api-key', 'github-token', 'dbt-cloud-token'] as const
 const SECRET_ENV = ['DATAFOLD_API_KEY'] as const
 
 export interface Place {

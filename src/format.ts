@@ -83,6 +83,14 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${formatNumber(count)} ${count === 1 ? one : many}`
 }
 
+/** How old something is, in the one unit a person reads it in: `40 minutes`, `30 hours`, `6 days`. */
+export function formatAge(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000))
+  if (minutes < 60) return plural(minutes, 'minute')
+  const hours = Math.round(minutes / 60)
+  return hours < 48 ? plural(hours, 'hour') : plural(Math.round(hours / 24), 'day')
+}
+
 /** `64 MB`, `1.5 GB`, `10 kB`: sizes in binary units, as a runner's memory is counted. */
 export function formatBytes(bytes: number): string {
   const [amount, unit] =

@@ -8,9 +8,9 @@ import { readFile, realpath, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openManifest, readPlanFile, readRepositoryFile, type InputFiles } from './input-files.js'
-import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from './inputs.js'
+import { INPUT_NAMES, parseInputs, secretInputs, type RawInputs } from './inputs.js'
 import { createRedactor } from './redact.js'
-import { reasonOf } from './text.js'
+import { reasonOf, StepFailure } from './text.js'
 
 // The run's one redactor. What this module writes itself (the GitHub client's log, the last
 // error) bypasses run()'s redacting I/O: it is cleaned here, with every secret run() learnt.
@@ -21,12 +21,9 @@ async function main(): Promise<void> {
     INPUT_NAMES.map((name) => [name, core.getInput(name)])
   ) as RawInputs
   // Mask the secrets before anything can be logged, the environment fallback included.
-  for (const secret of [raw['api-key'], process.env.DATAFOLD_API_KEY, raw['github-token']]) {
-    if (secret?.trim()) core.setSecret(secret.trim())
-  }
-  redact.learn(
-    [raw['api-key'], process.env.DATAFOLD_API_KEY ?? '', raw['github-token']].map((s) => s.trim())
-  )
+  const secrets = secretInputs(raw, process.env)
+  for (const secret of secrets) core.setSecret(secret)
+  redact.learn(secrets)
   const inputs = parseInputs(raw, process.env)
   const reportDir = process.env.RUNNER_TEMP || tmpdir()
   const files: InputFiles = {
@@ -43,7 +40,7 @@ async function main(): Promise<void> {
   const [{ run }, { proxyFetch }, { readGitHubContext }, { createGitHubClient }] =
     await Promise.all([
       import(/* webpackChunkName: "run" */ './run.js'),
-      import(/* webpackChunkName: "run" */ './datafold/proxy.js'),
+      import(/* webpackChunkName: "run" */ './http/proxy.js'),
       import(/* webpackChunkName: "run" */ './github/context.js'),
       import(/* webpackChunkName: "run" */ './github/octokit.js')
     ])
@@ -76,6 +73,7 @@ async function main(): Promise<void> {
       return path
     },
     fetch: await proxyFetch(inputs.datafoldHost),
+    fetchFor: async (origin) => (await proxyFetch(origin)) ?? globalThis.fetch,
     createGitHubClient: (token) =>
       createGitHubClient(token, {
         baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
@@ -109,7 +107,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof InputError) {
+  // Bad inputs, and dbt Cloud mode's errors: the message says what to do.
+  if (error instanceof StepFailure) {
     // A plan's or a manifest's problems quote what was written there, which could hold a secret.
     core.setFailed(redact(error.message))
     return

@@ -5,6 +5,7 @@ import { COMMENT_MODES, type CommentMode } from './github/comment-modes.js'
 import { METRIC_SPEC, type MetricName, type MetricSpec } from './metric-spec.js'
 import { createRedactor, redactCredentials } from './redact.js'
 import type { Limit, Thresholds } from './limits.js'
+import { StepFailure } from './text.js'
 
 export const INPUT_NAMES = [
   'diff-ids',
@@ -16,6 +17,12 @@ export const INPUT_NAMES = [
   'dbt-packages',
   'dbt-seeds',
   'dbt-project-dir',
+  'dbt-run-results',
+  'dbt-cloud-token',
+  'dbt-cloud-host',
+  'dbt-cloud-account-id',
+  'dbt-cloud-job-id',
+  'dbt-cloud-prod-job-id',
   'fail-on-skipped',
   'data-source',
   'api-key',
@@ -43,12 +50,8 @@ export type RawInputs = Record<InputName, string>
 /** Where the plan is: inline YAML (the `plan` input) or a file in the repository. */
 export type PlanInput = { input: 'plan'; text: string } | { input: 'plan-file'; path: string }
 
-/** dbt mode: which manifests to read and which models count; on when dbt-prod-manifest is set. */
-export interface DbtInput {
-  /** Production's manifest, as given (relative to the workspace, or absolute). */
-  prodManifest: string
-  /** The PR build's manifest. */
-  manifest: string
+/** Which changed models dbt mode compares, whether the manifests come from files or dbt Cloud. */
+export interface DbtModels {
   /** Also diff the models downstream of a changed one. */
   downstream: boolean
   /** Installed packages whose models count too. */
@@ -63,10 +66,35 @@ export interface DbtInput {
 /** The `commit-status` input: `auto` posts one unless `pull_request` started the run. */
 export type CommitStatusSetting = 'auto' | boolean
 
+/** dbt mode: which manifests to read and which models count; on when dbt-prod-manifest is set. */
+export interface DbtInput extends DbtModels {
+  /** Production's manifest, as given (relative to the workspace, or absolute). */
+  prodManifest: string
+  /** The PR build's manifest. */
+  manifest: string
+  /** The PR build's run_results.json, when given: models it did not build are not compared. */
+  runResults: string | null
+}
+
+/** dbt Cloud mode: both manifests from dbt Cloud's API; on when dbt-cloud-token is set. */
+export interface DbtCloudInput extends DbtModels {
+  /** A service token; a secret. */
+  token: string
+  /** `https://host` (the account's access URL), or null: the host of dbt Cloud's commit status. */
+  host: string | null
+  /** null: the account of dbt Cloud's commit status. */
+  accountId: number | null
+  /** The CI job, for when no dbt Cloud status is found; null when not set. */
+  jobId: number | null
+  /** The job whose latest successful run is production, when the CI run deferred to none. */
+  prodJobId: number | null
+}
+
 export interface Inputs {
   diffIds: number[]
   plan: PlanInput | null
   dbt: DbtInput | null
+  dbtCloud: DbtCloudInput | null
   /** Fail the step when a changed dbt model could not be compared. */
   failOnSkipped: boolean
   /** The data source of plan entries that name none: a name or an id; '' when not set. */
@@ -91,7 +119,7 @@ export interface Inputs {
 export const DEFAULT_HOST = 'https://app.datafold.com'
 
 /** Every input that does not parse, one line each; the message never repeats the API key. */
-export class InputError extends Error {
+export class InputError extends StepFailure {
   constructor(readonly problems: string[]) {
     super(
       problems.length === 1
@@ -109,15 +137,13 @@ export class InputError extends Error {
 export function parseInputs(raw: RawInputs, env: Record<string, string | undefined> = {}): Inputs {
   const problems: string[] = []
   // A secret pasted into the wrong input is not echoed either.
-  const redact = createRedactor(
-    [raw['api-key'], env.DATAFOLD_API_KEY ?? '', raw['github-token']].map((s) => s.trim())
-  )
+  const redact = createRedactor(secretInputs(raw, env))
   const field = <T>(name: InputName, parse: z.ZodType<T>, value = raw[name].trim()): T => {
     const result = parse.safeParse(value)
     if (result.success) return result.data
     const reason = result.error.issues[0]?.message ?? 'invalid'
     problems.push(
-      name === 'api-key'
+      name === 'api-key' || name === 'dbt-cloud-token'
         ? `${name}: ${reason}`
         : `${name}: ${reason} (got "${redact(redactCredentials(value))}")`
     )
@@ -132,10 +158,12 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
 
   const plan = planInput(raw, problems)
   const dbt = dbtInput(raw, field)
+  const dbtCloud = dbtCloudInput(raw, field, problems)
   const inputs: Inputs = {
-    diffIds: field('diff-ids', diffIds(plan === null && dbt === null)),
+    diffIds: field('diff-ids', diffIds(plan === null && dbt === null && dbtCloud === null)),
     plan,
     dbt,
+    dbtCloud,
     failOnSkipped: field('fail-on-skipped', boolean(false)),
     dataSource: raw['data-source'].trim(),
     apiKey: field('api-key', apiKey, raw['api-key'].trim() || (env.DATAFOLD_API_KEY ?? '').trim()),
@@ -164,6 +192,21 @@ export function parseInputs(raw: RawInputs, env: Record<string, string | undefin
   }
   if (problems.length > 0) throw new InputError(problems)
   return inputs
+}
+
+/** The secrets among the inputs (and their environment fallbacks): masked, and never written. */
+export function secretInputs(
+  raw: Pick<RawInputs, 'api-key' | 'github-token' | 'dbt-cloud-token'>,
+  env: Record<string, string | undefined>
+): string[] {
+  return [raw['api-key'], env.DATAFOLD_API_KEY ?? '', raw['github-token'], raw['dbt-cloud-token']]
+    .map((secret) => secret.trim())
+    .filter(Boolean)
+}
+
+/** The secrets among the parsed inputs: the API key, the GitHub token, the dbt Cloud token. */
+export function secretsOf(inputs: Pick<Inputs, 'apiKey' | 'githubToken' | 'dbtCloud'>): string[] {
+  return [inputs.apiKey, inputs.githubToken, inputs.dbtCloud?.token ?? ''].filter(Boolean)
 }
 
 /** A list of names separated by commas, spaces or newlines. */
@@ -195,7 +238,7 @@ const diffIds = (required: boolean) =>
       )
       .min(
         required ? 1 : 0,
-        'at least one diff ID is required, or a plan (plan or plan-file), or dbt-prod-manifest'
+        'at least one diff ID is required, or a plan (plan or plan-file), or dbt-prod-manifest, or dbt-cloud-token'
       )
       .transform((ids) => [...new Set(ids)])
   )
@@ -226,16 +269,22 @@ function insideRepository(path: string): boolean {
 }
 
 /** dbt mode's inputs, or null when dbt-prod-manifest is not set (the others are then unused). */
-function dbtInput(
-  raw: RawInputs,
-  field: <T>(name: InputName, parse: z.ZodType<T>) => T
-): DbtInput | null {
+function dbtInput(raw: RawInputs, field: Field): DbtInput | null {
   // Manifests are build artifacts, built or downloaded in the workspace: no file outside it is read.
   const prodManifest = raw['dbt-prod-manifest'].trim()
-  if (prodManifest === '') return null
+  if (prodManifest === '' || raw['dbt-cloud-token'].trim() !== '') return null
   return {
     prodManifest,
     manifest: raw['dbt-manifest'].trim() || DEFAULT_DBT_MANIFEST,
+    runResults: raw['dbt-run-results'].trim() || null,
+    ...dbtModels(field)
+  }
+}
+
+type Field = <T>(name: InputName, parse: z.ZodType<T>, value?: string) => T
+
+function dbtModels(field: Field): DbtModels {
+  return {
     downstream: field('dbt-downstream', boolean(false)),
     packages: field('dbt-packages', list),
     seeds: field('dbt-seeds', boolean(false)),
@@ -259,6 +308,65 @@ const projectDir = z.string().transform((text, ctx) => {
     .filter((part) => part !== '' && part !== '.')
   return folder.join('/')
 })
+
+/** dbt Cloud mode's inputs, or null when dbt-cloud-token is not set. */
+function dbtCloudInput(raw: RawInputs, field: Field, problems: string[]): DbtCloudInput | null {
+  const token = raw['dbt-cloud-token'].trim()
+  if (token === '') return null
+  // Both manifests come from dbt Cloud: a file given besides would be silently unused.
+  for (const input of ['dbt-prod-manifest', 'dbt-run-results'] as const) {
+    if (raw[input].trim() !== '') {
+      problems.push(
+        `dbt-cloud-token, ${input}: dbt Cloud mode reads the manifests and run_results.json from dbt Cloud; remove ${input}, or dbt-cloud-token for dbt mode on files`
+      )
+    }
+  }
+  return {
+    token: field('dbt-cloud-token', dbtCloudToken),
+    host: field('dbt-cloud-host', dbtCloudHost),
+    accountId: field('dbt-cloud-account-id', dbtCloudId('an account id')),
+    jobId: field('dbt-cloud-job-id', dbtCloudId('a job id')),
+    prodJobId: field('dbt-cloud-prod-job-id', dbtCloudId('a job id')),
+    ...dbtModels(field)
+  }
+}
+
+const dbtCloudToken = z
+  .string()
+  .refine((token) => !/\s/.test(token), 'the token contains white space; check the secret')
+
+/** The account's access URL: `https://ab123.us1.dbt.com` (a path or a trailing slash dropped). */
+const dbtCloudHost = z.string().transform((text, ctx) => {
+  if (text === '') return null
+  const url = URL.canParse(text) ? new URL(text) : null
+  const loopback = url?.protocol === 'http:' && LOOPBACK.test(url.hostname)
+  if (url === null || (url.protocol !== 'https:' && !loopback)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        "expected the account's access URL, such as https://ab123.us1.dbt.com (https:// only)"
+    })
+    return z.NEVER
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    ctx.addIssue({ code: 'custom', message: 'give the host only, without credentials, query or #' })
+    return z.NEVER
+  }
+  return url.origin
+})
+
+/** A dbt Cloud id: a positive whole number, or nothing. */
+const dbtCloudId = (what: string) =>
+  z.string().transform((text, ctx) => {
+    if (text === '') return null
+    const id = Number(text)
+    if (/^[0-9]+$/.test(text) && id > 0 && Number.isSafeInteger(id)) return id
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected ${what} (a whole number, as in the URL of dbt Cloud's page), or nothing`
+    })
+    return z.NEVER
+  })
 
 export const DEFAULT_DBT_MANIFEST = 'target/manifest.json'
 

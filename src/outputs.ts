@@ -26,7 +26,9 @@ export const OUTPUT_NAMES = [
   'comment-error',
   'diff-ids',
   'created-diff-ids',
-  'skipped-models'
+  'skipped-models',
+  'dbt-cloud-run-id',
+  'dbt-cloud-prod-run-id'
 ] as const
 
 export type OutputName = (typeof OUTPUT_NAMES)[number]
@@ -34,13 +36,26 @@ export type OutputName = (typeof OUTPUT_NAMES)[number]
 /** GitHub takes at most 1 MB per output; a list longer than this is cut. */
 export const MAX_OUTPUT_BYTES = 1_000_000
 
-/** `skipped`: dbt mode's changed models that were not compared; `counts`: what the report's
- * heading counts (the diffs alone when not given). */
+/** The dbt Cloud runs compared: the CI run and production's. */
+export interface DbtCloudRunIds {
+  runId: number
+  prodRunId: number
+}
+
+/** What the outputs name beyond the evaluation, in the modes that have it. */
+export interface OutputExtras {
+  /** dbt mode's changed models that were not compared. */
+  skipped?: readonly { name: string; path: string; reason: string; detail: string }[]
+  /** What the report's heading counts (the diffs alone when not given). */
+  counts?: Tally
+  /** dbt Cloud mode: the two runs compared. */
+  dbtCloud?: DbtCloudRunIds | null
+}
+
 export function buildOutputs(
   evaluation: Evaluation,
   published: PublishedReport,
-  skipped: readonly { name: string; path: string; reason: string; detail: string }[] = [],
-  counts: Tally = tally(evaluation)
+  { skipped = [], counts = tally(evaluation), dbtCloud = null }: OutputExtras = {}
 ): Record<OutputName, string> {
   const { comment } = published
   // Every diff gated, in report order, once; and those this run created.
@@ -80,7 +95,9 @@ export function buildOutputs(
     'created-diff-ids': ids((d) => d.origin === 'created').join(','),
     'skipped-models': jsonList(
       skipped.map(({ name, path, reason, detail }) => ({ name, path, reason, detail }))
-    )
+    ),
+    'dbt-cloud-run-id': dbtCloud ? String(dbtCloud.runId) : '',
+    'dbt-cloud-prod-run-id': dbtCloud ? String(dbtCloud.prodRunId) : ''
   }
 }
 

@@ -23,8 +23,6 @@ export interface RunIO extends SourceIO, PublishIO {
   setFailed(message: string): void
   /** The fetch through the runner's proxy for Datafold; none: Node's own http and https. */
   fetch?: typeof globalThis.fetch
-  sleep?: (ms: number) => Promise<void>
-  now?: () => number
   /** A file of the repository by its path from the root, for annotations; null when it cannot
    * be read. */
   readRepositoryFile?: (path: string) => Promise<string | null>

@@ -10,9 +10,11 @@ import { describeSkipped, needsAction } from './dbt/skipped.js'
 import { repositoryUrl, runUrl } from './github/context.js'
 import type { GitHubClient } from './github/octokit.js'
 import { withPullRequestOfCommit } from './github/commit-pulls.js'
+import { commitStatusReader } from './github/commit-statuses.js'
+import { USER_AGENT } from './http/user-agent.js'
 import { runTarget } from './pull-request.js'
 import { readThread } from './github/thread.js'
-import type { Inputs } from './inputs.js'
+import { DEFAULT_DBT_MANIFEST, secretsOf, type Inputs } from './inputs.js'
 import { buildOutputs, totalsWarnings } from './outputs.js'
 import { publishReport } from './publish.js'
 import { gatePublisher } from './publish-gate.js'
@@ -30,11 +32,10 @@ import { evaluateThresholds, type Evaluation } from './thresholds.js'
 import { describeBreach } from './report/breach-line.js'
 import { failureMessage, gapWarnings } from './verdict.js'
 
-export const USER_AGENT = 'datafold-diff-gate/1.0.0'
-
-export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> {
+/** The evaluation; null when a source said there was nothing to do (see `Source.nothingToDo`). */
+export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation | null> {
   const redact = runnerIO.redactor ?? createRedactor([])
-  redact.learn([inputs.apiKey, inputs.githubToken])
+  redact.learn(secretsOf(inputs))
   const io = withinAnnotationLimits(redacting(runnerIO, redact))
   const startedAt = (io.now ?? now)()
   const github = once(() => io.createGitHubClient(inputs.githubToken))
@@ -51,8 +52,14 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     io.warning(message)
   }
 
-  // Every source is read and checked before any request.
-  const source = await readSources(inputs, target, io)
+  // Every source is read and checked before any request to Datafold.
+  const commitStatuses = commitStatusReader({ owner, repo, token, github })
+  const source = await readSources(inputs, target, { ...io, commitStatuses })
+  // Nothing is written, not even outputs: a later step sees `result` empty.
+  if (source.nothingToDo !== null) {
+    io.info(source.nothingToDo)
+    return null
+  }
   io.info(`Checking ${count(source.diffs.length)} at ${inputs.datafoldHost}`)
   const thread = await readThread({
     ...{ commentMode, commentKey, token, target, repository: io.github },
@@ -97,7 +104,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     inputs.thresholds
   )
   gapWarnings(evaluation).forEach(warn)
-  const dbt = source.dbt ? dbtReport(source.dbt) : undefined
+  const dbt = source.dbt ? dbtReport(source.dbt, source.dbtCloud) : undefined
   // What the heading counts, the unchecked-count output, and what the next report compares with.
   const counts = reportTally(evaluation, dbt)
   const carried = thread.carried
@@ -120,7 +127,12 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     },
     io
   )
-  const outputs = buildOutputs(evaluation, published, source.dbt?.skipped ?? [], counts)
+  const { dbtCloud } = source
+  const outputs = buildOutputs(evaluation, published, {
+    skipped: source.dbt?.skipped,
+    counts,
+    dbtCloud: dbtCloud && { runId: dbtCloud.ci.id, prodRunId: dbtCloud.production.id }
+  })
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
   totalsWarnings(evaluation).forEach(warn)
   for (const { diff, breaches } of evaluation.diffs) {
@@ -133,6 +145,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   )
 
   const skipped = source.dbt?.skipped ?? []
+  const dbtProject = inputs.dbt ?? inputs.dbtCloud
   const notCompared = skipped.filter((m) => needsAction(m.reason))
   const failure = failureMessage(evaluation, inputs, {
     notCompared: notCompared.map(describeSkipped),
@@ -150,8 +163,10 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     commentUrl: published.comment?.url ?? null,
     findings: findingsOf(evaluation, skipped),
     places: {
-      dbt: inputs.dbt && {
-        ...{ projectDir: inputs.dbt.projectDir, manifest: inputs.dbt.manifest },
+      dbt: dbtProject && {
+        projectDir: dbtProject.projectDir,
+        // dbt Cloud's manifest is not on the runner: the project is at the root, or dbt-project-dir.
+        manifest: inputs.dbt?.manifest ?? DEFAULT_DBT_MANIFEST,
         ...(io.env?.GITHUB_WORKSPACE ? { workspace: io.env.GITHUB_WORKSPACE } : {})
       },
       plan: source.plan === 'inline' ? { inline: true } : source.plan,

@@ -1,4 +1,5 @@
-// Plain-text helpers shared by every step: one line, a bounded length, an error's reason.
+// Plain-text helpers shared by every step: one line, a bounded length, an error's reason, a failure
+// told in the user's words.
 // Pure: no I/O, no @actions imports.
 
 /** LF, CR, VT, FF, NEL, and the Unicode line and paragraph separators. */
@@ -42,6 +43,15 @@ export function truncate(text: string, max: number): string {
   const chars = Array.from(text)
   if (chars.length <= max) return text
   return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`
+}
+
+/** A failure told whole in the user's words (what went wrong, what to do): the step fails with
+ * its message alone, without a stack. Bad inputs, and dbt Cloud mode's errors, are these. */
+export class StepFailure extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'StepFailure'
+  }
 }
 
 /** What an error says, for a log line or a warning. */

@@ -13,6 +13,7 @@ import {
   PROD,
   type ManifestVersion
 } from '../../__fixtures__/dbt-manifests.js'
+import { buildRunResults } from '../../__fixtures__/dbt-run-results.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const copy = (version: number) => resolve(here, `../../__fixtures__/dbt-schemas/v${version}.json`)
@@ -68,6 +69,38 @@ describe("the test manifests validate against dbt's official schemas", () => {
     const [id, node] = Object.entries(manifest.nodes)[0] ?? []
     const broken = { ...manifest, nodes: { [id ?? '']: { ...node, not_a_dbt_field: 1 } } }
     expect(validators.get(12)?.(broken)).toBe(false)
+  })
+})
+
+describe("the test run_results.json validates against dbt's official schema (v6)", () => {
+  const file = (name: string) => resolve(here, `../../__fixtures__/dbt-schemas/${name}`)
+  const options = { strict: false, allErrors: true, validateFormats: false, logger: false as const }
+  const validate = new Ajv2020(options).compile(
+    JSON.parse(readFileSync(file('run-results-v6.json'), 'utf8')) as object
+  )
+  const { pr } = changedProject(12)
+
+  it.each([
+    ['every node built', buildRunResults(pr)],
+    [
+      'a failed model, a skipped one and one not selected',
+      buildRunResults(pr, {
+        statuses: {
+          'model.jaffle_shop.orders': 'error',
+          'model.jaffle_shop.order_items': 'skipped',
+          'model.jaffle_shop.payments': 'absent'
+        }
+      })
+    ]
+  ])('%s', (_, runResults) => {
+    expect(validate(runResults) ? [] : validate.errors).toEqual([])
+  })
+
+  const itWhenShared = existsSync(resolve(here, '../../../shared/dbt/schemas')) ? it : it.skip
+  itWhenShared('and the copy is the same as shared/dbt/schemas', () => {
+    expect(readFileSync(file('run-results-v6.json'), 'utf8')).toBe(
+      readFileSync(resolve(here, '../../../shared/dbt/schemas/run-results-v6.json'), 'utf8')
+    )
   })
 })
 

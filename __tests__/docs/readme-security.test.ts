@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readmeSection } from '../../__fixtures__/readme-run.js'
 import { STOP_WAIT_MS } from '../../src/datafold/in-flight.js'
-import { RETRY_STATUSES } from '../../src/datafold/retry.js'
+import { RETRY_STATUSES } from '../../src/http/retry.js'
 import { MAX_MANIFEST_BYTES, MAX_PLAN_BYTES } from '../../src/input-files.js'
 import { SECRET_WORDS } from '../../src/plan/placeholders.js'
 import { SHORTEST_SECRET } from '../../src/redact.js'

@@ -152,7 +152,7 @@ describe('README yaml snippets', () => {
     }
   })
 
-  it('use the action at @v1, with diff-ids, a plan or dbt mode, and only inputs action.yml declares', () => {
+  it('use the action at @v1, with diff-ids, a plan, dbt mode or dbt Cloud mode, and only inputs action.yml declares', () => {
     const steps = blocks.flatMap((block) => actionSteps(parse(block)))
     expect(steps.length).toBeGreaterThanOrEqual(8)
     const declared = new Set(Object.keys(action.inputs))
@@ -163,7 +163,7 @@ describe('README yaml snippets', () => {
         uses: step.uses,
         unknown: []
       })
-      const sources = ['diff-ids', 'plan', 'plan-file', 'dbt-prod-manifest']
+      const sources = ['diff-ids', 'plan', 'plan-file', 'dbt-prod-manifest', 'dbt-cloud-token']
       expect(keys.filter((key) => sources.includes(key))).not.toEqual([])
     }
   })

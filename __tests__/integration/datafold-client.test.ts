@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from '@jest/glo
 import nock from 'nock'
 import { createDatafoldClient, datafoldEndpoints } from '../../src/datafold/endpoints.js'
 import { DatafoldRequestError } from '../../src/datafold/errors.js'
-import { retryAfterMs } from '../../src/datafold/retry.js'
+import { retryAfterMs } from '../../src/http/retry.js'
 import {
   createTransport,
   type DatafoldRequest,

@@ -25,16 +25,19 @@ interface Recorded {
   reports: Record<string, string>
 }
 
+/** What a run that wrote nothing leaves. */
+const nothingWritten = (): Recorded => ({
+  info: [],
+  warnings: [],
+  annotations: [],
+  outputs: {},
+  failed: null,
+  summary: '',
+  reports: {}
+})
+
 function recordingIO(github: Partial<GitHubContext> = {}): { io: RunIO; seen: Recorded } {
-  const seen: Recorded = {
-    info: [],
-    warnings: [],
-    annotations: [],
-    outputs: {},
-    failed: null,
-    summary: '',
-    reports: {}
-  }
+  const seen = nothingWritten()
   const io: RunIO = {
     info: (m) => seen.info.push(m),
     warning: (m) => seen.warnings.push(m),
@@ -155,7 +158,7 @@ describe('run', () => {
     const { io, seen } = recordingIO()
     const evaluation = await run(inputs({ 'max-rows-removed': '0' }), io)
 
-    expect(evaluation.result).toBe('pass')
+    expect(evaluation?.result).toBe('pass')
     expect(seen.failed).toBeNull()
     expect(comment.scope.isDone()).toBe(true)
     expect(comment.body().startsWith(MARKER)).toBe(true)
@@ -339,4 +342,40 @@ describe('run', () => {
       expect(written).not.toContain(Buffer.from(secret).toString('base64'))
     }
   })
+
+  it.each([
+    ['dbt Cloud', 'pending', /^dbt Cloud run 4242 has not finished/],
+    ['ci/circleci', 'success', /^The commit status "ci\/circleci" is not dbt Cloud's/]
+  ])(
+    'ends a dbt Cloud run on a %s status that is %s there, writing nothing and sending nothing',
+    async (context, state, said) => {
+      const sha = 'c0ffee5a1b2c3d4e5f60718293a4b5c6d7e8f901'
+      // The status event's PR, asked of GitHub with the run's target: the one request.
+      const pulls = nock(GITHUB)
+        .get(`/repos/acme/warehouse/commits/${sha}/pulls`)
+        .reply(200, [{ number: 42, state: 'open', head: { sha } }])
+      const { io, seen } = recordingIO({
+        eventName: 'status',
+        payload: {
+          sha,
+          context,
+          state,
+          target_url: 'https://ab123.us1.dbt.com/deploy/70403/projects/1001/runs/4242/'
+        }
+      })
+      const origins: string[] = []
+      io.fetchFor = (origin) => {
+        origins.push(origin)
+        return Promise.resolve(globalThis.fetch)
+      }
+      const evaluation = await run(
+        inputs({ 'diff-ids': '', 'dbt-cloud-token': 'dbtc_T0k3nV4lu3x9', 'data-source': 'w' }),
+        io
+      )
+      expect(evaluation).toBeNull()
+      expect(seen.info).toEqual([expect.stringMatching(said)])
+      expect({ ...seen, info: [] }).toEqual(nothingWritten())
+      expect([pulls.isDone(), nock.pendingMocks(), origins]).toEqual([true, [], []])
+    }
+  )
 })

@@ -2,7 +2,7 @@
 // sources, one new, one ephemeral and one without a key, on Snowflake.
 import { describe, expect, it } from '@jest/globals'
 import { DBT_OPTIONS, inPr, manifest, node, test } from '../../__fixtures__/dbt-model.js'
-import { planDbt } from '../../src/dbt/plan-dbt.js'
+import { planDbt, type DbtPlanOptions } from '../../src/dbt/plan-dbt.js'
 import type { Thresholds } from '../../src/limits.js'
 
 const STEP: Thresholds = { max: {}, minColumnMatch: null, ignoreColumns: [] }
@@ -113,5 +113,52 @@ describe('planDbt', () => {
     ])
     expect(result.unchanged).toBe(1)
     expect(result.project).toBe('jaffle_shop')
+  })
+})
+
+describe("planDbt with the PR build's run_results.json", () => {
+  const keyed = (name: string) => node({ name, primaryKey: ['id'] })
+  const [built, failed, deferred, keyless, helper] = [
+    keyed('orders'),
+    keyed('payments'),
+    keyed('customers'),
+    node({ name: 'events', columns: [] }),
+    node({ name: 'int_helper', materialized: 'ephemeral', relationName: null })
+  ]
+  const prod = [built, failed, deferred, keyless, helper]
+  const plan = (runResults: DbtPlanOptions['runResults']) =>
+    planDbt(
+      manifest({ nodes: prod }),
+      manifest({ nodes: prod.map((n) => inPr(n, { bodyDigest: 'b2' })) }),
+      { ...DBT_OPTIONS, runResults }
+    )
+  const runResults = {
+    file: 'target/run_results.json',
+    built: new Set([built.uniqueId]),
+    notBuilt: new Map([[failed.uniqueId, 'error']])
+  }
+
+  it('compares only the changed models the build built, and says why each other one is not', () => {
+    const result = plan(runResults)
+    expect(result.picked.map((m) => m.diff.name)).toEqual(['orders'])
+    expect(result.skipped.map((s) => [s.name, s.reason, s.detail])).toEqual([
+      [
+        'customers',
+        'not built',
+        "not in target/run_results.json: the PR build did not select it (deferred to production?), so its table in the PR's schema is missing or stale"
+      ],
+      ['events', 'not built', expect.stringMatching(/^not in target\/run_results\.json: /)],
+      ['int_helper', 'ephemeral', 'it builds no table'],
+      [
+        'payments',
+        'not built',
+        "target/run_results.json says error: its table in the PR's schema is missing or stale; fix the build"
+      ]
+    ])
+  })
+
+  it('compares every changed model with a key when no run_results.json is given', () => {
+    expect(plan(null).picked.map((m) => m.diff.name)).toEqual(['customers', 'orders', 'payments'])
+    expect(plan(undefined).skipped.map((s) => s.reason)).toEqual(['no key', 'ephemeral'])
   })
 })

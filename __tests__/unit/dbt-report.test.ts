@@ -109,6 +109,30 @@ describe('dbtSection', () => {
     for (const text of hasNot) expect(section).not.toContain(text)
   })
 
+  it("names dbt Cloud's two runs compared: ids, jobs, commits, production's age and how it was found", () => {
+    const page = (id: number) => `https://ab123.us1.dbt.com/deploy/70403/projects/1001/runs/${id}/`
+    const dbtCloud = {
+      ci: {
+        ...{ id: 4242, jobId: 8812, jobName: 'CI | PRs', gitSha: 'c0ffee5a1b2c3d4e5f6' },
+        ...{ finishedAt: '2026-11-30T12:00:00Z', url: page(4242) }
+      },
+      production: {
+        ...{ id: 4100, jobId: 8801, jobName: null, gitSha: null, finishedAt: null, url: null },
+        ...{ via: 'the run dbt Cloud run 4242 deferred to', ageMs: 30 * 3_600_000 }
+      }
+    }
+    const line =
+      "**dbt Cloud**: run [4242](https://ab123.us1.dbt.com/deploy/70403/projects/1001/runs/4242/) (job CI &#124; PRs, 8812) of commit <code>c0ffee5</code> built the PR, against production's run 4100 (job 8801), 30 hours old (the run dbt Cloud run 4242 deferred to)."
+    for (const full of [true, false]) {
+      // Right after the project's counts, whatever needs action comes before them.
+      const blocks = dbtSection({ ...DBT, dbtCloud }, full).split('\n\n')
+      expect(blocks[blocks.findIndex((b) => b.startsWith('**dbt project**')) + 1]).toBe(line)
+    }
+    const nothing = { project: 'shop', unchanged: 3, picked: [], skipped: [], dbtCloud }
+    expect(dbtSection(nothing, true)).toContain(line)
+    expect(dbtSection(DBT, true)).not.toContain('dbt Cloud')
+  })
+
   it('stands where "No diffs were given" would in a run that compared nothing', () => {
     const evaluation = evaluateThresholds([], STEP)
     const nothing = { project: 'shop', unchanged: 3, picked: [], skipped: [] }
@@ -178,7 +202,7 @@ describe('the skipped-models output', () => {
     const outputs = buildOutputs(
       evaluation,
       { reportPath: '', comment: null, commentRefused: null },
-      DBT.skipped
+      { skipped: DBT.skipped }
     )
     // Exactly the four fields of each, in the plan's order.
     expect(JSON.parse(outputs['skipped-models'])).toEqual(
@@ -223,6 +247,7 @@ describe('dbt inputs', () => {
     expect(inputs.dbt).toEqual({
       prodManifest: '/tmp/prod/manifest.json',
       manifest: 'build/manifest.json',
+      runResults: null,
       downstream: true,
       packages: ['shared_models', 'finance', 'marketing'],
       seeds: true,
@@ -255,7 +280,7 @@ describe('dbt inputs', () => {
 
   it('are off without dbt-prod-manifest, and then diff-ids or a plan are required', () => {
     expect(inputProblems(() => parse({ 'dbt-manifest': 'target/manifest.json' }))).toEqual([
-      'diff-ids: at least one diff ID is required, or a plan (plan or plan-file), or dbt-prod-manifest (got "")'
+      'diff-ids: at least one diff ID is required, or a plan (plan or plan-file), or dbt-prod-manifest, or dbt-cloud-token (got "")'
     ])
   })
 

@@ -19,6 +19,7 @@ describe('parseInputs defaults', () => {
       diffIds: [12],
       plan: null,
       dbt: null,
+      dbtCloud: null,
       failOnSkipped: false,
       dataSource: '',
       apiKey: 'dfkey-123',

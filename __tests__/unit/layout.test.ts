@@ -13,11 +13,14 @@ const MAY_BE_LONGER = new Set(['inputs.ts', 'report/document.ts'])
 
 /**
  * The layers of src/, in the order data moves through a run, and which modules each holds. The
- * two adapters, `datafold/` and `github/`, speak to the outside; every other layer is pure.
+ * adapters, `datafold/`, `github/` and `dbt-cloud/`, speak to the outside; every other layer is
+ * pure.
  */
 const LAYERS = {
   /** Words every layer uses. */
   vocabulary: (m: string) =>
+    // What every client shares (Datafold's, dbt Cloud's): reading answers, retrying, the proxy.
+    m.startsWith('http/') ||
     [
       'metric-spec.ts',
       'diff.ts',
@@ -34,7 +37,7 @@ const LAYERS = {
   'comment state': (m: string) => m === 'comment-state.ts' || m === 'comment-figures.ts',
   /** What the run was given: the inputs, the files they name, and the event's PR and commit. */
   inputs: (m: string) => ['inputs.ts', 'input-files.ts', 'pull-request.ts'].includes(m),
-  /** The sources of diffs: ids, a plan, dbt manifests. */
+  /** The sources of diffs: ids, a plan, dbt manifests (from files, or from dbt Cloud). */
   sources: (m: string) => /^(sources|plan|dbt|dbt-cloud)\//.test(m),
   /** The adapter to Datafold: create or reuse, wait, read. */
   datafold: (m: string) => m.startsWith('datafold/'),

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { marked } from 'marked'
 import {
+  formatAge,
   formatInteger,
   formatMeasure,
   formatNumber,
@@ -280,5 +281,17 @@ describe('numbers', () => {
     [2, 'diff is', '2 diffs are']
   ])('plural(%d, %s)', (count, one, expected) => {
     expect(plural(count, one, one === 'diff is' ? 'diffs are' : undefined)).toBe(expected)
+  })
+
+  it.each([
+    [-5_000, '0 minutes'],
+    [60_000, '1 minute'],
+    [59 * 60_000, '59 minutes'],
+    [90 * 60_000, '2 hours'],
+    [47 * 3_600_000, '47 hours'],
+    [48 * 3_600_000, '2 days'],
+    [158.8 * 3_600_000, '7 days']
+  ])('formatAge(%d) → %s', (ms, expected) => {
+    expect(formatAge(ms)).toBe(expected)
   })
 })

@@ -85,6 +85,21 @@ describe('buildOutputs', () => {
   })
 })
 
+describe('the dbt Cloud outputs', () => {
+  it('name the CI run and the production run compared, and are empty in other modes', () => {
+    const published = { reportPath: '', comment: null, commentRefused: null }
+    const outputs = buildOutputs(evaluation, published, {
+      dbtCloud: { runId: 4242, prodRunId: 4100 }
+    })
+    expect([outputs['dbt-cloud-run-id'], outputs['dbt-cloud-prod-run-id']]).toEqual([
+      '4242',
+      '4100'
+    ])
+    const none = buildOutputs(evaluation, published)
+    expect([none['dbt-cloud-run-id'], none['dbt-cloud-prod-run-id']]).toEqual(['', ''])
+  })
+})
+
 describe('the diffs output', () => {
   it('gives an entry Datafold refused to create no id and no URL, and its error', () => {
     const refused = erroredDiff(0, 'orders: Datafold refused it (422): table2: unknown table', {

@@ -39,7 +39,7 @@ describe('plan inputs', () => {
   it.each([
     [
       {},
-      'diff-ids: at least one diff ID is required, or a plan (plan or plan-file), or dbt-prod-manifest (got "")'
+      'diff-ids: at least one diff ID is required, or a plan (plan or plan-file), or dbt-prod-manifest, or dbt-cloud-token (got "")'
     ],
     [{ plan: 'diffs: []', 'plan-file': 'p.yml' }, 'plan, plan-file: give one of them, not both'],
     [{ 'plan-file': '../secrets.yml' }, 'plan-file: give a path inside the repository'],

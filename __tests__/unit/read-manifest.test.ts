@@ -16,20 +16,11 @@ import {
   type ManifestVersion,
   type ProjectSpec
 } from '../../__fixtures__/dbt-manifests.js'
+import { textIo } from '../../__fixtures__/text-io.js'
 import { ManifestError, type DbtManifest, type DbtNode } from '../../src/dbt/manifest.js'
 import { planDbt } from '../../src/dbt/plan-dbt.js'
 import { readManifest, readManifestState, type ManifestIo } from '../../src/dbt/read-manifest.js'
 
-/** Serves text in chunks of `size` bytes, as a stream would. */
-const textIo = (text: string, size = 1 << 16): ManifestIo => ({
-  async *open() {
-    const bytes = Buffer.from(text)
-    for (let at = 0; at < bytes.length; at += size) {
-      await Promise.resolve()
-      yield bytes.subarray(at, at + size)
-    }
-  }
-})
 const fileIo: ManifestIo = { open: (file) => createReadStream(file) }
 const read = (manifest: unknown, size?: number): Promise<DbtManifest> =>
   readManifest('target/manifest.json', textIo(JSON.stringify(manifest), size))

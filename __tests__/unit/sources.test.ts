@@ -3,6 +3,7 @@
 // order, what is refused, and what the log says of the models not compared.
 import { describe, expect, it } from '@jest/globals'
 import { changedProject } from '../../__fixtures__/dbt-manifests.js'
+import { buildRunResults } from '../../__fixtures__/dbt-run-results.js'
 import type { DbtPlan } from '../../src/dbt/plan-dbt.js'
 import { describeSkipped, needsAction } from '../../src/dbt/skipped.js'
 import { INPUT_NAMES, InputError, parseInputs, type RawInputs } from '../../src/inputs.js'
@@ -105,6 +106,36 @@ describe('readSources', () => {
     expect(requests(source)[0]?.dataSourceA).toEqual({ name: 'warehouse' })
   })
 
+  it('reads dbt-run-results last, through the same I/O, and compares only what the build built', async () => {
+    const { pr } = changedProject(12)
+    const runResults = buildRunResults(pr, { statuses: { 'model.jaffle_shop.orders': 'error' } })
+    const io = files({ ...changedFiles(), 'target/run_results.json': runResults })
+    const source = await read({ 'dbt-run-results': 'target/run_results.json' }, io)
+    expect(io.opened).toEqual([
+      'prod/manifest.json',
+      'target/manifest.json',
+      'target/run_results.json'
+    ])
+    expect(requests(source).map((diff) => diff.name)).toEqual(['customers', 'payments'])
+    expect(source.dbt?.skipped.filter((m) => needsAction(m.reason)).map(describeSkipped)).toContain(
+      "orders (models/marts/orders.sql): not built: target/run_results.json says error: its table in the PR's schema is missing or stale; fix the build"
+    )
+  })
+
+  it('compares every changed model when dbt docs generate wrote run_results.json, and says so', async () => {
+    const { pr } = changedProject(12)
+    const docs = buildRunResults(pr, {
+      command: 'generate',
+      statuses: { 'model.jaffle_shop.orders': 'absent' }
+    })
+    const io = files({ ...changedFiles(), 'target/run_results.json': docs })
+    const source = await read({ 'dbt-run-results': 'target/run_results.json' }, io)
+    expect(requests(source).map((diff) => diff.name)).toEqual(['customers', 'orders', 'payments'])
+    expect(io.log).toContain(
+      'warning: target/run_results.json was written by dbt docs generate, not by the build: every changed model is compared, built or not. Generate the docs in a step before the build, or not at all'
+    )
+  })
+
   it("takes the data source from the plan's defaults when the input is not set", async () => {
     const source = await read({
       'data-source': '',
@@ -123,7 +154,9 @@ describe('readSources', () => {
     expect(source).toEqual({
       diffs: [{ kind: 'given', id: 1, thresholds: inputs().thresholds }],
       dbt: null,
-      plan: null
+      plan: null,
+      dbtCloud: null,
+      nothingToDo: null
     })
     expect(io.opened).toEqual([])
   })
@@ -151,9 +184,17 @@ describe('readSources', () => {
         }
       },
       problem: /^Invalid input: dbt-manifest: target\/manifest\.json: .*run.results/i
+    },
+    {
+      what: 'dbt-run-results names a manifest',
+      contents: { ...changedFiles(), 'target/run_results.json': changedProject(12).pr },
+      raw: { 'dbt-run-results': 'target/run_results.json' },
+      problem:
+        /^Invalid input: dbt-run-results: target\/run_results\.json: a dbt manifest artifact, not run_results\.json/
     }
-  ])('names the input and the file when $what', async ({ contents, problem }) => {
-    await expect(read({}, files(contents))).rejects.toThrow(problem)
+  ])('names the input and the file when $what', async ({ contents, problem, ...rest }) => {
+    const raw = 'raw' in rest ? rest.raw : {}
+    await expect(read(raw, files(contents))).rejects.toThrow(problem)
   })
 
   it("refuses a plan entry with a model's name, which would mix their results", async () => {
@@ -168,7 +209,7 @@ describe('readSources', () => {
     const plan = 'rules: [{ match: { tag: finance }, max-rows-changed: 1% }]'
     const problems = await problemsOf(read({ plan, 'dbt-prod-manifest': '', 'diff-ids': '1' }))
     expect(problems).toEqual([
-      "plan: rules apply to dbt mode's models only: set dbt-prod-manifest, or remove the rules"
+      "plan: rules apply to dbt mode's models only: set dbt-prod-manifest (or dbt-cloud-token), or remove the rules"
     ])
   })
 
@@ -207,6 +248,7 @@ describe('the models not compared', () => {
   const skipped: DbtPlan['skipped'] = [
     ...[
       ['events', 'no key', 'tag its key column'],
+      ['payments', 'not built', 'target/run_results.json says error'],
       ['order_items', 'new', 'nothing to compare against'],
       ['stg_orders', 'ephemeral', 'it builds no table'],
       ['legacy', 'never_diff', 'meta.datafold.datadiff.never_diff is set'],
@@ -224,6 +266,7 @@ describe('the models not compared', () => {
   it('need action where a model could have been compared: those fail-on-skipped counts', () => {
     expect(skipped.filter((model) => needsAction(model.reason)).map(describeSkipped)).toEqual([
       'events (models/events.sql): no key: tag its key column',
+      'payments (models/payments.sql): not built: target/run_results.json says error',
       'stg_orders (models/stg_orders.sql): ephemeral: it builds no table'
     ])
   })

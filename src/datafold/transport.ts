@@ -8,11 +8,11 @@ import { now as clockNow, sleep as clockSleep } from '../clock.js'
 import { createLimiter } from '../concurrency.js'
 import { formatDuration } from '../format.js'
 import { createRedactor, type Redact } from '../redact.js'
-import { MAX_BODY_BYTES, readBody } from './body.js'
+import { MAX_BODY_BYTES, readBody } from '../http/body.js'
 import { exchangeViaFetch, exchangeViaHttp, type ReplyHeaders } from './exchange.js'
 import { isConnectionRefused, isUnresolvedHost } from './describe.js'
 import { DatafoldRequestError, requestFailures } from './errors.js'
-import { backoff, RETRY_STATUSES, retryAfterMs } from './retry.js'
+import { backoff, RETRY_STATUSES, retryAfterMs } from '../http/retry.js'
 
 export interface TransportOptions {
   /** Already normalised, e.g. https://app.datafold.com (no trailing slash, no /api). */

@@ -1,11 +1,13 @@
 // Splits a large JSON object, streamed as bytes, into the few values a reader wants: some top-level
-// members whole (`metadata`), and the entries of others one by one (`nodes`, `macros`). Each value
+// members whole (`metadata`), the entries of others one by one (`nodes`, `macros`), and the items
+// of arrays one by one (run_results.json's `results`). Each value
 // is parsed by JSON.parse on its own text, and every other member is skipped unparsed, so a 100 MB
 // manifest never exists as one string or one parse tree: memory stays at the largest entry.
 // The scanner only tracks strings and nesting (structural bytes are ASCII, so UTF-8 needs no
 // decoding); what it hands out is checked by JSON.parse, what it skips is not validated.
 
-/** A value the reader asked for: a whole member (`key` null) or one entry of a member. */
+/** A value the reader asked for: a whole member (`key` null), one entry of a member, or one item
+ * of an array member (`key` its index). */
 export interface JsonSection {
   member: string
   key: string | null
@@ -59,8 +61,9 @@ export class JsonSections {
   private ended = false
   private expectKey = [false, false, false]
   private member: string | null = null
-  private memberMode: 'whole' | 'entries' | null = null
+  private memberMode: 'whole' | 'entries' | 'items' | null = null
   private entryKey: string | null = null
+  private itemIndex = 0
   /** The first byte of a value at level 1 or 2 is awaited (after its `:`). */
   private pendingValue = 0
   private readonly key = new Capture()
@@ -70,7 +73,8 @@ export class JsonSections {
 
   constructor(
     private readonly whole: ReadonlySet<string>,
-    private readonly entries: ReadonlySet<string>
+    private readonly entries: ReadonlySet<string>,
+    private readonly items: ReadonlySet<string> = new Set()
   ) {}
 
   /** Scans one chunk; returns the values it completed. */
@@ -120,6 +124,7 @@ export class JsonSections {
         case 0x5b: // [
           this.depth++
           if (this.depth <= 2) this.expectKey[this.depth] = c === 0x7b
+          if (this.depth === 2 && this.memberMode === 'items') this.nextItem(0)
           break
         case 0x7d: // }
         case 0x5d: // ]
@@ -133,7 +138,8 @@ export class JsonSections {
           break
         case 0x2c: // ,
           this.valueEnds(chunk, i, out)
-          if (this.depth <= 2) this.expectKey[this.depth] = true
+          if (this.depth === 2 && this.memberMode === 'items') this.nextItem(this.itemIndex + 1)
+          else if (this.depth <= 2) this.expectKey[this.depth] = true
           if (this.depth === 1) this.memberMode = null
           break
       }
@@ -176,7 +182,13 @@ export class JsonSections {
     }
     this.member = key
     if (this.topKeys.length < 20) this.topKeys.push(key)
-    this.memberMode = this.whole.has(key) ? 'whole' : this.entries.has(key) ? 'entries' : null
+    this.memberMode = this.whole.has(key)
+      ? 'whole'
+      : this.entries.has(key)
+        ? 'entries'
+        : this.items.has(key)
+          ? 'items'
+          : null
   }
 
   private valueStarts(c: number, at: number): void {
@@ -184,10 +196,21 @@ export class JsonSections {
     this.pendingValue = 0
     if (level === 1 && this.memberMode === 'entries' && c !== 0x7b)
       throw new NotJsonError(`"${this.member ?? ''}" is not an object`)
+    if (level === 1 && this.memberMode === 'items' && c !== 0x5b)
+      throw new NotJsonError(`"${this.member ?? ''}" is not an array`)
+    // `]` where an item was awaited: the array is empty.
+    if (level === 2 && c === 0x5d) return
     if ((level === 1 && this.memberMode === 'whole') || level === 2) {
       this.value.begin(at)
       this.valueLevel = level
     }
+  }
+
+  /** Item `index` of the array read item by item starts at the next value. */
+  private nextItem(index: number): void {
+    this.itemIndex = index
+    this.entryKey = String(index)
+    this.pendingValue = 2
   }
 
   /** A `,` or closing bracket at the level of the captured value ends it. */

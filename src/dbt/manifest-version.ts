@@ -22,6 +22,8 @@ const OTHER_ARTIFACTS: ReadonlyMap<string, string> = new Map([
   ['semantic-manifest', 'semantic_manifest.json']
 ])
 const READ_THIS = 'dbt mode reads target/manifest.json'
+/** `https://schemas.getdbt.com/dbt/<kind>/v<N>.json`, the schema URL of every dbt artifact. */
+export const ARTIFACT_SCHEMA = /\/dbt\/([\w-]+)\/v(\d+)\.json$/
 
 /** The schema version of a manifest's metadata; throws a message saying what was found instead. */
 export function manifestVersion(file: string, metadata: unknown): number {
@@ -31,7 +33,7 @@ export function manifestVersion(file: string, metadata: unknown): number {
   >
   if (typeof schema !== 'string')
     throw new ManifestError(file, 'not a dbt manifest: its metadata has no dbt_schema_version')
-  const artifact = /\/dbt\/([\w-]+)\/v(\d+)\.json$/.exec(schema)
+  const artifact = ARTIFACT_SCHEMA.exec(schema)
   if (!artifact)
     throw new ManifestError(file, `not a dbt manifest: metadata.dbt_schema_version is "${schema}"`)
   const [, kind = '', number = ''] = artifact

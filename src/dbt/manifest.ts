@@ -136,7 +136,7 @@ export interface DbtMacro {
   dependsOnMacros: string[]
 }
 
-/** A manifest that cannot be used: names the file and what was found there. */
+/** A manifest (or run_results.json) that cannot be used: names the file and what was found there. */
 export class ManifestError extends Error {
   constructor(
     readonly file: string,

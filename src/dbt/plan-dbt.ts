@@ -12,6 +12,7 @@ import type { DbtManifest, DbtManifestState } from './manifest.js'
 import { modelSettings, modelThresholds, ruleFinder } from './model-settings.js'
 import { columnNames, tablePath } from './relation.js'
 import type { SkippedModel, SkipReason } from './skipped.js'
+import type { RunResults } from './run-results.js'
 
 export interface DbtPlanOptions {
   dataSource: DataSourceRef
@@ -24,6 +25,11 @@ export interface DbtPlanOptions {
   /** Installed packages whose models count too. */
   packages: string[]
   seeds: boolean
+  /**
+   * The PR build's run_results.json, when given: a changed model it did not build is not compared
+   * (its table in the PR's schema is missing, or stale).
+   */
+  runResults?: Pick<RunResults, 'file' | 'built' | 'notBuilt'> | null
 }
 
 export interface PickedModel {
@@ -111,6 +117,8 @@ function planModel(
   const settings = modelSettings(node, report)
   const key = modelKey(node, pr.tests, report)
   if (settings.neverDiff) return skip('never_diff', 'meta.datafold.datadiff.never_diff is set')
+  const unbuilt = notBuilt(node.uniqueId, options.runResults)
+  if (unbuilt !== null) return skip('not built', unbuilt)
   if (key === null) return skip('no key', NO_KEY_HINT)
   const columns = (names: string[] | null) =>
     names === null ? null : columnNames(node, names, pr.adapterType)
@@ -144,6 +152,16 @@ function planModel(
       }
     }
   }
+}
+
+/** Why run_results.json says the PR build did not build a node; null when it built it, or when no
+ * run_results.json was given. */
+function notBuilt(uniqueId: string, results: DbtPlanOptions['runResults']): string | null {
+  if (!results || results.built.has(uniqueId)) return null
+  const status = results.notBuilt.get(uniqueId)
+  return status === undefined
+    ? `not in ${results.file}: the PR build did not select it (deferred to production?), so its table in the PR's schema is missing or stale`
+    : `${results.file} says ${status}: its table in the PR's schema is missing or stale; fix the build`
 }
 
 /** A name two picked models share becomes the unique id's: `jaffle_shop.orders`, `….orders.v2`. */

@@ -81,7 +81,7 @@ async function readEntries(
     sections.end()
     if (!manifest.schemaVersion) throw new ManifestError(file, notAManifest(sections.topKeys))
   } catch (error) {
-    throw manifestError(file, error)
+    throw artifactError(file, error)
   }
 }
 
@@ -98,8 +98,9 @@ function readMetadata(manifest: DbtManifestState, metadata: unknown): void {
   manifest.projectId = text(project_id)
 }
 
-/** Every failure names the file: a missing or unreadable file, text that is not a manifest. */
-function manifestError(file: string, error: unknown): unknown {
+/** Every failure names the file: a missing or unreadable file, text that is not a manifest (or
+ * not the run_results.json asked for). */
+export function artifactError(file: string, error: unknown): unknown {
   if (error instanceof ManifestError) return error
   if (error instanceof FileRefused) return new ManifestError(file, error.message)
   const code = (error as NodeJS.ErrnoException | null)?.code

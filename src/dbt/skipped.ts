@@ -2,7 +2,7 @@
 // the log and the verdict read it without loading dbt mode's chunk. Pure.
 
 export type SkipReason =
-  'new' | 'removed' | 'no key' | 'ephemeral' | 'never_diff' | 'not materialized'
+  'new' | 'removed' | 'no key' | 'ephemeral' | 'never_diff' | 'not materialized' | 'not built'
 
 export interface SkippedModel {
   uniqueId: string
@@ -12,10 +12,16 @@ export interface SkippedModel {
   detail: string
 }
 
-/** A reason that needs the user's action (a key, a materialization): `fail-on-skipped` counts
- * these; new, removed and `never_diff` models are skipped on purpose. */
+/** A reason that needs the user's action (a key, a materialization, a build that did not build
+ * the model): `fail-on-skipped` counts these; new, removed and `never_diff` models are skipped on
+ * purpose. */
 export function needsAction(reason: SkipReason): boolean {
-  return reason === 'no key' || reason === 'ephemeral' || reason === 'not materialized'
+  return (
+    reason === 'no key' ||
+    reason === 'ephemeral' ||
+    reason === 'not materialized' ||
+    reason === 'not built'
+  )
 }
 
 /** `orders (models/orders.sql): no key: …`. */

@@ -8,7 +8,7 @@ import { SHORTEST_SECRET } from '../redact.js'
 
 /** The run's PR, commit and environment, and the secrets no placeholder may fill in. */
 export interface PlanContext extends RunTarget {
-  /** The secrets the action masks (the API key, the GitHub token): never filled in. */
+  /** The secrets the action masks (the API key, the GitHub and dbt Cloud tokens): never filled in. */
   secrets?: readonly string[]
 }
 

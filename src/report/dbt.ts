@@ -1,10 +1,12 @@
 // dbt mode's part of the report: the changed models that could not be compared for a reason that
 // needs action first (they are not checked, and the heading counts them), those left out on
-// purpose apart, and which models were compared and why. Pure.
+// purpose apart, which models were compared and why, and in dbt Cloud mode which runs were
+// compared. Pure.
 import type { DbtPlan } from '../dbt/plan-dbt.js'
 import { needsAction } from '../dbt/skipped.js'
-import { formatNumber, plural } from '../format.js'
-import { cell, details } from './markdown.js'
+import { formatAge, formatNumber, plural } from '../format.js'
+import type { ComparedRun, ComparedRuns } from '../sources/source.js'
+import { cell, details, link } from './markdown.js'
 
 /** What dbt mode planned, in the report's words. */
 export interface DbtReport {
@@ -16,11 +18,14 @@ export interface DbtReport {
   /** Changed models not compared: `reason` in a word or two, `detail` one line more;
    * `needsAction` when the reason is one the user can fix (a key, a materialization). */
   skipped: { name: string; path: string; reason: string; detail: string; needsAction: boolean }[]
+  /** dbt Cloud mode: the CI run and production's run whose manifests were compared. */
+  dbtCloud?: ComparedRuns
 }
 
-/** dbt mode's plan in the report's words. */
-export function dbtReport(dbt: DbtPlan): DbtReport {
+/** dbt mode's plan in the report's words, with dbt Cloud's runs when they were compared. */
+export function dbtReport(dbt: DbtPlan, dbtCloud: ComparedRuns | null = null): DbtReport {
   return {
+    ...(dbtCloud ? { dbtCloud } : {}),
     project: dbt.project,
     unchanged: dbt.unchanged,
     picked: dbt.picked.map((model) => ({
@@ -52,8 +57,12 @@ const MOST_LISTED = { full: 100, short: 20 }
 export function dbtSection(dbt: DbtReport, full: boolean): string {
   const project = `**dbt project** <code>${cell(dbt.project, 100)}</code>`
   const { picked, skipped } = dbt
+  const runs = dbt.dbtCloud ? [dbtCloudRuns(dbt.dbtCloud)] : []
   if (picked.length === 0 && skipped.length === 0) {
-    return `${project}: no model changed since production (${formatNumber(dbt.unchanged)} unchanged), so there is nothing to compare.`
+    return [
+      `${project}: no model changed since production (${formatNumber(dbt.unchanged)} unchanged), so there is nothing to compare.`,
+      ...runs
+    ].join('\n\n')
   }
   const counts = [
     `${plural(picked.length, 'changed model')} compared`,
@@ -74,7 +83,7 @@ export function dbtSection(dbt: DbtReport, full: boolean): string {
       ].join('\n')
     )
   }
-  blocks.push(`${project}: ${counts.join(', ')}.`)
+  blocks.push(`${project}: ${counts.join(', ')}.`, ...runs)
   if (onPurpose.length > 0) {
     const title = `${plural(onPurpose.length, 'changed model')} not compared, on purpose`
     const list = skippedList(onPurpose, most)
@@ -107,6 +116,23 @@ function skippedList(models: DbtReport['skipped'], most: number): string {
     ...lines,
     ...moreLine(models.length - lines.length, 'the `skipped-models` output lists them all')
   ].join('\n')
+}
+
+/** `**dbt Cloud**: run 4242 (job CI, 8812) of commit c0ffee5 built the PR, against production's
+ * run 4100 (job Production, 8801) of commit 7d1e2f3, 30 hours old (how it was found).` */
+function dbtCloudRuns({ ci, production }: ComparedRuns): string {
+  const age = production.ageMs === null ? '' : `, ${formatAge(production.ageMs)} old`
+  return `**dbt Cloud**: ${runName(ci)} built the PR, against production's ${runName(production)}${age} (${cell(production.via, 200)}).`
+}
+
+/** `run [4242](…) (job CI, 8812) of commit <code>c0ffee5</code>`. */
+function runName(run: ComparedRun): string {
+  const job =
+    run.jobId === null
+      ? ''
+      : ` (job ${run.jobName ? `${cell(run.jobName, 60)}, ` : ''}${run.jobId})`
+  const commit = run.gitSha ? ` of commit <code>${cell(run.gitSha.slice(0, 7), 7)}</code>` : ''
+  return `run ${link(String(run.id), run.url)}${job}${commit}`
 }
 
 /** After a cut list: `… and 12 more models: <where they all are>.` (a paragraph after a list);

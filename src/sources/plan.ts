@@ -1,7 +1,7 @@
 // The plan (`plan` inline, or `plan-file` in the repository): read and checked whole before any
 // request. Its entries are diffs to create; its `defaults` and `rules` also apply to dbt mode's
 // models, so it is read before every source.
-import type { Inputs } from '../inputs.js'
+import { secretsOf, type Inputs } from '../inputs.js'
 import type { PlanContext } from '../plan/placeholders.js'
 import { parsePlan, PlanError, type ParsedPlan } from '../plan/plan.js'
 import { reasonOf } from '../text.js'
@@ -31,7 +31,7 @@ export async function readPlan(
   return parsePlan(text, {
     source,
     // `{env.NAME}` fills in none of the secrets the action masks.
-    context: { ...target, secrets: [inputs.apiKey, inputs.githubToken] },
+    context: { ...target, secrets: secretsOf(inputs) },
     dataSource: inputs.dataSource,
     thresholds: inputs.thresholds
   })

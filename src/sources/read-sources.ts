@@ -3,6 +3,7 @@
 import { InputError, type Inputs } from '../inputs.js'
 import type { PlanContext } from '../plan/placeholders.js'
 import { dbtModels } from './dbt.js'
+import { dbtCloudModels } from './dbt-cloud.js'
 import { givenDiffs } from './given.js'
 import { planEntries, readPlan } from './plan.js'
 import type {
@@ -15,7 +16,9 @@ import type {
 } from './source.js'
 
 /** Where sources are chosen: each answers for its own inputs, and nothing when they are not set. */
-const SOURCES: readonly ReadSource[] = [givenDiffs, planEntries, dbtModels]
+const SOURCES: readonly ReadSource[] = [givenDiffs, planEntries, dbtModels, dbtCloudModels]
+
+const NOTHING: Source = { diffs: [], dbt: null, plan: null, dbtCloud: null, nothingToDo: null }
 
 /** Every source's diffs, in order; throws InputError (a PlanError) naming every problem. */
 export async function readSources(
@@ -27,11 +30,18 @@ export async function readSources(
   const context: SourceContext = { inputs, plan, target, io }
   const parts: Partial<Source>[] = []
   // One after the other: a dbt manifest being read is large, and errors come in input order.
-  for (const read of SOURCES) parts.push(await read(context))
+  for (const read of SOURCES) {
+    const part = await read(context)
+    // A source with nothing to do stops the run: the others are not read.
+    if (part.nothingToDo) return { ...NOTHING, nothingToDo: part.nothingToDo }
+    parts.push(part)
+  }
   const source: Source = {
     diffs: parts.flatMap((part) => part.diffs ?? []),
     dbt: parts.find((part) => part.dbt)?.dbt ?? null,
-    plan: parts.find((part) => part.plan)?.plan ?? null
+    plan: parts.find((part) => part.plan)?.plan ?? null,
+    dbtCloud: parts.find((part) => part.dbtCloud)?.dbtCloud ?? null,
+    nothingToDo: null
   }
   refuseSharedNames(source.diffs)
   return source

@@ -1,6 +1,6 @@
 // One shape for every source of diffs: the diffs given by id, a plan's entries, dbt mode's changed
-// models. Each source (a module beside this one) reads its own inputs and answers a `Source`;
-// read-sources.ts runs them in order and joins their answers.
+// models (from files, or from dbt Cloud). Each source (a module beside this one) reads its own
+// inputs and answers a `Source`; read-sources.ts runs them in order and joins their answers.
 import type { Inputs } from '../inputs.js'
 import type { Thresholds } from '../limits.js'
 import type { DbtPlan } from '../dbt/plan-dbt.js'
@@ -8,6 +8,8 @@ import type { PlannedDiff } from '../plan/merge.js'
 import type { ParsedPlan } from '../plan/plan.js'
 import type { PlanContext } from '../plan/placeholders.js'
 import type { ManifestIo } from '../dbt/read-manifest.js'
+import type { CommitStatus } from '../dbt-cloud/statuses.js'
+import type { WorkflowEvent } from '../pull-request.js'
 
 /** A diff that exists already: its id was given. It is judged against the step's thresholds. */
 export interface GivenDiff {
@@ -41,9 +43,42 @@ export interface Source {
   /** Where the plan's entries are written, for annotations: its file and each entry's line, or
    * `inline` for the `plan` input; null without a plan. */
   plan: { file: string; lines: ReadonlyMap<string, number> } | 'inline' | null
+  /** dbt Cloud mode's runs whose artifacts were compared, for the report and the outputs; null
+   * in other modes. */
+  dbtCloud: ComparedRuns | null
+  /**
+   * Why this run has nothing to do, when a source says so (dbt Cloud has not finished; the event
+   * is not about this step's dbt Cloud job): the run logs it and ends there, with exit 0, writing
+   * nothing (no comment, status, check run, summary or output). Null: the run goes on.
+   */
+  nothingToDo: string | null
 }
 
-/** The runner's part the sources may need. The files are optional: no plan file, no need. */
+/** A dbt Cloud run, as the report names it. */
+export interface ComparedRun {
+  id: number
+  jobId: number | null
+  jobName: string | null
+  /** The commit it built. */
+  gitSha: string | null
+  /** ISO 8601; null when unknown. */
+  finishedAt: string | null
+  /** Its page in dbt Cloud. */
+  url: string | null
+}
+
+/** The two dbt Cloud runs compared: the CI run that built the PR, and production's. */
+export interface ComparedRuns {
+  ci: ComparedRun
+  production: ComparedRun & {
+    /** How it was chosen: `the run dbt Cloud run 4242 deferred to`. */
+    via: string
+    /** How long before the lookup it finished; null when unknown. */
+    ageMs: number | null
+  }
+}
+
+/** The runner's part the sources may need. Each is optional: no plan file, no need. */
 export interface SourceIO {
   info(message: string): void
   warning(message: string): void
@@ -51,6 +86,14 @@ export interface SourceIO {
   readPlanFile?: (path: string) => Promise<string>
   /** Opens a dbt manifest, relative to the workspace or absolute. */
   openManifest?: ManifestIo['open']
+  /** The event that started the run: a `status` event names dbt Cloud's run. */
+  github?: WorkflowEvent
+  /** The fetch for requests to an origin (`https://host`), through the runner's proxy if any. */
+  fetchFor?: (origin: string) => Promise<typeof globalThis.fetch>
+  /** GitHub, read: a commit's statuses, newest first, where dbt Cloud's CI reports its run. */
+  commitStatuses?: (sha: string) => Promise<CommitStatus[]>
+  sleep?: (ms: number) => Promise<void>
+  now?: () => number
 }
 
 /** What a source reads: the inputs, the plan (its defaults and rules apply to dbt's models), the

@@ -1,6 +1,6 @@
-// Reading an answer's body with a limit: an endless or enormous body must cost one diff, not the
-// runner's memory. The bytes are read as they arrive and reading stops at the limit; what came
-// past it is never kept.
+// Reading an answer's body with a limit (Datafold's, dbt Cloud's): an endless or enormous body must
+// cost one request, not the runner's memory. The bytes are read as they arrive and reading stops
+// at the limit; what came past it is never kept.
 
 /** Far above any real summary (100,000 columns is about 20 MB), far below a runner's memory. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024

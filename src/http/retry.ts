@@ -1,5 +1,6 @@
-// When a request to Datafold is worth another try, and how long to wait before it: the statuses
-// retried, exponential backoff with jitter, and the wait Datafold asks for (Retry-After). Pure.
+// When a request (to Datafold, to dbt Cloud) is worth another try, and how long to wait before it:
+// the statuses retried, exponential backoff with jitter, and the wait the server asks for
+// (Retry-After). Pure.
 
 /**
  * Statuses worth another try. The issue lists 429, 502, 503 and 504; 500 is retried as well,

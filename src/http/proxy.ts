@@ -1,7 +1,7 @@
-// Datafold and GitHub are reached through the runner's proxy when `HTTPS_PROXY` (or `HTTP_PROXY`)
-// names one and `NO_PROXY` does not exempt the host, as @actions/http-client decides it. Node's own
-// fetch and http ignore those variables, which would leave a self-hosted runner behind a proxy
-// unable to reach either.
+// Datafold, GitHub and dbt Cloud are reached through the runner's proxy when `HTTPS_PROXY` (or
+// `HTTP_PROXY`) names one and `NO_PROXY` does not exempt the host, as @actions/http-client decides
+// it. Node's own fetch and http ignore those variables, which would leave a self-hosted runner
+// behind a proxy unable to reach them.
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 
 /** The fetch through the proxy the environment names for requests to `host`; none when none applies. */
