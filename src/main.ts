@@ -62,8 +62,13 @@ async function main(): Promise<void> {
     setOutput: (name, value) => {
       core.setOutput(name, value)
     },
-    setFailed: (message) => {
-      core.setFailed(message)
+    setFailed: (message, options) => {
+      if (options?.annotate !== false) core.setFailed(message)
+      else {
+        // Each cause has its error annotation already: fail the step without one more.
+        core.info(message)
+        process.exitCode = 1
+      }
     },
     mask: (secret) => {
       core.setSecret(secret)

@@ -20,7 +20,9 @@ export interface RunIO extends SourceIO, PublishIO {
   /** An error annotation that does not by itself fail the step. */
   annotate(message: string, title: string): void
   setOutput(name: string, value: string): void
-  setFailed(message: string): void
+  /** Fails the step with `message`: an error annotation, or with `annotate: false` (each cause
+   * has an annotation of its own already) a line of the log. */
+  setFailed(message: string, options?: { annotate: boolean }): void
   /** The fetch through the runner's proxy for Datafold; none: Node's own http and https. */
   fetch?: typeof globalThis.fetch
   sleep?: (ms: number) => Promise<void>
@@ -52,8 +54,8 @@ export function redacting(io: RunIO, redact: Redactor): RunIO {
     setOutput: (name, value) => {
       io.setOutput(name, redact(value))
     },
-    setFailed: (message) => {
-      io.setFailed(redact(message))
+    setFailed: (message, options) => {
+      io.setFailed(redact(message), options)
     },
     appendSummary: (markdown) => io.appendSummary(redact(markdown)),
     writeReport: (fileName, markdown) => io.writeReport(fileName, redact(markdown))
@@ -62,8 +64,8 @@ export function redacting(io: RunIO, redact: Redactor): RunIO {
 
 /**
  * The same I/O, writing at most nine annotations of each kind (eight errors: the failure message
- * is one more), as GitHub shows ten per step and drops the rest silently: the rest go to the log as
- * plain lines, and `closeAnnotations` writes one of each kind that ran over, counting them.
+ * may be one more), as GitHub shows ten per step and drops the rest silently: the rest go to the
+ * log as plain lines, and `closeAnnotations` writes one of each kind that ran over, counting them.
  */
 export function withinAnnotationLimits(io: RunIO): RunIO & {
   closeAnnotations(readMore: string): void

@@ -119,15 +119,17 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
       io.annotate(describeBreach(breach, diff), 'Datafold threshold exceeded')
     }
   }
-  io.closeAnnotations(
-    published.comment ? `the report comment (${published.comment.url})` : 'the job summary'
-  )
+  const readMore = published.comment
+    ? `the report comment (${published.comment.url})`
+    : 'the job summary'
+  io.closeAnnotations(readMore)
 
   const skipped = source.dbt?.skipped ?? []
   const notCompared = skipped.filter((m) => needsAction(m.reason))
   const failure = failureMessage(evaluation, inputs, {
     notCompared: notCompared.map(describeSkipped),
-    publishing: published.commentRefused
+    publishing: published.commentRefused,
+    readMore
   })
   await gate.publish({
     verdict: {
@@ -149,7 +151,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
       readFile: io.readRepositoryFile ?? (() => Promise.resolve(null))
     }
   })
-  if (failure) io.setFailed(failure)
+  if (failure) io.setFailed(failure.message, { annotate: failure.annotate })
   else io.info(`Result: ${evaluation.result}`)
   return evaluation
 }
