@@ -63,14 +63,20 @@ export function redacting(io: RunIO, redact: Redactor): RunIO {
 }
 
 /**
- * The same I/O, writing at most nine annotations of each kind (eight errors: the failure message
- * may be one more), as GitHub shows ten per step and drops the rest silently: the rest go to the
- * log as plain lines, and `closeAnnotations` writes one of each kind that ran over, counting them.
+ * The same I/O, writing at most nine annotations of each kind (eight errors when the failure
+ * message is one more), as GitHub shows ten per step and drops the rest silently: the rest go to
+ * the log as plain lines, and `closeAnnotations` writes one of each kind that ran over, counting
+ * them.
  */
 export function withinAnnotationLimits(io: RunIO): RunIO & {
+  /** Whether the failure message, written after the closing annotations, is an error annotation
+   * too, taking one error's place; told before the errors are written (it is, unless told not). */
+  failureAnnotated(annotated: boolean): void
   closeAnnotations(readMore: string): void
 } {
-  const budget = annotationBudget({ error: 1 })
+  // The budget reads what is reserved each time it admits one.
+  const reserved = { error: 1 }
+  const budget = annotationBudget(reserved)
   return {
     ...io,
     warning: (message) => {
@@ -80,6 +86,9 @@ export function withinAnnotationLimits(io: RunIO): RunIO & {
     annotate: (message, title) => {
       if (budget.admit('error')) io.annotate(message, title)
       else io.info(`${title}: ${message}`)
+    },
+    failureAnnotated: (annotated) => {
+      reserved.error = annotated ? 1 : 0
     },
     closeAnnotations: (readMore) => {
       for (const { kind, message, title = '' } of budget.closing(readMore)) {

@@ -114,16 +114,9 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
   const outputs = buildOutputs(evaluation, published, source.dbt?.skipped ?? [])
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
   totalsWarnings(evaluation).forEach(warn)
-  for (const { diff, breaches } of evaluation.diffs) {
-    for (const breach of breaches) {
-      io.annotate(describeBreach(breach, diff), 'Datafold threshold exceeded')
-    }
-  }
   const readMore = published.comment
     ? `the report comment (${published.comment.url})`
     : 'the job summary'
-  io.closeAnnotations(readMore)
-
   const skipped = source.dbt?.skipped ?? []
   const notCompared = skipped.filter((m) => needsAction(m.reason))
   const failure = failureMessage(evaluation, inputs, {
@@ -131,6 +124,14 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation> 
     publishing: published.commentRefused,
     readMore
   })
+  io.failureAnnotated(failure?.annotate ?? false)
+  for (const { diff, breaches } of evaluation.diffs) {
+    for (const breach of breaches) {
+      io.annotate(describeBreach(breach, diff), 'Datafold threshold exceeded')
+    }
+  }
+  io.closeAnnotations(readMore)
+
   await gate.publish({
     verdict: {
       result: evaluation.result,
