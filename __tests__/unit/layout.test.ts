@@ -28,6 +28,7 @@ const LAYERS = {
       'redact.ts',
       'concurrency.ts',
       'glob.ts',
+      'letter-case.ts',
       'github/comment-modes.ts'
     ].includes(m),
   /** What the report comment carries between runs: one owner. */
