@@ -20,7 +20,9 @@ export interface RunIO extends SourceIO, PublishIO {
   /** An error annotation that does not by itself fail the step. */
   annotate(message: string, title: string): void
   setOutput(name: string, value: string): void
-  setFailed(message: string): void
+  /** Fails the step with `message`: an error annotation, or with `annotate: false` (each cause
+   * has an annotation of its own already) a line of the log. */
+  setFailed(message: string, options?: { annotate: boolean }): void
   /** The fetch through the runner's proxy for Datafold; none: Node's own http and https. */
   fetch?: typeof globalThis.fetch
   /** A file of the repository by its path from the root, for annotations; null when it cannot
@@ -50,8 +52,8 @@ export function redacting(io: RunIO, redact: Redactor): RunIO {
     setOutput: (name, value) => {
       io.setOutput(name, redact(value))
     },
-    setFailed: (message) => {
-      io.setFailed(redact(message))
+    setFailed: (message, options) => {
+      io.setFailed(redact(message), options)
     },
     appendSummary: (markdown) => io.appendSummary(redact(markdown)),
     writeReport: (fileName, markdown) => io.writeReport(fileName, redact(markdown))
@@ -59,14 +61,20 @@ export function redacting(io: RunIO, redact: Redactor): RunIO {
 }
 
 /**
- * The same I/O, writing at most nine annotations of each kind (eight errors: the failure message
- * is one more), as GitHub shows ten per step and drops the rest silently: the rest go to the log as
- * plain lines, and `closeAnnotations` writes one of each kind that ran over, counting them.
+ * The same I/O, writing at most nine annotations of each kind (eight errors when the failure
+ * message is one more), as GitHub shows ten per step and drops the rest silently: the rest go to
+ * the log as plain lines, and `closeAnnotations` writes one of each kind that ran over, counting
+ * them.
  */
 export function withinAnnotationLimits(io: RunIO): RunIO & {
+  /** Whether the failure message, written after the closing annotations, is an error annotation
+   * too, taking one error's place; told before the errors are written (it is, unless told not). */
+  failureAnnotated(annotated: boolean): void
   closeAnnotations(readMore: string): void
 } {
-  const budget = annotationBudget({ error: 1 })
+  // The budget reads what is reserved each time it admits one.
+  const reserved = { error: 1 }
+  const budget = annotationBudget(reserved)
   return {
     ...io,
     warning: (message) => {
@@ -76,6 +84,9 @@ export function withinAnnotationLimits(io: RunIO): RunIO & {
     annotate: (message, title) => {
       if (budget.admit('error')) io.annotate(message, title)
       else io.info(`${title}: ${message}`)
+    },
+    failureAnnotated: (annotated) => {
+      reserved.error = annotated ? 1 : 0
     },
     closeAnnotations: (readMore) => {
       for (const { kind, message, title = '' } of budget.closing(readMore)) {

@@ -135,22 +135,25 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation |
   })
   for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
   totalsWarnings(evaluation).forEach(warn)
+  const readMore = published.comment
+    ? `the report comment (${published.comment.url})`
+    : 'the job summary'
+  const skipped = source.dbt?.skipped ?? []
+  const notCompared = skipped.filter((m) => needsAction(m.reason))
+  const failure = failureMessage(evaluation, inputs, {
+    notCompared: notCompared.map(describeSkipped),
+    publishing: published.commentRefused,
+    readMore
+  })
+  io.failureAnnotated(failure?.annotate ?? false)
   for (const { diff, breaches } of evaluation.diffs) {
     for (const breach of breaches) {
       io.annotate(describeBreach(breach, diff), 'Datafold threshold exceeded')
     }
   }
-  io.closeAnnotations(
-    published.comment ? `the report comment (${published.comment.url})` : 'the job summary'
-  )
+  io.closeAnnotations(readMore)
 
-  const skipped = source.dbt?.skipped ?? []
   const dbtProject = inputs.dbt ?? inputs.dbtCloud
-  const notCompared = skipped.filter((m) => needsAction(m.reason))
-  const failure = failureMessage(evaluation, inputs, {
-    notCompared: notCompared.map(describeSkipped),
-    publishing: published.commentRefused
-  })
   await gate.publish({
     verdict: {
       result: evaluation.result,
@@ -173,7 +176,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation |
       readFile: io.readRepositoryFile ?? (() => Promise.resolve(null))
     }
   })
-  if (failure) io.setFailed(failure)
+  if (failure) io.setFailed(failure.message, { annotate: failure.annotate })
   else io.info(`Result: ${evaluation.result}`)
   return evaluation
 }

@@ -1,5 +1,5 @@
 // Whether the step fails, and the message that says why; the warnings the log gives. Pure.
-import { describeBreach } from './report/breach-line.js'
+import { plural } from './format.js'
 import type { Evaluation } from './thresholds.js'
 
 export interface FailurePolicy {
@@ -8,32 +8,44 @@ export interface FailurePolicy {
   failOnSkipped?: boolean
 }
 
-/** What besides the diffs can fail the step. */
+/** What besides the diffs can fail the step, and where the report is. */
 export interface OtherFailures {
   /** dbt mode's changed models that could not be compared, one line each; they fail the step
    * under fail-on-skipped. */
   notCompared?: readonly string[]
   /** Why GitHub refused the report comment; null when it did not. */
   publishing?: string | null
+  /** Where the report is: `the report comment (https://…)`, `the job summary`. */
+  readMore?: string
 }
 
-/** The message for core.setFailed, or null when the step passes. */
+/** Why the step fails. */
+export interface Failure {
+  message: string
+  /**
+   * Whether the message is an error annotation. Not when every cause has an error annotation of
+   * its own already (each breach has one): then the message is a line of the log, so one breach
+   * makes one annotation, not a second one that repeats it.
+   */
+  annotate: boolean
+}
+
+/** Why the step fails, or null when it passes. */
 export function failureMessage(
   evaluation: Evaluation,
   policy: FailurePolicy,
-  { notCompared = [], publishing = null }: OtherFailures = {}
-): string | null {
+  { notCompared = [], publishing = null, readMore = 'the job summary' }: OtherFailures = {}
+): Failure | null {
   const lines: string[] = []
-  if (policy.failOnBreach && evaluation.breaches.length > 0) {
-    const diffs = new Map(evaluation.diffs.map(({ diff }) => [diff.id, diff]))
+  const { length: breaches } = evaluation.breaches
+  if (policy.failOnBreach && breaches > 0) {
+    // Each breach is an annotation of the step already (or counted by the one that closes them).
     lines.push(
-      `${evaluation.breaches.length} threshold${evaluation.breaches.length === 1 ? '' : 's'} exceeded:`
+      `${plural(breaches, 'threshold')} exceeded: this step's error annotations name ` +
+        `${breaches === 1 ? 'it' : 'each'}, and the report is in ${readMore}`
     )
-    for (const breach of evaluation.breaches) {
-      const diff = diffs.get(breach.diffId)
-      if (diff) lines.push(`  ${describeBreach(breach, diff)}`)
-    }
   }
+  const annotated = lines.length
   const errors = evaluation.diffs.flatMap(({ diff }) => (diff.status === 'error' ? [diff] : []))
   if (policy.failOnError && errors.length > 0) {
     lines.push(`${errors.length} diff${errors.length === 1 ? '' : 's'} could not be checked:`)
@@ -48,7 +60,8 @@ export function failureMessage(
   }
   // The report is lost to the PR: never a pass that no one can read.
   if (publishing !== null) lines.push(publishing)
-  return lines.length > 0 ? lines.join('\n') : null
+  if (lines.length === 0) return null
+  return { message: lines.join('\n'), annotate: lines.length > annotated }
 }
 
 /** What the log warns of: each diff's own warnings, set thresholds Datafold did not measure, and

@@ -31,9 +31,10 @@ it('passes as written, with its placeholders filled in', async () => {
   const run = await fakes.run()
   expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' })
   expect(run.outputs.result).toBe('pass')
-  expect(datafold.created.map((c) => c.body.table2)).toEqual([
-    ['analytics', 'dbt_pr_482', 'orders'],
-    ['analytics', 'dbt_pr_482', 'customers']
+  // The data source is Snowflake: names written without quotes are sent as Snowflake stores them.
+  expect(datafold.created.map((c) => [c.body.table2, c.body.pk_columns])).toEqual([
+    [['ANALYTICS', 'DBT_PR_482', 'ORDERS'], ['ORDER_ID']],
+    [['ANALYTICS', 'DBT_PR_482', 'CUSTOMERS'], ['CUSTOMER_ID']]
   ])
   expect(datafold.created.every((c) => c.body.data_source1_id === 31)).toBe(true)
   expect(github.commentsOn()).toHaveLength(1)

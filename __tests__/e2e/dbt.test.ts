@@ -164,7 +164,9 @@ describe('dbt mode on the bundle', () => {
         ['payments', 'fail']
       ])
       expect(run.code).toBe(1)
-      expect(failure(run)).toMatch(/diff \d+ \(payments\): rows-changed 250 \(0\.20%\) > max 0\.1%/)
+      expect(run.stdout).toMatch(
+        /^::error title=Datafold threshold exceeded::diff \d+ \(payments\): rows-changed 250 \(0\.20%25\) > max 0\.1%25$/m
+      )
 
       expect(JSON.parse(run.outputs['skipped-models'] ?? '')).toEqual([
         expect.objectContaining({ name: 'events', reason: 'no key' }),

@@ -71,7 +71,7 @@ describe('npm run demo', () => {
         'Error (Datafold threshold exceeded): diff 102 (analytics.customers): rows-removed 37 (0.08%) > max 0'
       )
       expect(lines).toContain(
-        '  diff 102 (analytics.customers): rows-changed 1,205 (2.50%) > max 1%'
+        'Error (Datafold threshold exceeded): diff 102 (analytics.customers): rows-changed 1,205 (2.50%) > max 1%'
       )
       expect(lines.some((line) => line.startsWith('Warning: diff 105 failed in Datafold'))).toBe(
         true

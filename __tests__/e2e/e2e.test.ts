@@ -99,6 +99,11 @@ describe.each(runtimes)('dist/index.js under $name', ({ path: node }) => {
     expect(first.stdout).toContain(
       '::error title=Datafold threshold exceeded::diff 102 (analytics.customers): rows-changed 1,205 (2.50%25) > max 1%25'
     )
+    // One breach, one error annotation: the failure counts it in the log without repeating it.
+    expect(commandLines(first, '::error')).toHaveLength(1)
+    expect(first.stdout).toMatch(
+      /^1 threshold exceeded: this step's error annotations name it, and the report is in the report comment \(\S+\/pull\/482#issuecomment-\d+\)$/m
+    )
     const second = await fakes.run('101,102', breach)
     expect(second.code).toBe(1)
     expect(github.commentsOn(482)).toHaveLength(1)

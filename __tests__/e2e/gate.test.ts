@@ -161,11 +161,12 @@ describe('the check run', () => {
     expect(check?.annotations).toHaveLength(120)
     const writes = github.requests.filter((r) => r.path.includes('/check-runs'))
     expect(writes.map((r) => r.method)).toEqual(['POST', 'PATCH', 'PATCH'])
-    // GitHub shows ten error annotations per step: eight breaches, one line counting the rest,
-    // and the failure message.
+    // GitHub shows ten error annotations per step: nine breaches and one line counting the rest.
+    // The failure message, which breaches alone caused, is a line of the log.
     const errors = commandLines(run.stdout, '::error')
     expect(errors).toHaveLength(10)
-    expect(errors[8]).toContain('112 more errors are not shown here')
+    expect(errors[9]).toContain('111 more errors are not shown here')
+    expect(run.stdout).toMatch(/^120 thresholds exceeded: this step's error annotations name each/m)
   }, 600_000)
 
   it('a token without the permissions gets one warning each, and the same report', async () => {

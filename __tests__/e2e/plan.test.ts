@@ -72,19 +72,21 @@ describe('a plan on the bundle', () => {
       'github-pr:482',
       `github-sha:${SHA}`
     ]
-    /** What the entry asks for: production against the PR's build, dataset B's source and key. */
+    /** What the entry asks for: production against the PR's build, dataset B's source and key,
+     * named as Snowflake (both data sources) stores names written without quotes. */
     const asked = (table: string, schemaB: string, sourceB: number, key: string) => ({
       data_source1_id: 11,
       data_source2_id: sourceB,
-      table1: ['analytics', 'prod', table],
-      table2: ['analytics', schemaB, table],
+      table1: ['ANALYTICS', 'PROD', table],
+      table2: ['ANALYTICS', schemaB, table],
       pk_columns: [key],
       tags
     })
     expect(bodies).toEqual([
-      asked('orders', 'dbt_pr_482', 11, 'order_id'),
-      asked('payments', 'pr.a1b2c3d', 12, 'order_id'),
-      asked('customers', 'dbt_pr_482', 11, 'customer_id')
+      asked('ORDERS', 'DBT_PR_482', 11, 'ORDER_ID'),
+      // "pr.{short-sha}" is quoted: as written.
+      asked('PAYMENTS', 'pr.a1b2c3d', 12, 'ORDER_ID'),
+      asked('CUSTOMERS', 'DBT_PR_482', 11, 'CUSTOMER_ID')
     ])
     const ids = datafold.created.map((c) => c.id)
     expect(first.outputs['diff-ids']).toBe(ids.join(','))
@@ -120,6 +122,43 @@ describe('a plan on the bundle', () => {
     expect(again.stdout).toContain(`orders: reusing diff ${ids[0]}, created for this commit before`)
     expect(datafold.cancellations).toEqual([])
   }, 70_000)
+
+  it("names tables and columns as each data source's warehouse stores them, a data source given by id too", async () => {
+    const fakes = await start()
+    const { datafold, github } = fakes
+    const plan = `defaults: { primary-key: order_id }
+diffs:
+  - name: by-name
+    table-a: analytics.prod.orders
+    table-b: analytics."Dbt_PR".orders
+    include-columns: ['"Amount"', status]
+  - { name: by-id, data-source: 11, table-a: prod.orders, table-b: pr.orders }
+  - { name: postgres, data-source: 21, table-a: prod.orders, table-b: pr."Orders" }
+`
+    const run = await fakes.run('', planRun(github, {}, SHA, plan))
+    expect(run.outputs['created-diff-ids']).not.toBe('')
+    const names = datafold.created.map(({ body }) => [
+      body.table1,
+      body.table2,
+      body.pk_columns,
+      body.include_columns
+    ])
+    expect(names).toEqual([
+      // warehouse (by name) and 11 (by id) are Snowflake: unquoted names upper-case.
+      [
+        ['ANALYTICS', 'PROD', 'ORDERS'],
+        ['ANALYTICS', 'Dbt_PR', 'ORDERS'],
+        ['ORDER_ID'],
+        ['Amount', 'STATUS']
+      ],
+      [['PROD', 'ORDERS'], ['PR', 'ORDERS'], ['ORDER_ID'], undefined],
+      // 21 is Postgres: as written, quotes taken off.
+      [['prod', 'orders'], ['pr', 'Orders'], ['order_id'], undefined]
+    ])
+    // One list of the data sources answers the name and both ids' types.
+    const lists = datafold.requests.filter((r) => r.path === '/api/v1/data_sources')
+    expect(lists).toHaveLength(1)
+  }, 60_000)
 
   it('cancels exactly the diffs it created when wait-timeout ends first, never a given one', async () => {
     const fakes = await start({ polls: 1_000 })

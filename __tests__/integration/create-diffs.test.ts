@@ -83,6 +83,9 @@ diffs:
     query-b: select * from b
 `)
 
+/** The fake's data source 11, `warehouse`, on Snowflake. */
+const WAREHOUSE = { a: { id: 11, type: 'snowflake' }, b: { id: 11, type: 'snowflake' } }
+
 const posts = (datafold: FakeDatafold) =>
   datafold.requests.filter((r) => r.method === 'POST' && r.path === '/api/v1/datadiffs')
 
@@ -106,7 +109,9 @@ describe('createRequestedDiffs', () => {
     expect(orders).toMatchObject({
       data_source1_id: 11,
       data_source2_id: 11,
-      table2: ['analytics', 'dbt_pr_482', 'orders'],
+      // warehouse is a Snowflake data source: names without quotes are stored upper-case.
+      table2: ['ANALYTICS', 'DBT_PR_482', 'ORDERS'],
+      pk_columns: ['ID'],
       tags: [
         'datafold-diff-gate',
         'github-repo:acme/analytics-dbt',
@@ -115,7 +120,11 @@ describe('createRequestedDiffs', () => {
       ]
     })
     expect(payments).toMatchObject({ data_source1_id: 11, data_source2_id: 12 })
-    expect(events).toMatchObject({ data_source1_id: 11, query1: 'select * from a' })
+    expect(events).toMatchObject({
+      data_source1_id: 11,
+      query1: 'select * from a',
+      pk_columns: ['ID']
+    })
     // One list for all the names.
     expect(datafold.requests.filter((r) => r.path === '/api/v1/data_sources')).toHaveLength(1)
     for (const { body } of datafold.created)
@@ -172,6 +181,55 @@ describe('createRequestedDiffs', () => {
     10_000
   )
 
+  it("stores a plan's names by the type of a data source given by id, from the one list", async () => {
+    const datafold = await start()
+    const planned = plan(`
+defaults: { primary-key: order_id }
+diffs:
+  - { name: snowflake, data-source: 11, table-a: prod.orders, table-b: pr."Orders" }
+  - { name: postgres, data-source: 21, table-a: prod.orders, table-b: pr.orders }
+  - { name: unlisted, data-source: 99, table-a: prod.orders, table-b: pr.orders }
+`)
+    await createRequestedDiffs(planned, {
+      client: client(datafold),
+      tags: TAGS,
+      carried: null,
+      log: () => undefined
+    })
+    expect(datafold.requests.filter((r) => r.path === '/api/v1/data_sources')).toHaveLength(1)
+    expect(posts(datafold).map((r) => JSON.parse(r.body ?? '{}') as object)).toEqual([
+      expect.objectContaining({
+        table1: ['PROD', 'ORDERS'],
+        table2: ['PR', 'Orders'],
+        pk_columns: ['ORDER_ID']
+      }),
+      expect.objectContaining({ table1: ['prod', 'orders'], pk_columns: ['order_id'] }),
+      // Datafold lists no data source 99: its type is not known, its names go as written.
+      expect.objectContaining({ table1: ['prod', 'orders'], pk_columns: ['order_id'] })
+    ])
+  }, 10_000)
+
+  it('lists no data sources for an entry given by id whose names are all quoted', async () => {
+    const datafold = await start()
+    const planned = plan(
+      `diffs: [{ name: q, data-source: 11, table-a: '"p"."o"', table-b: '"q"."o"', primary-key: '"id"' }]`
+    )
+    await createRequestedDiffs(planned, {
+      client: client(datafold),
+      tags: TAGS,
+      carried: null,
+      log: () => undefined
+    })
+    expect(datafold.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /api/v1/datadiffs'
+    ])
+    expect(datafold.created[0]?.body).toMatchObject({
+      table1: ['p', 'o'],
+      table2: ['q', 'o'],
+      pk_columns: ['id']
+    })
+  }, 10_000)
+
   it("makes a refused create (422) that entry's error, with its detail, and goes on", async () => {
     const datafold = await start({
       refuse: (body) =>
@@ -197,7 +255,7 @@ describe('createRequestedDiffs', () => {
     const datafold = await start()
     const [orders] = THREE
     if (!orders) throw new Error('no entry')
-    const key = reuseKey('orders', createDiffBody(orders.request, { a: 11, b: 11 }, TAGS))
+    const key = reuseKey('orders', createDiffBody(orders.request, WAREHOUSE, TAGS))
     const carried = (sha: string, keyed: string) => ({
       sha,
       created: new Map([[keyed, 77]]),
@@ -213,10 +271,7 @@ describe('createRequestedDiffs', () => {
     expect(outcomes).toEqual([{ diff: orders, origin: 'reused', id: 77, key }])
     expect(posts(datafold)).toEqual([])
 
-    const anotherEntry = reuseKey(
-      'customers',
-      createDiffBody(orders.request, { a: 11, b: 11 }, TAGS)
-    )
+    const anotherEntry = reuseKey('customers', createDiffBody(orders.request, WAREHOUSE, TAGS))
     for (const earlier of [
       carried('another-commit', key),
       carried(SHA, 'another-request'),

@@ -21,6 +21,8 @@ interface Recorded {
   annotations: string[]
   outputs: Record<string, string>
   failed: string | null
+  /** Whether the failure message was written as an error annotation. */
+  failureAnnotated: boolean | null
   summary: string
   reports: Record<string, string>
 }
@@ -32,6 +34,7 @@ const nothingWritten = (): Recorded => ({
   annotations: [],
   outputs: {},
   failed: null,
+  failureAnnotated: null,
   summary: '',
   reports: {}
 })
@@ -45,8 +48,9 @@ function recordingIO(github: Partial<GitHubContext> = {}): { io: RunIO; seen: Re
     setOutput: (name, value) => {
       seen.outputs[name] = value
     },
-    setFailed: (m) => {
+    setFailed: (m, options) => {
       seen.failed = m
+      seen.failureAnnotated = options?.annotate ?? true
     },
     appendSummary: async (md) => {
       seen.summary += md
@@ -176,7 +180,7 @@ describe('run', () => {
     })
   })
 
-  it('fails after publishing when a threshold is exceeded, listing every breach', async () => {
+  it('fails after publishing when a threshold is exceeded: an annotation per breach, and a failure that counts them without a second annotation', async () => {
     datafoldDiff(12, doneBody(3, 250))
     const { io, seen } = recordingIO()
     await run(
@@ -186,12 +190,30 @@ describe('run', () => {
 
     expect(seen.outputs.result).toBe('fail')
     expect(seen.outputs['breach-count']).toBe('2')
-    expect(seen.failed).toContain(
-      'diff 12 (analytics.prod.model_12): rows-removed 3 (0.03%) > max 0'
+    expect(seen.annotations).toEqual([
+      'diff 12 (analytics.prod.model_12): rows-removed 3 (0.03%) > max 0',
+      'diff 12 (analytics.prod.model_12): rows-changed 250 (2.50%) > max 1%'
+    ])
+    expect(seen.failed).toBe(
+      "2 thresholds exceeded: this step's error annotations name each, and the report is in the job summary"
     )
-    expect(seen.failed).toContain('rows-changed 250 (2.50%) > max 1%')
-    expect(seen.annotations).toHaveLength(2)
+    expect(seen.failureAnnotated).toBe(false)
     expect(seen.summary).toContain('❌')
+  })
+
+  it('annotates the failure when it says more than the breaches: a diff that could not be checked', async () => {
+    datafoldDiff(12, doneBody(3, 0))
+    datafoldDiff(
+      13,
+      failedSummary({ error_type: 'QueryError', error_value: 'relation does not exist' })
+    )
+    const { io, seen } = recordingIO()
+    await run(inputs({ 'diff-ids': '12,13', 'max-rows-removed': '0', 'comment-mode': 'off' }), io)
+    expect(seen.annotations).toHaveLength(1)
+    expect(seen.failed).toMatch(
+      /^1 threshold exceeded: .*\n1 diff could not be checked:\n {2}diff 13 /
+    )
+    expect(seen.failureAnnotated).toBe(true)
   })
 
   it.each([
@@ -256,7 +278,8 @@ describe('run', () => {
     )
     expect(seen.outputs.result).toBe('fail')
     expect(seen.outputs['rows-removed']).toBe('3')
-    expect(seen.failed).toContain('rows-removed 3')
+    expect(seen.annotations.join('\n')).toContain('rows-removed 3')
+    expect(seen.failed).toContain('1 threshold exceeded')
   })
 
   it('warns and still decides the check when the token cannot write (fork PR)', async () => {
@@ -272,7 +295,7 @@ describe('run', () => {
     expect(seen.warnings.some((w) => w.includes('pull-requests: write'))).toBe(true)
     expect(seen.outputs['comment-id']).toBe('')
     expect(seen.summary).not.toBe('')
-    expect(seen.failed).toContain('rows-removed')
+    expect(seen.failed).toContain('1 threshold exceeded')
   })
 
   /** A diff whose `count` columns all differ, each named `column_00001_with_a_long_name`. */

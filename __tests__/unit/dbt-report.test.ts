@@ -182,9 +182,11 @@ describe('fail-on-skipped', () => {
 
   it('fails the step on the models that could not be compared, naming them', () => {
     const policy = { failOnBreach: true, failOnError: true, failOnSkipped: true }
-    expect(failureMessage(evaluation, policy, { notCompared: lines })).toBe(
-      '1 changed dbt model could not be compared (fail-on-skipped):\n  int_orders (models/int/int_orders.sql): no key'
-    )
+    expect(failureMessage(evaluation, policy, { notCompared: lines })).toEqual({
+      message:
+        '1 changed dbt model could not be compared (fail-on-skipped):\n  int_orders (models/int/int_orders.sql): no key',
+      annotate: true
+    })
   })
 
   it('passes when off, and when every changed model was compared', () => {

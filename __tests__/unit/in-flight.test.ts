@@ -27,12 +27,18 @@ ${['orders', 'payments', 'events', 'refunds'].map((n) => `  - { name: ${n}, tabl
   from: 'plan entry'
 }))
 
-/** A Datafold whose creates are answered when the test says, with ids from 9001. */
+/** A Datafold whose creates are answered when the test says, with ids from 9001; it lists no
+ * data sources (the entries' data source is given by id). */
 function heldCreates() {
   const held: { table: string; answer: () => void }[] = []
   let id = 9000
-  const fetch: typeof globalThis.fetch = (_url, init) =>
+  const fetch: typeof globalThis.fetch = (url, init) =>
     new Promise((resolve) => {
+      const href = url instanceof Request ? url.url : url instanceof URL ? url.href : url
+      if (href.endsWith('/data_sources')) {
+        resolve(Response.json([]))
+        return
+      }
       const body = JSON.parse(init?.body as string) as { table1: string[] }
       held.push({
         table: body.table1.join('.'),

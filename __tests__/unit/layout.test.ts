@@ -31,6 +31,7 @@ const LAYERS = {
       'redact.ts',
       'concurrency.ts',
       'glob.ts',
+      'letter-case.ts',
       'github/comment-modes.ts'
     ].includes(m),
   /** What the report comment carries between runs: one owner. */
@@ -49,7 +50,7 @@ const LAYERS = {
   publish: (m: string) => ['publish.ts', 'publish-gate.ts', 'outputs.ts'].includes(m),
   verdict: (m: string) => m === 'verdict.ts',
   /** They run the layers in order, so they may import any module; no layer imports them. */
-  driver: (m: string) => ['index.ts', 'run.ts', 'run-io.ts'].includes(m)
+  driver: (m: string) => ['index.ts', 'main.ts', 'run.ts', 'run-io.ts'].includes(m)
 } as const
 
 type Layer = keyof typeof LAYERS
@@ -114,8 +115,8 @@ describe('the layout of src/', () => {
       'run.ts'
     ])
     expect(importsOf('b.ts', "import { z } from 'zod'\n")).toEqual([])
-    // On the real source: the entry point's dynamic import, and the flow's last step.
-    expect(IMPORTS.get('index.ts')).toContain('run.ts')
+    // On the real source: the action's dynamic import of the run, and the flow's last step.
+    expect(IMPORTS.get('main.ts')).toContain('run.ts')
     expect(IMPORTS.get('run.ts')).toContain('verdict.ts')
   })
 

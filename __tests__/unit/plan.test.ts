@@ -8,7 +8,7 @@ import { fillPlaceholders, type PlanContext } from '../../src/plan/placeholders.
 import { parsePlan, PlanError, type PlanOptions } from '../../src/plan/plan.js'
 import { actionTags, createDiffBody, reuseKey } from '../../src/plan/request.js'
 import { planJsonSchema } from '../../src/plan/schema.js'
-import { parseTablePath } from '../../src/plan/table-path.js'
+import { parseName, parseTablePath } from '../../src/plan/table-path.js'
 import type { Thresholds } from '../../src/limits.js'
 
 const SHA = '0123456789abcdef0123456789abcdef01234567'
@@ -41,14 +41,14 @@ function problemsOf(yaml: string, options: Partial<PlanOptions> = {}): string[] 
 
 describe('parseTablePath', () => {
   it.each([
-    ['analytics.prod.orders', ['analytics', 'prod', 'orders']],
-    ['orders', ['orders']],
-    ['analytics."ops.v2".events', ['analytics', 'ops.v2', 'events']],
-    ['"a""b".c', ['a"b', 'c']],
-    ['ANALYTICS.Prod.orders', ['ANALYTICS', 'Prod', 'orders']],
-    ['db."".t', ['db', '', 't']]
-  ])('reads %s as its segments, sent as written', (text, segments) => {
-    expect(parseTablePath(text)).toEqual({ ok: true, segments })
+    ['analytics.prod.orders', ['analytics', 'prod', 'orders'], [false, false, false]],
+    ['orders', ['orders'], [false]],
+    ['analytics."ops.v2".events', ['analytics', 'ops.v2', 'events'], [false, true, false]],
+    ['"a""b".c', ['a"b', 'c'], [true, false]],
+    ['ANALYTICS.Prod.orders', ['ANALYTICS', 'Prod', 'orders'], [false, false, false]],
+    ['db."".t', ['db', '', 't'], [false, true, false]]
+  ])('reads %s as its segments, and which were quoted', (text, segments, quoted) => {
+    expect(parseTablePath(text)).toEqual({ ok: true, segments, quoted })
   })
 
   it.each([
@@ -180,6 +180,20 @@ diffs:
     tags: [pii]
 `
 
+describe('parseName', () => {
+  it.each([
+    ['order_id', 'order_id', false],
+    ['"Order ID"', 'Order ID', true],
+    ['"say ""hi"""', 'say "hi"', true],
+    ['ops.v2', 'ops.v2', false],
+    ['"ops.v2"', 'ops.v2', true],
+    ['a"b"', 'a"b"', false],
+    ['"a', '"a', false]
+  ])('reads %s as %s, quoted: %s', (text, name, quoted) => {
+    expect(parseName(text)).toEqual({ name, quoted })
+  })
+})
+
 describe('parsePlan', () => {
   it('merges each entry with the defaults and the step inputs, entry first', () => {
     const [orders, events, customers] = parsePlan(THREE, OPTIONS).diffs
@@ -207,6 +221,13 @@ describe('parsePlan', () => {
         ignoreColumns: [],
         // Each limit keeps where it came from; rows-removed is the step input's.
         sources: { 'max-rows-changed': 'plan defaults' }
+      },
+      quoting: {
+        tableA: [false, false, false],
+        tableB: [false, false, false],
+        primaryKey: [false],
+        includeColumns: [],
+        excludeColumns: []
       }
     })
     expect(events).toMatchObject({
@@ -221,6 +242,8 @@ describe('parsePlan', () => {
       datasetA: { table: ['ANALYTICS', 'ops.v2', 'CUSTOMERS'] },
       datasetB: { table: ['analytics', 'ops.v2', 'customers_0123456'] },
       primaryKey: ['tenant_id', 'customer_id'],
+      // A YAML list's "ops.v2" is YAML's quoting, not SQL's: written without SQL quotes.
+      quoting: { tableA: [false, false, false], tableB: [false, true, false] },
       sampling: { tolerance: 0.001, confidence: 99 },
       timeTravelA: -120,
       includeColumns: ['amount'],
@@ -356,13 +379,16 @@ describe('plan.schema.json', () => {
 
 const TAGS = { repository: 'acme/analytics-dbt', pr: 482, sha: CONTEXT.sha }
 
+/** Data sources whose warehouses store names as written. */
+const sources = (a: number, b: number) => ({ a: { id: a, type: 'pg' }, b: { id: b, type: 'pg' } })
+
 describe('createDiffBody', () => {
   const [orders, events, customers] = parsePlan(THREE, OPTIONS).diffs
-  const ids = { a: 11, b: 11 }
+  const ids = sources(11, 11)
 
   it.each([
     ['a same-database diff of two tables', orders, ids],
-    ['a cross-database diff of two queries', events, { a: 7, b: 12 }],
+    ['a cross-database diff of two queries', events, sources(7, 12)],
     ['a diff with sampling, time travel and columns', customers, ids]
   ])('builds %s that fits ApiDataDiffData', (_what, diff, sides) => {
     if (!diff) throw new Error('no entry')
@@ -385,7 +411,7 @@ describe('createDiffBody', () => {
         'nightly'
       ]
     })
-    expect(createDiffBody(events, { a: 7, b: 12 }, TAGS)).toMatchObject({
+    expect(createDiffBody(events, sources(7, 12), TAGS)).toMatchObject({
       data_source1_id: 7,
       data_source2_id: 12,
       query1: 'select * from events',
@@ -416,5 +442,69 @@ describe('createDiffBody', () => {
     expect(reuseKey('orders', { ...body, filter1: 'x > 1' })).not.toBe(key)
     expect(reuseKey('orders', { ...body, data_source2_id: 12 })).not.toBe(key)
     expect(reuseKey('payments', body)).not.toBe(key)
+  })
+})
+
+describe("letter case: a plan's names as the data source's warehouse stores them", () => {
+  /** The names an entry sends, given its data sources' types. */
+  function sent(entry: string, typeA: string | null, typeB: string | null) {
+    const [diff] = parsePlan(`diffs:\n  - ${entry}`, OPTIONS).diffs
+    if (!diff) throw new Error('no entry')
+    const sides = { a: { id: 1, type: typeA }, b: { id: 2, type: typeB } }
+    const body = createDiffBody(diff, sides, TAGS)
+    return {
+      table1: body.table1,
+      table2: body.table2,
+      pk: body.pk_columns,
+      include: body.include_columns,
+      exclude: body.exclude_columns
+    }
+  }
+  const ENTRY = `{ name: t, table-a: analytics."Prod".orders, table-b: [analytics, '"dbt_PR"', orders], primary-key: [order_id, '"Line No"'], include-columns: amount, exclude-columns: ['"loadedAt"', etl_id] }`
+  const AS_WRITTEN = {
+    table1: ['analytics', 'Prod', 'orders'],
+    table2: ['analytics', 'dbt_PR', 'orders'],
+    pk: ['order_id', 'Line No'],
+    include: ['amount'],
+    exclude: ['loadedAt', 'etl_id']
+  }
+
+  it.each([
+    [
+      'Snowflake: unquoted names upper-case, quoted ones as written',
+      'snowflake',
+      'snowflake',
+      {
+        table1: ['ANALYTICS', 'Prod', 'ORDERS'],
+        table2: ['ANALYTICS', 'dbt_PR', 'ORDERS'],
+        pk: ['ORDER_ID', 'Line No'],
+        include: ['AMOUNT'],
+        exclude: ['loadedAt', 'ETL_ID']
+      }
+    ],
+    ['Postgres: every name as written, without its quotes', 'pg', 'pg', AS_WRITTEN],
+    ['a type Datafold did not give: as written', null, null, AS_WRITTEN],
+    [
+      "across databases: each table by its side's rule; columns as written, the sides differing",
+      'snowflake',
+      'pg',
+      { ...AS_WRITTEN, table1: ['ANALYTICS', 'Prod', 'ORDERS'] }
+    ]
+  ])('%s', (_what, typeA, typeB, expected) => {
+    expect(sent(ENTRY, typeA, typeB)).toEqual(expected)
+  })
+
+  it('leaves a query and its filter as written', () => {
+    const [diff] = parsePlan(
+      'diffs: [{ name: q, query-a: select Id from t, query-b: select Id from u, primary-key: id, filter: "Id > 0" }]',
+      OPTIONS
+    ).diffs
+    if (!diff) throw new Error('no entry')
+    const snowflake = { id: 1, type: 'snowflake' }
+    expect(createDiffBody(diff, { a: snowflake, b: snowflake }, TAGS)).toMatchObject({
+      query1: 'select Id from t',
+      filter1: 'Id > 0',
+      pk_columns: ['ID']
+    })
   })
 })

@@ -7,6 +7,7 @@ import {
   STEP_ANNOTATIONS_PER_KIND,
   type AnnotationKind
 } from '../../src/report/step-annotations.js'
+import { withinAnnotationLimits } from '../../src/run-io.js'
 
 const WHERE = 'the report comment (https://github.com/acme/wh/pull/7#issuecomment-1)'
 
@@ -74,5 +75,40 @@ describe('annotationBudget', () => {
     const busy = annotationBudget()
     admitted(busy, 'error', 1_209)
     expect(busy.closing('the job summary')[0]?.title).toBe('1,200 more errors')
+  })
+})
+
+describe("the step's annotations (withinAnnotationLimits)", () => {
+  /** The error annotations a step writes for `count` breaches, its failure annotated or not. */
+  function errorsOf(count: number, failureAnnotated: boolean | null): string[] {
+    const written: string[] = []
+    const io = withinAnnotationLimits({
+      info: () => undefined,
+      warning: () => undefined,
+      annotate: (message) => written.push(message),
+      setOutput: () => undefined,
+      setFailed: () => undefined,
+      appendSummary: () => Promise.resolve(),
+      writeReport: () => Promise.resolve(''),
+      createGitHubClient: () => Promise.reject(new Error('no GitHub here')),
+      github: { eventName: 'push', payload: {}, owner: '', repo: '', serverUrl: '', runId: '' }
+    })
+    if (failureAnnotated !== null) io.failureAnnotated(failureAnnotated)
+    for (let i = 1; i <= count; i++) io.annotate(`breach ${i}`, 'Datafold threshold exceeded')
+    io.closeAnnotations('the job summary')
+    return written
+  }
+
+  it.each([
+    ['a failure message that is an annotation', true, 8, '12 more errors'],
+    ['a failure message that is a line of the log', false, 9, '11 more errors'],
+    ['nothing told: room kept for the failure', null, 8, '12 more errors']
+  ])('with %s, writes %i breaches and one counting the rest', (_what, annotated, shown, more) => {
+    const errors = errorsOf(20, annotated)
+    expect(errors).toHaveLength(shown + 1)
+    expect(errors.slice(0, shown)).toEqual(
+      Array.from({ length: shown }, (_, i) => `breach ${i + 1}`)
+    )
+    expect(errors.at(-1)).toMatch(new RegExp(`^${more} are not shown here`))
   })
 })

@@ -1,4 +1,5 @@
-// Creates the requested diffs at Datafold: data-source names resolved to ids (data-sources.ts), one
+// Creates the requested diffs at Datafold: data sources resolved (data-sources.ts: names to ids, and
+// the types that say how names are stored), one
 // `POST /api/v1/datadiffs` per diff, side by side within the transport's concurrency limit. A diff
 // created for the same entry, request and commit before (the comment's carried state) is reused
 // instead. A create Datafold refuses makes that diff an error; the others go on.
@@ -39,7 +40,7 @@ export async function createRequestedDiffs(
   options: CreateOptions
 ): Promise<Obtained[]> {
   const requested = diffs.flatMap((diff) => (diff.kind === 'requested' ? [diff] : []))
-  const ids = await resolveDataSources(
+  const sourceOf = await resolveDataSources(
     requested.map(({ request }) => request),
     options.client,
     (secret) => options.mask?.(secret)
@@ -53,7 +54,7 @@ export async function createRequestedDiffs(
       const { request, name } = diff
       const body = createDiffBody(
         request,
-        { a: ids(request.dataSourceA), b: ids(request.dataSourceB) },
+        { a: sourceOf(request.dataSourceA), b: sourceOf(request.dataSourceB) },
         tags
       )
       const key = reuseKey(name, body)

@@ -1,5 +1,6 @@
 // The plan's data-source names resolved to ids with one `GET /api/v1/data_sources` (exact match),
-// and the secrets of that list. Its records carry connection options (hosts, users, passwords,
+// each with its type (which says how its warehouse stores names written without quotes, for an
+// entry given by id too), and the secrets of that list. Its records carry connection options (hosts, users, passwords,
 // keys): every text in every record is a secret for the rest of the run, masked in the log and
 // taken out of whatever is written, but what the action itself shows of a data source (its id,
 // name and type), texts too short to mask without blanking words, and the words Datafold's
@@ -7,6 +8,7 @@
 // secret of its own and which the report must keep.
 import { SHORTEST_SECRET } from '../redact.js'
 import type { DataSourceRef, PlannedDiff } from '../plan/merge.js'
+import type { ResolvedSource } from '../plan/request.js'
 import type { DatafoldPlanClient } from './endpoints.js'
 import { dataSourcesSchema, type DataSource } from './created.js'
 
@@ -19,37 +21,52 @@ export class DataSourceError extends Error {
 }
 
 /**
- * Resolves every name the plan uses with one list request, after `mask` is told each secret the
- * list holds; ids are taken as given, and a plan that names none sends no request.
+ * Resolves every name the plan uses, and the type of every data source whose warehouse may store
+ * an entry's unquoted names in its own case, with one list request, after `mask` is told each
+ * secret the list holds. A plan that needs neither sends no request; an id the list does not hold
+ * has no type, and its names are sent as written.
  */
 export async function resolveDataSources(
   planned: PlannedDiff[],
   client: Pick<DatafoldPlanClient, 'listDataSources'>,
   mask: (secret: string) => void
-): Promise<(ref: DataSourceRef) => number> {
+): Promise<(ref: DataSourceRef) => ResolvedSource> {
   const names = new Set(
     planned
       .flatMap((d) => [d.dataSourceA, d.dataSourceB])
       .flatMap((r) => ('name' in r ? [r.name] : []))
   )
-  const byName = new Map<string, number>()
-  if (names.size > 0) {
+  const byName = new Map<string, ResolvedSource>()
+  const typeOf = new Map<number, string | null>()
+  if (names.size > 0 || planned.some(hasUnquotedNames)) {
     const list = await client.listDataSources()
     for (const secret of dataSourceSecrets(list)) mask(secret)
     const parsed = dataSourcesSchema.safeParse(list)
     if (!parsed.success) {
       throw new DataSourceError(['the data source list from Datafold fits no known shape'])
     }
+    for (const { id, type } of parsed.data) if (typeof id === 'number') typeOf.set(id, type ?? null)
     const problems: string[] = []
     for (const name of names) {
       const found = parsed.data.filter((source) => source.name === name)
       const [only] = found
-      if (found.length === 1 && typeof only?.id === 'number') byName.set(name, only.id)
-      else problems.push(unresolved(name, found, parsed.data))
+      if (found.length === 1 && typeof only?.id === 'number') {
+        byName.set(name, { id: only.id, type: only.type ?? null })
+      } else problems.push(unresolved(name, found, parsed.data))
     }
     if (problems.length > 0) throw new DataSourceError(problems)
   }
-  return (ref) => ('id' in ref ? ref.id : (byName.get(ref.name) ?? 0))
+  return (ref) =>
+    'id' in ref
+      ? { id: ref.id, type: typeOf.get(ref.id) ?? null }
+      : (byName.get(ref.name) ?? { id: 0, type: null })
+}
+
+/** Whether an entry has a name written without quotes, which a warehouse may store in its case. */
+function hasUnquotedNames({ quoting }: PlannedDiff): boolean {
+  if (quoting === undefined) return false
+  const { tableA, tableB, primaryKey, includeColumns, excludeColumns } = quoting
+  return [tableA, tableB, primaryKey, includeColumns, excludeColumns].some((q) => q.includes(false))
 }
 
 /** What a record shows of itself, the action too: not secrets. */

@@ -2,7 +2,7 @@
 // the rules across fields checked: the diff to create, or its problems. Pure.
 import type { Thresholds } from '../limits.js'
 import type { RawDefaults, RawEntry } from './schema.js'
-import { parseTablePath } from './table-path.js'
+import { parseName, parseTablePath } from './table-path.js'
 import { layerThresholds } from './thresholds.js'
 
 export type DataSourceRef = { id: number } | { name: string }
@@ -34,6 +34,21 @@ export interface PlannedDiff {
   timeTravelB: number | string | null
   tags: string[]
   thresholds: Thresholds
+  /** How a plan entry's names were written; none for dbt mode's, which are given as stored. */
+  quoting?: Quoting
+}
+
+/**
+ * Which of a plan entry's names were double-quoted, by field and in order. A name without quotes
+ * is sent as its data source's warehouse stores such names (Snowflake: upper case), a quoted one as
+ * written (letter-case.ts). A query side has no table names: [].
+ */
+export interface Quoting {
+  tableA: boolean[]
+  tableB: boolean[]
+  primaryKey: boolean[]
+  includeColumns: boolean[]
+  excludeColumns: boolean[]
 }
 
 /** The entry with its defaults and the inputs, or null when a rule across fields is broken. */
@@ -75,15 +90,18 @@ export function mergeEntry(
   if (before.count > 0 || !datasetA || !datasetB || sourceA === undefined) return null
 
   const a = dataSourceRef(sourceA)
+  const primaryKey = columns(infer ? undefined : merged['primary-key'])
+  const includeColumns = columns(merged['include-columns'])
+  const excludeColumns = columns(merged['exclude-columns'])
   return {
     name: entry.name,
     dataSourceA: a,
     dataSourceB: crossDb ? dataSourceRef(merged['data-source-b'] ?? sourceA) : a,
-    datasetA,
-    datasetB,
-    primaryKey: infer ? null : listOf(merged['primary-key']),
-    includeColumns: listOf(merged['include-columns']),
-    excludeColumns: listOf(merged['exclude-columns']),
+    datasetA: datasetA.dataset,
+    datasetB: datasetB.dataset,
+    primaryKey: primaryKey.names,
+    includeColumns: includeColumns.names,
+    excludeColumns: excludeColumns.names,
     filterA: merged['filter-a'] ?? merged.filter ?? null,
     filterB: merged['filter-b'] ?? merged.filter ?? null,
     sampling,
@@ -94,8 +112,21 @@ export function mergeEntry(
     thresholds: layerThresholds(step.thresholds, [
       { source: 'plan defaults', given: defaults },
       { source: 'plan entry', given: entry }
-    ])
+    ]),
+    quoting: {
+      tableA: datasetA.quoted,
+      tableB: datasetB.quoted,
+      primaryKey: primaryKey.quoted,
+      includeColumns: includeColumns.quoted,
+      excludeColumns: excludeColumns.quoted
+    }
   }
+}
+
+/** A side's table or query, and which of the table's segments were quoted. */
+interface WrittenDataset {
+  dataset: Dataset
+  quoted: boolean[]
 }
 
 function dataset(
@@ -103,23 +134,29 @@ function dataset(
   query: string | undefined,
   side: 'a' | 'b',
   fail: (field: string, problem: string) => void
-): Dataset | null {
+): WrittenDataset | null {
   if (table !== undefined && query !== undefined) {
     fail(`table-${side}`, `give table-${side} or query-${side}, not both`)
     return null
   }
-  if (query !== undefined) return { query }
+  if (query !== undefined) return { dataset: { query }, quoted: [] }
   if (table === undefined) {
     fail(`table-${side}`, `required (or query-${side})`)
     return null
   }
-  if (Array.isArray(table)) return { table }
+  if (Array.isArray(table)) {
+    const segments = table.map(parseName)
+    return {
+      dataset: { table: segments.map((s) => s.name) },
+      quoted: segments.map((s) => s.quoted)
+    }
+  }
   const path = parseTablePath(table)
   if (!path.ok) {
     fail(`table-${side}`, path.problem)
     return null
   }
-  return { table: path.segments }
+  return { dataset: { table: path.segments }, quoted: path.quoted }
 }
 
 function samplingOf(
@@ -154,7 +191,12 @@ export function dataSourceRef(value: string | number): DataSourceRef {
   return /^[0-9]+$/.test(value) ? { id: Number(value) } : { name: value }
 }
 
-function listOf(value: string | string[] | undefined): string[] | null {
-  if (value === undefined) return null
-  return Array.isArray(value) ? value : [value]
+/** Column names as written, and which were quoted; null names when none are given. */
+function columns(value: string | string[] | undefined): {
+  names: string[] | null
+  quoted: boolean[]
+} {
+  if (value === undefined) return { names: null, quoted: [] }
+  const written = (Array.isArray(value) ? value : [value]).map(parseName)
+  return { names: written.map((c) => c.name), quoted: written.map((c) => c.quoted) }
 }

@@ -1,7 +1,9 @@
-// A planned diff as Datafold's create request (`POST /api/v1/datadiffs`, ApiDataDiffData), with
-// the tags that mark it as this action's, and the key that tells a re-run whether the same entry
-// sent the same request for the same commit already. Pure.
+// A planned diff as Datafold's create request (`POST /api/v1/datadiffs`, ApiDataDiffData), its
+// names as its data sources' warehouses store them, with the tags that mark it as this action's,
+// and the key that tells a re-run whether the same entry sent the same request for the same commit
+// already. Pure.
 import { createHash } from 'node:crypto'
+import { storedName, unquotedCase } from '../letter-case.js'
 import { canonicalJson } from './canonical-json.js'
 import type { Dataset, PlannedDiff } from './merge.js'
 
@@ -39,21 +41,40 @@ export interface CreateDiffBody {
   tags: string[]
 }
 
-/** The request for one entry, its data sources resolved to ids. Unset fields are left out. */
+/** A data source as a create needs it: its id, and its type at Datafold (`snowflake`), which says
+ * how its warehouse stores a name written without quotes; null when not known. */
+export interface ResolvedSource {
+  id: number
+  type: string | null
+}
+
+/** The request for one entry, its data sources resolved. Unset fields are left out. */
 export function createDiffBody(
   diff: PlannedDiff,
-  ids: { a: number; b: number },
+  sources: { a: ResolvedSource; b: ResolvedSource },
   context: TagContext
 ): CreateDiffBody {
-  const { sampling } = diff
+  const { sampling, quoting } = diff
+  const { a, b } = sources
+  // One list of columns for both sides: folded only where both warehouses store them alike.
+  const columnsType = unquotedCase(a.type) === unquotedCase(b.type) ? a.type : null
+  const stored = (names: string[] | null, quoted: boolean[] | undefined, type: string | null) =>
+    names?.map((name, i) => (quoted ? storedName(name, quoted[i] === true, type) : name)) ?? null
+  const primaryKey = stored(diff.primaryKey, quoting?.primaryKey, columnsType)
   return {
-    data_source1_id: ids.a,
-    data_source2_id: ids.b,
-    ...side(diff.datasetA, '1'),
-    ...side(diff.datasetB, '2'),
-    ...(diff.primaryKey === null ? { infer_pk: true } : { pk_columns: diff.primaryKey }),
-    ...optional('include_columns', diff.includeColumns),
-    ...optional('exclude_columns', diff.excludeColumns),
+    data_source1_id: a.id,
+    data_source2_id: b.id,
+    ...side(diff.datasetA, '1', (table) => stored(table, quoting?.tableA, a.type)),
+    ...side(diff.datasetB, '2', (table) => stored(table, quoting?.tableB, b.type)),
+    ...(primaryKey === null ? { infer_pk: true } : { pk_columns: primaryKey }),
+    ...optional(
+      'include_columns',
+      stored(diff.includeColumns, quoting?.includeColumns, columnsType)
+    ),
+    ...optional(
+      'exclude_columns',
+      stored(diff.excludeColumns, quoting?.excludeColumns, columnsType)
+    ),
     ...optional('filter1', diff.filterA),
     ...optional('filter2', diff.filterB),
     ...optional('sampling_tolerance', sampling?.tolerance),
@@ -88,8 +109,14 @@ export function reuseKey(name: string, body: CreateDiffBody): string {
     .slice(0, 8)
 }
 
-function side(dataset: Dataset, n: '1' | '2'): Partial<CreateDiffBody> {
-  return 'table' in dataset ? { [`table${n}`]: dataset.table } : { [`query${n}`]: dataset.query }
+function side(
+  dataset: Dataset,
+  n: '1' | '2',
+  stored: (table: string[]) => string[] | null
+): Partial<CreateDiffBody> {
+  return 'table' in dataset
+    ? { [`table${n}`]: stored(dataset.table) }
+    : { [`query${n}`]: dataset.query }
 }
 
 function optional<K extends keyof CreateDiffBody>(

@@ -9,6 +9,10 @@ import { METRIC_SPEC } from '../metric-spec.js'
 const text = z.string().min(1, 'expected some text')
 const oneOrMore = (what: string) =>
   z.union([text, z.array(text).min(1)], { error: `expected ${what}, or a list of them` })
+const columnNames = oneOrMore('a column name').meta({
+  description:
+    'A column name, or a list. On Snowflake a name without double quotes is sent upper-case, as Snowflake stores it; `\'"Order ID"\'` keeps its case.'
+})
 
 const dataSource = z
   .union([text, z.number().int().positive()], {
@@ -22,7 +26,7 @@ const tablePath = z
   })
   .meta({
     description:
-      'A table: `analytics.prod.orders`, or a list of segments. A double-quoted segment keeps its dots. Names are sent as written.'
+      'A table: `analytics.prod.orders`, or a list of segments. A double-quoted segment keeps its dots and its letter case; on Snowflake a segment without quotes is sent upper-case, as Snowflake stores it.'
   })
 
 const timeTravel = z.union([z.number().int(), text], {
@@ -89,10 +93,10 @@ const shared = {
   'data-source-b': dataSource
     .optional()
     .meta({ description: "Dataset B's data source, for a cross-database diff." }),
-  'primary-key': oneOrMore('a column name').optional(),
+  'primary-key': columnNames.optional(),
   'infer-primary-key': z.boolean().optional(),
-  'include-columns': oneOrMore('a column name').optional(),
-  'exclude-columns': oneOrMore('a column name').optional(),
+  'include-columns': columnNames.optional(),
+  'exclude-columns': columnNames.optional(),
   filter: text.optional().meta({ description: 'A WHERE condition for both sides.' }),
   'filter-a': text.optional(),
   'filter-b': text.optional(),
