@@ -43,7 +43,11 @@ export interface InputFiles {
 
 /** A file an input names that is not read; the message says why, for the input's message. */
 export class FileRefused extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Nothing is there: a file a step before this one was to write (a manifest) is not yet. */
+    readonly missing = false
+  ) {
     super(message)
     this.name = 'FileRefused'
   }
@@ -88,7 +92,8 @@ async function checkedFile(path: string, maxBytes: number, files: InputFiles): P
     real = await fs.realpath(resolve(workspace, path))
     stat = await fs.stat(real)
   } catch (error) {
-    throw new FileRefused(unreadable(error))
+    const code = (error as NodeJS.ErrnoException | null)?.code
+    throw new FileRefused(unreadable(error), code === 'ENOENT' || code === 'ENOTDIR')
   }
   const inside = relative(workspace, real)
   if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {

@@ -197,6 +197,28 @@ describe('readSources', () => {
     await expect(read(raw, files(contents))).rejects.toThrow(problem)
   })
 
+  it.each([
+    {
+      what: "production's manifest, before any deploy kept one",
+      contents: { 'target/manifest.json': {} },
+      says: /^Invalid input: dbt-prod-manifest: prod\/manifest\.json: no such file: .*until the deploy has run once.*Run the deploy once, or build production's manifest from the base branch/
+    },
+    {
+      what: "the PR's manifest, when dbt did not run first",
+      contents: { 'prod/manifest.json': changedProject(12).prod },
+      says: /^Invalid input: dbt-manifest: target\/manifest\.json: no such file: build the pull request with dbt .* in a step before this one$/
+    },
+    {
+      what: 'run_results.json, when dbt build did not run first',
+      contents: changedFiles(),
+      raw: { 'dbt-run-results': 'target/run_results.json' },
+      says: /^Invalid input: dbt-run-results: target\/run_results\.json: no such file: dbt build writes target\/run_results\.json/
+    }
+  ])('says what to do when $what is missing', async ({ contents, says, ...rest }) => {
+    const raw = 'raw' in rest ? rest.raw : {}
+    await expect(read(raw, files(contents))).rejects.toThrow(says)
+  })
+
   it("refuses a plan entry with a model's name, which would mix their results", async () => {
     const plan = 'diffs: [{ name: orders, table-a: a.o, table-b: b.o, primary-key: id }]'
     const problems = await problemsOf(read({ plan }))

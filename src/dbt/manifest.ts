@@ -140,9 +140,27 @@ export interface DbtMacro {
 export class ManifestError extends Error {
   constructor(
     readonly file: string,
-    problem: string
+    problem: string,
+    /** No file is there: the step that writes it has not run (production's: no deploy yet). */
+    readonly missing = false
   ) {
     super(`${file}: ${problem}`)
     this.name = 'ManifestError'
   }
+
+  /** The problem as the input that names the file says it: what to do, when the file is missing. */
+  problemOf(input: string): string {
+    const todo = this.missing && Object.hasOwn(WHEN_MISSING, input) ? WHEN_MISSING[input] : null
+    return `${input}: ${this.message}${todo ? `: ${todo}` : ''}`
+  }
+}
+
+/** What to do about a manifest that is not there, by the input that names it. */
+const WHEN_MISSING: Readonly<Record<string, string>> = {
+  'dbt-prod-manifest':
+    "production's manifest is what your deploy workflow keeps, so there is none to download until the deploy has run once on the base branch. Run the deploy once, or build production's manifest from the base branch in this job (README, dbt mode: the first pull request)",
+  'dbt-manifest':
+    'build the pull request with dbt (dbt build or dbt parse writes target/manifest.json) in a step before this one',
+  'dbt-run-results':
+    'dbt build writes target/run_results.json: run it in a step before this one, or leave dbt-run-results empty'
 }

@@ -102,9 +102,9 @@ function readMetadata(manifest: DbtManifestState, metadata: unknown): void {
  * not the run_results.json asked for). */
 export function artifactError(file: string, error: unknown): unknown {
   if (error instanceof ManifestError) return error
-  if (error instanceof FileRefused) return new ManifestError(file, error.message)
+  if (error instanceof FileRefused) return new ManifestError(file, error.message, error.missing)
   const code = (error as NodeJS.ErrnoException | null)?.code
-  if (code === 'ENOENT') return new ManifestError(file, 'no such file')
+  if (code === 'ENOENT') return new ManifestError(file, 'no such file', true)
   if (code === 'EISDIR') return new ManifestError(file, 'a directory, not a file')
   if (code === 'EACCES') return new ManifestError(file, 'cannot be read (permission denied)')
   if (error instanceof NotJsonError) return new ManifestError(file, error.message)

@@ -85,7 +85,7 @@ export async function readChangedModels(
       if (!(error instanceof ManifestError)) throw error
       throw input === null
         ? new StepFailure(error.message)
-        : new InputError([`${input}: ${error.message}`])
+        : new InputError([error.problemOf(input)])
     }
   }
   // One after the other: the reader keeps little of each, but a manifest being read is large.
