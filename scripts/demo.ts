@@ -9,6 +9,7 @@
 //   npm run demo -- --plan "$(cat my-plan.yml)"                  any tables with made-up counts)
 //   DATAFOLD_API_KEY=... npm run demo -- --datafold-host eu.datafold.com --diff-ids 12345
 import type { ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { dirname, relative, resolve, sep } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -44,6 +45,13 @@ async function main(): Promise<void> {
     const path = given[name]
     return path ? [{ name, path: resolve(here, path) }] : []
   })
+  const missing = files.find((file) => !existsSync(file.path))
+  if (missing) {
+    await demo?.harness.end()
+    throw new Error(
+      `--${missing.name}: no file ${missing.path} (read from ${here}, where you ran the demo)`
+    )
+  }
   const workspace = files.length > 0 ? commonFolder(files.map((file) => file.path)) : null
   for (const { name, path } of files) given[name] = relative(workspace ?? here, path)
   const inputs: Record<string, string> = {

@@ -165,6 +165,14 @@ describe('npm run demo', () => {
     expect(run.stderr).toContain("Unknown option '--max-rows-deleted'")
   }, 60_000)
 
+  it('says where it looked for a file you named that is not there', () => {
+    const run = demo(['--plan-file', 'no-such-plan.yml'])
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain(
+      `--plan-file: no file ${join(REPO_ROOT, 'no-such-plan.yml')} (read from ${REPO_ROOT}, where you ran the demo)`
+    )
+  }, 60_000)
+
   it('runs only your plan file, given relative to where you are, and fails as its check does', () => {
     const dir = mkdtempSync(join(tmpdir(), 'demo-plan-'))
     try {
