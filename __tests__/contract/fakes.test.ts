@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
+import { madeUpCounts } from '../../scripts/demo-datafold.js'
 import {
   DATADIFF_200,
   SUMMARY_RESULTS_200,
@@ -902,4 +903,55 @@ describe('the fakes run outside jest', () => {
     expect(run.stdout.trim()).toBe('[200,true,403]')
     expect(run.status).toBe(0)
   }, 35_000)
+})
+
+describe("the demo Datafold's made-up counts for any tables", () => {
+  const bodies: Record<string, unknown>[] = [
+    {
+      table1: ['RAW', 'PROD', 'STG_ORDERS'],
+      table2: ['RAW', 'PR_12', 'STG_ORDERS'],
+      pk_columns: ['ORDER_ID']
+    },
+    {
+      table1: ['a', 'orders'],
+      table2: ['b', 'orders'],
+      pk_columns: ['id'],
+      include_columns: ['total']
+    },
+    {
+      query1: 'select 1 as id',
+      query2: 'select 2 as id',
+      infer_pk: true,
+      exclude_columns: ['amount']
+    },
+    {
+      table1: ['x', 'constructor'],
+      table2: ['y', 'constructor'],
+      pk_columns: ['id'],
+      include_columns: ['id']
+    }
+  ]
+
+  it('fit the contract, change some rows, and are the same for the same tables', () => {
+    for (const body of bodies) {
+      const summary = madeUpCounts(body, 9001) as SameDbDoneBody
+      assertContract(SUMMARY_RESULTS_200, summary, { closed: true })
+      expect(madeUpCounts(body, 9001)).toEqual(summary)
+      const columns = summary.values?.columns_diff_stats.map((stat) => stat.column_name) ?? []
+      if (columns.length > 0) expect(summary.values?.rows_with_differences).toBeGreaterThan(0)
+      expect(summary.dependencies).toEqual([])
+    }
+    const [upper, asked, query] = bodies.map((body) => madeUpCounts(body, 1) as SameDbDoneBody)
+    expect(upper?.values?.columns_diff_stats.map((s) => s.column_name)).toEqual([
+      'AMOUNT',
+      'STATUS',
+      'UPDATED_AT'
+    ])
+    expect(asked?.values?.columns_diff_stats.map((s) => s.column_name)).toEqual(['total'])
+    expect(query?.values?.columns_diff_stats.map((s) => s.column_name)).toEqual([
+      'status',
+      'updated_at'
+    ])
+    expect(upper?.pks.total_rows).not.toEqual(asked?.pks.total_rows)
+  })
 })

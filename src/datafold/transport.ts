@@ -18,7 +18,7 @@ export interface TransportOptions {
   /** Already normalised, e.g. https://app.datafold.com (no trailing slash, no /api). */
   host: string
   apiKey: string
-  /** e.g. datafold-diff-gate/1.0.0 */
+  /** e.g. datafold-diff-gate/1.1.0 */
   userAgent: string
   /** A fetch to send with (the runner's proxy's; a test's); none: Node's own http and https. */
   fetch?: typeof globalThis.fetch
