@@ -160,3 +160,12 @@ export function actionStep(
 
 /** `actions/checkout` and `actions/setup-python` where the job's repository is already there. */
 export const NOTHING_TO_DO: UsesHandler = () => ({})
+
+/** How the job's runs of the action went, to compare with `PASSED`. */
+export function outcome(runs: readonly ActionRun[]): object {
+  const [run] = runs
+  return { runs: runs.length, code: run?.code, stderr: run?.stderr, result: run?.outputs.result }
+}
+
+/** One run of the action, exit 0, nothing on stderr, `result: pass`. */
+export const PASSED = { runs: 1, code: 0, stderr: '', result: 'pass' }

@@ -13,6 +13,8 @@ import {
   BASE_SHA,
   docSection,
   NOTHING_TO_DO,
+  outcome,
+  PASSED,
   prContext,
   readmeRun,
   readmeSection,
@@ -88,9 +90,7 @@ describe("the README's dbt mode quick start", () => {
       '. dbt deps',
       '. dbt build --target ci --profiles-dir . --select state:modified+ --defer --state prod-manifest'
     ])
-    const [run] = runs
-    expect({ code: run?.code, stderr: run?.stderr }).toEqual({ code: 0, stderr: '' })
-    expect(run?.outputs.result).toBe('pass')
+    expect(outcome(runs)).toEqual(PASSED)
     expect(datafold.created.map((c) => c.body.table2)).toEqual([
       ['ANALYTICS', 'DBT_PR_482', 'CUSTOMERS'],
       ['ANALYTICS', 'DBT_PR_482', 'ORDERS'],
@@ -148,9 +148,7 @@ describe("the README's dbt mode quick start", () => {
     // From the last successful run of the deploy workflow, by its name.
     expect(job.commands.find(listing)).toContain(`--workflow ${deploy.name} --branch main`)
     expect(job.skipped).toHaveLength(2)
-    const [run] = runs
-    expect({ code: run?.code, stderr: run?.stderr }).toEqual({ code: 0, stderr: '' })
-    expect(run?.outputs.result).toBe('pass')
+    expect(outcome(runs)).toEqual(PASSED)
     expect(datafold.created).toHaveLength(3)
   }, 60_000)
 
