@@ -176,10 +176,16 @@ export function caseSummaries(
     const tags = Array.isArray(body.tags) ? body.tags.map(String) : []
     const sha = tags.find((tag) => tag.startsWith('github-sha:'))?.slice('github-sha:'.length)
     const found = cases.find((c) => c.sha === sha)
-    const name = Array.isArray(body.table1) ? String(body.table1.at(-1)) : ''
+    const name = tableNameOf(body)
     if (found === undefined || !found.names.includes(name)) return otherwise(body, id)
     return tableSummary(id, name, found.answers[name] ?? {})
   }
+}
+
+/** The table a create names, as the cases write it: Snowflake stores unquoted names upper-case,
+ * and the action sends them so; the fake matches them as Snowflake does. */
+export function tableNameOf(body: Record<string, unknown>): string {
+  return Array.isArray(body.table1) ? String(body.table1.at(-1)).toLowerCase() : ''
 }
 
 function tableSummary(id: number, name: string, answer: TableAnswer): object {

@@ -183,8 +183,10 @@ function bundleSize(): void {
     measure: 'dist/ JavaScript',
     median: `${(jsBytes / 1000).toFixed(0)} KB`,
     spread: '',
-    budget: '≤ 900 KB',
-    ok: jsBytes <= 900_000
+    // Re-argued for dbt Cloud mode and the gate: a run loads only its mode's chunks, and undici
+    // (about 415 KB of this) only behind a proxy; the start is budgeted on its own above.
+    budget: '≤ 1,000 KB',
+    ok: jsBytes <= 1_000_000
   })
 }
 
@@ -340,18 +342,21 @@ async function oneDiff(latencyMs: number): Promise<void> {
     budget: '= 2',
     ok: datafoldRequests === 2
   })
-  for (const [measure, requests] of [
-    ['GitHub requests, comment created', createRequests],
-    ['GitHub requests, comment updated', updateRequests]
+  // The thread is listed when the run starts and again after writing, so that concurrent runs
+  // leave one report, the newest run's; an update first reads the report afresh, so that an
+  // older run never overwrites a newer one's.
+  for (const [measure, requests, reads] of [
+    ['GitHub requests, comment created', createRequests, 0],
+    ['GitHub requests, comment updated', updateRequests, 1]
   ] as const) {
-    const { pages, writes } = countRequests(requests)
+    const counted = countRequests(requests)
     row({
       case: name,
       measure,
-      median: `${requests.length} (${pages} ${pages === 1 ? 'page' : 'pages'}, ${writes} write)`,
+      median: describeCounts(requests.length, counted),
       spread: '',
-      budget: '1 page + 1 write',
-      ok: pages === 1 && writes === 1 && requests.length === 2
+      budget: `2 pages${reads > 0 ? ' + 1 read' : ''} + 1 write`,
+      ok: counted.pages === 2 && counted.reads === reads && counted.writes === 1
     })
   }
   row({
@@ -367,12 +372,26 @@ async function oneDiff(latencyMs: number): Promise<void> {
 const describeRequest = (r: { method: string; path: string }): string =>
   `${r.method} ${r.path.split('?')[0] ?? ''}`
 
-/** Listings of comments and writes among `METHOD /path` requests. */
-function countRequests(requests: string[]): { pages: number; writes: number } {
-  return {
-    pages: requests.filter((r) => r.startsWith('GET') && r.endsWith('/comments')).length,
-    writes: requests.filter((r) => !r.startsWith('GET')).length
-  }
+interface RequestCounts {
+  pages: number
+  reads: number
+  writes: number
+}
+
+/** Listings of comments, reads of one comment and writes among `METHOD /path` requests. */
+function countRequests(requests: string[]): RequestCounts {
+  const gets = requests.filter((r) => r.startsWith('GET'))
+  const pages = gets.filter((r) => r.endsWith('/comments')).length
+  return { pages, reads: gets.length - pages, writes: requests.length - gets.length }
+}
+
+/** `4 (2 pages, 1 read, 1 write)`. */
+function describeCounts(total: number, { pages, reads, writes }: RequestCounts): string {
+  const parts = [
+    `${pages} ${pages === 1 ? 'page' : 'pages'}`,
+    ...(reads > 0 ? [`${reads} read`] : [])
+  ]
+  return `${total} (${[...parts, `${writes} write`].join(', ')})`
 }
 
 /** The wall time against its budget, and the requests per diff against the `perDiff` expected. */
@@ -631,7 +650,7 @@ async function commentLookup(): Promise<void> {
     githubRequests = fakes.github.requests.map(describeRequest)
     await harness.end()
   }
-  const { pages: lists, writes } = countRequests(githubRequests)
+  const counted = countRequests(githubRequests)
   record('comment-lookup', { comments: 1000, wallMs: walls, githubRequests })
   row({
     case: '1,000 comments on the PR',
@@ -644,10 +663,11 @@ async function commentLookup(): Promise<void> {
   row({
     case: '1,000 comments on the PR',
     measure: 'GitHub requests',
-    median: `${githubRequests.length} (${lists} pages, ${writes} write)`,
+    median: describeCounts(githubRequests.length, counted),
     spread: '',
-    budget: '10 pages + 1 write',
-    ok: lists <= 10 && writes === 1
+    // Listed when the run starts and after writing (10 pages each), the report read afresh.
+    budget: '20 pages + 1 read + 1 write',
+    ok: counted.pages <= 20 && counted.reads <= 1 && counted.writes === 1
   })
 }
 

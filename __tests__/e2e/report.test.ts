@@ -19,6 +19,7 @@ import {
   MANY_TABLES,
   NEXT_PUSH,
   rowsOf,
+  tableNameOf,
   type PlanCase
 } from '../../__fixtures__/report-cases.js'
 import { EXAMPLE_THRESHOLDS } from '../../scripts/demo-datafold.js'
@@ -138,7 +139,7 @@ describe('the report on the bundle', () => {
       (_, i) => `metric_column_${String(i).padStart(2, '0')}`
     )
     const wide: CreateScript['summary'] = (body, id) => {
-      const name = Array.isArray(body.table1) ? String(body.table1.at(-1)) : ''
+      const name = tableNameOf(body)
       const answer = MANY_TABLES.answers[name]
       if (answer?.failed) return caseSummaries([MANY_TABLES])(body, id)
       const differences = Object.fromEntries(columns.map((c, i) => [c, (i % 7) + 1]))
