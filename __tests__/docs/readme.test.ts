@@ -1,9 +1,11 @@
-// The README is what a team copies from: its input and output tables must say what action.yml
-// says, and every workflow snippet must parse and use only inputs the action has.
+// The README and docs/ are what a team copies from: the reference's input and output tables (and
+// the README's short one) must say what action.yml says, every workflow snippet must parse and use
+// only inputs the action has, every link must lead somewhere, and the README must stay short.
 import { describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { parse, parseDocument } from 'yaml'
-import { yamlBlocks } from '../../__fixtures__/readme-run.js'
+import { docSection, yamlBlocks } from '../../__fixtures__/readme-run.js'
 
 interface ActionYml {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>
@@ -13,15 +15,15 @@ interface ActionYml {
 const ACTION = 'datafold-diff-gate/datafold-diff-gate'
 const action = parse(readFileSync('action.yml', 'utf8')) as ActionYml
 const readme = readFileSync('README.md', 'utf8')
-
-/** The lines of one `## ` section, without its heading. */
-function section(markdown: string, heading: string): string {
-  const start = markdown.indexOf(`\n## ${heading}\n`)
-  if (start === -1) throw new Error(`README has no "## ${heading}" section`)
-  const rest = markdown.slice(start + heading.length + 5)
-  const end = rest.search(/^## /m)
-  return end === -1 ? rest : rest.slice(0, end)
-}
+const REFERENCE = 'docs/reference.md'
+/** The README and every page of docs/, by path. */
+const PAGES = [
+  'README.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`)
+]
+const MAX_README_LINES = 300
 
 /** The body rows of the first table in `text` whose header starts with `firstColumn`, as cells. */
 function tableRows(text: string, firstColumn: string): string[][] {
@@ -48,14 +50,17 @@ function codeName(cell: string): string {
   return match[1]
 }
 
-function readmeInputs(markdown: string): Map<string, string> {
-  const rows = tableRows(section(markdown, 'Inputs'), 'input')
+function referenceInputs(): Map<string, string> {
+  const rows = tableRows(docSection(REFERENCE, 'Inputs'), 'input')
   return new Map(rows.map(([name = '', fallback = '']) => [codeName(name), fallback]))
 }
 
-function readmeOutputs(markdown: string): string[] {
-  return tableRows(section(markdown, 'Outputs'), 'output').map(([name = '']) => codeName(name))
+function referenceOutputs(): string[] {
+  return tableRows(docSection(REFERENCE, 'Outputs'), 'output').map(([name = '']) => codeName(name))
 }
+
+/** `` `a`, `b` `` → `a`, `b`: a name cell of the README's short tables may group several. */
+const codeNames = (cell: string): string[] => cell.split(', ').map(codeName)
 
 /** Every mapping in a parsed YAML value whose `uses:` names this action. */
 function actionSteps(value: unknown): Record<string, unknown>[] {
@@ -106,11 +111,11 @@ function anchor(heading: string): string {
     .replace(/ /g, '-')
 }
 
-describe('README inputs table', () => {
-  const inputs = readmeInputs(readme)
+describe('the reference inputs table', () => {
+  const inputs = referenceInputs()
 
   it('lists exactly the inputs action.yml declares, each once', () => {
-    const rows = tableRows(section(readme, 'Inputs'), 'input')
+    const rows = tableRows(docSection(REFERENCE, 'Inputs'), 'input')
     expect(rows.length).toBe(inputs.size)
     expect([...inputs.keys()].sort()).toEqual(Object.keys(action.inputs).sort())
   })
@@ -123,26 +128,49 @@ describe('README inputs table', () => {
   })
 
   it('has the format | input | default | meaning |', () => {
-    expect(section(readme, 'Inputs')).toContain(
+    expect(docSection(REFERENCE, 'Inputs')).toContain(
       '| input | default | meaning |\n| --- | --- | --- |'
     )
   })
 })
 
-describe('README outputs table', () => {
+describe('the reference outputs table', () => {
   it('lists exactly the outputs action.yml declares, each once', () => {
-    const outputs = readmeOutputs(readme)
+    const outputs = referenceOutputs()
     expect(outputs.length).toBe(new Set(outputs).size)
     expect([...outputs].sort()).toEqual(Object.keys(action.outputs).sort())
-    expect(section(readme, 'Outputs')).toContain('| output | meaning |\n| --- | --- |')
+    expect(docSection(REFERENCE, 'Outputs')).toContain('| output | meaning |\n| --- | --- |')
   })
 })
 
-describe('README yaml snippets', () => {
-  const blocks = yamlBlocks(readme)
+describe("the README's inputs and outputs", () => {
+  const text = docSection('README.md', 'Inputs and outputs')
+
+  it('names only inputs action.yml declares, each default as action.yml has it', () => {
+    const rows = tableRows(text, 'input')
+    expect(rows.length).toBeGreaterThanOrEqual(8)
+    const problems = rows.flatMap(([names = '', fallback = '']) =>
+      codeNames(names).map((name) => {
+        const spec = action.inputs[name]
+        return spec ? defaultProblem(name, spec, fallback) : `${name} is no input of action.yml`
+      })
+    )
+    expect(problems.filter(Boolean)).toEqual([])
+  })
+
+  it('names only outputs action.yml declares, and links to the full reference', () => {
+    const outputs = tableRows(text, 'output').flatMap(([names = '']) => codeNames(names))
+    expect(outputs.filter((name) => !(name in action.outputs))).toEqual([])
+    expect(outputs).toContain('result')
+    expect(text).toContain('](docs/reference.md)')
+  })
+})
+
+describe('the yaml snippets of the README and docs/', () => {
+  const blocks = PAGES.flatMap((page) => yamlBlocks(readFileSync(page, 'utf8')))
 
   it('all parse', () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(8)
+    expect(blocks.length).toBeGreaterThanOrEqual(16)
     for (const block of blocks) {
       const document = parseDocument(block)
       expect({ block, errors: document.errors.map((error) => error.message) }).toEqual({
@@ -169,7 +197,39 @@ describe('README yaml snippets', () => {
   })
 })
 
+/** Every heading anchor of a markdown page, as GitHub makes them (a repeated one gets -1, -2…). */
+function anchors(markdown: string): Set<string> {
+  const seen = new Map<string, number>()
+  const found = new Set<string>()
+  const prose = markdown.replace(/^```[\s\S]*?^```$/gm, '')
+  for (const match of prose.matchAll(/^#{1,6} (.+)$/gm)) {
+    const slug = anchor(match[1] ?? '')
+    const count = seen.get(slug) ?? 0
+    seen.set(slug, count + 1)
+    found.add(count === 0 ? slug : `${slug}-${String(count)}`)
+  }
+  return found
+}
+
+/** The relative links of a page that lead nowhere: no such file, or no such heading in it. */
+function brokenLinks(page: string, markdown = readFileSync(page, 'utf8')): string[] {
+  const text = markdown.replace(/^```[\s\S]*?^```$/gm, '')
+  const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] ?? '')
+  return links.filter((link) => {
+    if (/^[a-z]+:/.test(link)) return false
+    const [path = '', hash] = link.split('#')
+    const target = path === '' ? null : join(dirname(page), path)
+    if (target !== null && !existsSync(target)) return true
+    const headings = anchors(target === null ? markdown : readFileSync(target, 'utf8'))
+    return hash !== undefined && !headings.has(hash)
+  })
+}
+
 describe('README', () => {
+  it(`stays at most ${String(MAX_README_LINES)} lines: the rest is in docs/`, () => {
+    expect(readme.trimEnd().split('\n').length).toBeLessThanOrEqual(MAX_README_LINES)
+  })
+
   it('keeps the section an error message in src/github/errors.ts points to', () => {
     expect(readme).toContain('\n## Fork pull requests and permissions\n')
     expect(readFileSync('src/github/errors.ts', 'utf8')).toContain(
@@ -177,21 +237,38 @@ describe('README', () => {
     )
   })
 
-  it('links only to headings and files that exist', () => {
-    const headings = new Set(
-      [...readme.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchor(match[1] ?? ''))
+  it.each(PAGES)('%s links only to files and headings that exist', (page) => {
+    expect(brokenLinks(page)).toEqual([])
+  })
+
+  it('finds a broken link when there is one', () => {
+    const text = [
+      '# Page\n\n## Two words\n',
+      '[ok](#two-words) [ok](reference.md#inputs) [ok](../README.md#development) [ok](https://x.y/#z)',
+      '[no file](nowhere.md) [no heading](reference.md#nowhere) [no anchor](#page-1)',
+      '```\n# not a heading\n[not a link](nowhere-either.md)\n```\n'
+    ].join('\n')
+    expect(brokenLinks('docs/page.md', text)).toEqual([
+      'nowhere.md',
+      'reference.md#nowhere',
+      '#page-1'
+    ])
+    expect(anchors('# A\n## A\n')).toEqual(new Set(['a', 'a-1']))
+  })
+
+  it('links every page of docs/ from the README or another page', () => {
+    const linked = new Set(
+      PAGES.flatMap((page) =>
+        [...readFileSync(page, 'utf8').matchAll(/\]\(([^)#\s]+\.md)(#[^)]*)?\)/g)].map((m) =>
+          join(dirname(page), m[1] ?? '')
+        )
+      )
     )
-    const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] ?? '')
-    const broken = links.filter((link) =>
-      link.startsWith('#')
-        ? !headings.has(link.slice(1))
-        : !/^https?:/.test(link) && !existsSync(link)
-    )
-    expect(broken).toEqual([])
+    expect(PAGES.filter((page) => page !== 'README.md' && !linked.has(page))).toEqual([])
   })
 
   it('keeps the Development commands', () => {
-    const development = section(readme, 'Development')
+    const development = docSection('README.md', 'Development')
     expect(development).toContain('npm ci && npm run demo ')
     expect(development).toContain('npm run check ')
   })

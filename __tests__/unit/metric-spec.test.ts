@@ -1,5 +1,5 @@
 // The metric spec is the one place a metric is described: the inputs, the outputs, the report
-// table and the README's thresholds table must all follow it.
+// table and the thresholds table of docs/reference.md must all follow it.
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { erroredDiff, finishedDiff } from '../../__fixtures__/results.js'
@@ -176,10 +176,10 @@ describe('the spec drives the report table', () => {
   )
 })
 
-describe('the README follows the spec', () => {
+describe('the reference follows the spec', () => {
   it('lists each metric in the thresholds table as the spec describes it', () => {
-    const readme = readFileSync('README.md', 'utf8')
-    const lines = readme.split('\n')
+    const reference = readFileSync('docs/reference.md', 'utf8')
+    const lines = reference.split('\n')
     const header = lines.findIndex((line) => line.startsWith('| metric | input |'))
     expect(header).toBeGreaterThan(-1)
     const rows = lines.slice(header + 2, header + 2 + METRIC_SPEC.length).map((line) =>
