@@ -38,6 +38,8 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation |
   redact.learn(secretsOf(inputs))
   const io = withinAnnotationLimits(redacting(runnerIO, redact))
   const startedAt = (io.now ?? now)()
+  const startedAtIso = new Date(startedAt).toISOString()
+  const runLink = runUrl(io.github)
   const github = once(() => io.createGitHubClient(inputs.githubToken))
   const { commentMode, commentKey, githubToken: token } = inputs
   const { eventName, owner, repo } = io.github
@@ -88,8 +90,8 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation |
   const gate = gatePublisher(
     {
       ...{ commitStatus: inputs.commitStatus, checkRun: inputs.checkRun, commentKey, eventName },
-      ...{ owner, repo, sha: target.sha, token, github, runUrl: runUrl(io.github), redact },
-      startedAt: new Date(startedAt).toISOString()
+      ...{ owner, repo, sha: target.sha, token, github, runUrl: runLink, redact },
+      startedAt: startedAtIso
     },
     io
   )
@@ -111,9 +113,9 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation |
   const reportOptions: ReportOptions = {
     title: inputs.title,
     thresholds: inputs.thresholds,
-    runUrl: runUrl(io.github),
+    runUrl: runLink,
     repositoryUrl: repositoryUrl(io.github),
-    commit: target.sha === null ? null : { sha: target.sha, at: new Date(startedAt).toISOString() },
+    commit: target.sha === null ? null : { sha: target.sha, at: startedAtIso },
     previous: carried?.report ? { sha: carried.sha, report: carried.report } : null,
     ...(dbt ? { dbt } : {})
   }
@@ -139,9 +141,8 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation |
     ? `the report comment (${published.comment.url})`
     : 'the job summary'
   const skipped = source.dbt?.skipped ?? []
-  const notCompared = skipped.filter((m) => needsAction(m.reason))
   const failure = failureMessage(evaluation, inputs, {
-    notCompared: notCompared.map(describeSkipped),
+    notCompared: skipped.filter((m) => needsAction(m.reason)).map(describeSkipped),
     publishing: published.commentRefused,
     readMore
   })
@@ -158,7 +159,7 @@ export async function run(inputs: Inputs, runnerIO: RunIO): Promise<Evaluation |
     verdict: {
       result: evaluation.result,
       breaches: evaluation.breaches.length,
-      unchecked: notCompared.length,
+      unchecked: counts.notCompared,
       failed: failure !== null
     },
     headline: headline(counts),
