@@ -3,8 +3,8 @@
 // and a re-run for the same commit reuses every diff; an older run whose listing GitHub answers
 // late leaves the newer run's report; a diff that failed with a retryable error is created again
 // rather than reused; and a comment GitHub refuses fails the step, saying so everywhere.
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { DATA_SOURCE_SECRETS, dataSources } from '../../__fixtures__/data-sources.js'
+import { describe, expect, it } from '@jest/globals'
+import { dataSources } from '../../__fixtures__/data-sources.js'
 import { failedSummary, sameDbDone } from '../../__fixtures__/diffs.js'
 import type { CreateScript } from '../../__fixtures__/fake-datafold.js'
 import {
@@ -13,20 +13,19 @@ import {
   reportMarker,
   type RecordedGitHubRequest
 } from '../../__fixtures__/fake-github.js'
-import { firstError, Harness } from '../../__fixtures__/harness.js'
+import { firstError } from '../../__fixtures__/harness.js'
+import { suiteSecrets, sweptHarness } from '../../__fixtures__/swept-harness.js'
 import { creates, planRun } from '../../__fixtures__/plan-run.js'
 
 /** The token of workflow run `runId`; the secret sweep knows each. */
 const tokenOf = (runId: number) => `ghs_e2e_state_run_${String(runId)}_0123456789`
 
-const harness = new Harness({
-  apiKey: 'dfk_e2e_state_0123456789abcdef',
-  token: 'ghs_e2e_state_fedcba9876543210',
-  others: [...DATA_SOURCE_SECRETS, ...[1_000, 1_001, 1_002].map((id) => tokenOf(id))]
-})
-afterEach(async () => {
-  expect((await harness.end()).leaks).toEqual([])
-})
+const harness = sweptHarness(
+  suiteSecrets(
+    'state',
+    [1_000, 1_001, 1_002].map((id) => tokenOf(id))
+  )
+)
 
 /** Every created diff changed 250 of its 125 430 rows: 0.2%. */
 const CHANGED_250: CreateScript['summary'] = (_body, id) =>

@@ -3,7 +3,7 @@
 // into datafold-host, answers that never end, a host that never answers for many diffs, and a
 // RUNNER_TEMP the report file cannot be written to. Each test ends with the secrets sweep, which
 // also looks for escaped secrets and cut-off starts of them.
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { diffRecord, sameDbDone } from '../../__fixtures__/diffs.js'
@@ -15,7 +15,8 @@ import {
   hangingScenario
 } from '../../__fixtures__/fake-datafold.js'
 import type { Scenarios } from '../../__fixtures__/datafold-scenario.js'
-import { firstError, Harness, PR_482 } from '../../__fixtures__/harness.js'
+import { firstError, PR_482 } from '../../__fixtures__/harness.js'
+import { sweptHarness } from '../../__fixtures__/swept-harness.js'
 
 // `_` after `-` is escaped as `&#95;` in markdown; `-` and `_` are what broke redaction.
 const API_KEY = 'dfk_9f-_Kq2xYz8-Ab_Cd3eF4gH5wR7'
@@ -23,13 +24,10 @@ const API_KEY = 'dfk_9f-_Kq2xYz8-Ab_Cd3eF4gH5wR7'
 const HOST_CREDENTIAL = 'dfk_inhost_5f4e3d2c1b0a'
 const MB = 1024 * 1024
 
-const harness = new Harness(
+const harness = sweptHarness(
   { apiKey: API_KEY, token: 'ghs_hardening_fedcba9876543210', others: [HOST_CREDENTIAL] },
   { timeoutMs: 120_000 }
 )
-afterEach(async () => {
-  expect((await harness.end()).leaks).toEqual([])
-})
 
 /** A Datafold that quotes the API key back in its errors. */
 const start = (scenarios: Scenarios) => harness.start({ scenarios, datafold: { echoKey: true } })

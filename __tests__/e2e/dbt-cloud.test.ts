@@ -6,8 +6,8 @@
 // one clear line with nothing created at Datafold; a status that is not this step's is nothing to
 // do; the token reaches dbt Cloud's host only and no written byte (the harness's sweep).
 import { dirname } from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { DATA_SOURCE_SECRETS, dataSources } from '../../__fixtures__/data-sources.js'
+import { describe, expect, it } from '@jest/globals'
+import { dataSources } from '../../__fixtures__/data-sources.js'
 import { sameDbDone } from '../../__fixtures__/diffs.js'
 import {
   ACCESS_URL,
@@ -29,18 +29,12 @@ import {
   type JaffleShopCloud
 } from '../../__fixtures__/fake-dbt-cloud.js'
 import type { FakeGitHubOptions } from '../../__fixtures__/fake-github.js'
-import { firstError, Harness, type RunOptions } from '../../__fixtures__/harness.js'
+import { firstError, type RunOptions } from '../../__fixtures__/harness.js'
+import { suiteSecrets, sweptHarness } from '../../__fixtures__/swept-harness.js'
 import { runnerLogLine } from '../../scripts/demo-log.js'
 
 const TOKEN = 'dbtc_e2e_Wq7Lm3Np9Xr2Tv5Kb8Hd'
-const harness = new Harness({
-  apiKey: 'dfk_e2e_cloud_0123456789abcdef',
-  token: 'ghs_e2e_cloud_fedcba9876543210',
-  others: [TOKEN, ...DATA_SOURCE_SECRETS]
-})
-afterEach(async () => {
-  expect((await harness.end()).leaks).toEqual([])
-})
+const harness = sweptHarness(suiteSecrets('cloud', [TOKEN]))
 
 /** The default branch's last commit: GITHUB_SHA of a run `on: status`. */
 const DEFAULT_BRANCH_SHA = '0123456789abcdef0123456789abcdef01234567'

@@ -5,8 +5,8 @@
 import { execFileSync } from 'node:child_process'
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { DATA_SOURCE_SECRETS, dataSources } from '../../__fixtures__/data-sources.js'
+import { describe, expect, it } from '@jest/globals'
+import { dataSources } from '../../__fixtures__/data-sources.js'
 import {
   changedProject,
   JAFFLE_SHOP,
@@ -19,19 +19,13 @@ import {
 import { sameDbDone } from '../../__fixtures__/diffs.js'
 import { finishedScenario } from '../../__fixtures__/fake-datafold.js'
 import type { FakeGitHub } from '../../__fixtures__/fake-github.js'
-import { firstError, Harness, type RunOptions } from '../../__fixtures__/harness.js'
+import { firstError, type RunOptions } from '../../__fixtures__/harness.js'
+import { suiteSecrets, sweptHarness } from '../../__fixtures__/swept-harness.js'
 import { runnerLogLine } from '../../scripts/demo-log.js'
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 
-const harness = new Harness({
-  apiKey: 'dfk_e2e_dbt_harden_0123456789abcdef',
-  token: 'ghs_e2e_dbt_harden_fedcba9876543210',
-  others: DATA_SOURCE_SECRETS
-})
-afterEach(async () => {
-  expect((await harness.end()).leaks).toEqual([])
-})
+const harness = sweptHarness(suiteSecrets('dbt_harden'))
 
 const start = () =>
   harness.start({

@@ -4,9 +4,9 @@
 // and the step is gated; for schema v12 (dbt 1.10 and 1.8), the v20 layout and v8 alike.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { assertContract } from '../../__fixtures__/contract.js'
-import { DATA_SOURCE_SECRETS, dataSources } from '../../__fixtures__/data-sources.js'
+import { dataSources } from '../../__fixtures__/data-sources.js'
 import {
   changedProject,
   JAFFLE_SHOP,
@@ -18,19 +18,13 @@ import {
 import { sameDbDone } from '../../__fixtures__/diffs.js'
 import type { FakeDatafold } from '../../__fixtures__/fake-datafold.js'
 import type { FakeGitHub } from '../../__fixtures__/fake-github.js'
-import { firstError, Harness, type RunOptions } from '../../__fixtures__/harness.js'
+import { firstError, type RunOptions } from '../../__fixtures__/harness.js'
+import { suiteSecrets, sweptHarness } from '../../__fixtures__/swept-harness.js'
 import { runnerLogLine } from '../../scripts/demo-log.js'
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'
 
-const harness = new Harness({
-  apiKey: 'dfk_e2e_dbt_0123456789abcdef',
-  token: 'ghs_e2e_dbt_fedcba9876543210',
-  others: DATA_SOURCE_SECRETS
-})
-afterEach(async () => {
-  expect((await harness.end()).leaks).toEqual([])
-})
+const harness = sweptHarness(suiteSecrets('dbt'))
 
 /** Every created diff changed 250 of its 125,430 rows (0.2%) and values of one column. */
 const start = () =>

@@ -2,7 +2,7 @@
 // cut short, hosts that never answer, rate limits, redirects to another host, a lasting 500, a
 // GitHub secondary rate limit, and two runs racing to write the same PR comment. How long a run
 // takes is the benchmark's business; each test's own timeout guards against a hang.
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import type { Scenarios } from '../../__fixtures__/datafold-scenario.js'
 import { diffRecord, sameDbDone } from '../../__fixtures__/diffs.js'
 import {
@@ -16,16 +16,13 @@ import {
   truncated
 } from '../../__fixtures__/fake-datafold.js'
 import { BOT_USER, reportMarker, secondaryRateLimit } from '../../__fixtures__/fake-github.js'
-import { E2E_SECRETS, firstError, Harness } from '../../__fixtures__/harness.js'
+import { E2E_SECRETS, firstError } from '../../__fixtures__/harness.js'
+import { sweptHarness } from '../../__fixtures__/swept-harness.js'
 import type { ActionRun } from '../../__fixtures__/run-action.js'
 
-const harness = new Harness(E2E_SECRETS, { timeoutMs: 90_000 })
+// Every scenario, error paths included, ends with the secrets sweep.
+const harness = sweptHarness(E2E_SECRETS, { timeoutMs: 90_000 })
 const { apiKey: API_KEY } = harness.secrets
-
-afterEach(async () => {
-  // Every scenario, error paths included, ends with the secrets sweep.
-  expect((await harness.end()).leaks).toEqual([])
-})
 
 /** The first `::error::` line of a run that ended in error (exit 1). */
 function failedWith(run: ActionRun): string {

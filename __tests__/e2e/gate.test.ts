@@ -5,23 +5,16 @@
 // within GitHub's ten per kind.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { DATA_SOURCE_SECRETS, dataSources } from '../../__fixtures__/data-sources.js'
+import { describe, expect, it } from '@jest/globals'
+import { dataSources } from '../../__fixtures__/data-sources.js'
 import { changedProject, writeJson } from '../../__fixtures__/dbt-manifests.js'
 import { sameDbDone } from '../../__fixtures__/diffs.js'
 import type { CreateScript } from '../../__fixtures__/fake-datafold.js'
 import type { FakeGitHubOptions } from '../../__fixtures__/fake-github.js'
-import { Harness } from '../../__fixtures__/harness.js'
+import { suiteSecrets, sweptHarness } from '../../__fixtures__/swept-harness.js'
 import { NEXT_SHA, planRun, SHA } from '../../__fixtures__/plan-run.js'
 
-const harness = new Harness({
-  apiKey: 'dfk_e2e_gate_0123456789abcdef',
-  token: 'ghs_e2e_gate_fedcba9876543210',
-  others: DATA_SOURCE_SECRETS
-})
-afterEach(async () => {
-  expect((await harness.end()).leaks).toEqual([])
-})
+const harness = sweptHarness(suiteSecrets('gate'))
 
 /** The default branch's last commit: GITHUB_SHA of a run `on: status`. */
 const MAIN = '0123456789abcdef0123456789abcdef01234567'

@@ -3,7 +3,7 @@
 // only the action's own report comment is touched, a report always remains and the newest run's
 // wins, and a GitHub that never answers does not hold the step. Time limits here guard against a
 // hang, with ten times the expected duration; none stands for speed.
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { diffRecord, sameDbDone } from '../../__fixtures__/diffs.js'
 import { json } from '../../__fixtures__/fake-datafold.js'
 import {
@@ -16,7 +16,8 @@ import {
   type FakeGitHub,
   type RecordedGitHubRequest
 } from '../../__fixtures__/fake-github.js'
-import { commandLines, Harness, type FakesOptions } from '../../__fixtures__/harness.js'
+import { commandLines, type FakesOptions } from '../../__fixtures__/harness.js'
+import { sweptHarness } from '../../__fixtures__/swept-harness.js'
 import { node24 } from '../../__fixtures__/node24.js'
 
 const TOKEN = 'ghs_hardening_fedcba9876543210'
@@ -29,13 +30,10 @@ const RUN_ENV = { GITHUB_RUN_ID: '1234567', GITHUB_RUN_ATTEMPT: '1' }
 const stampOf = (runId: number) =>
   `<!-- datafold-diff-gate:run {"runId":${String(runId)},"attempt":1,"at":"2026-11-20T09:00:00.000Z"} -->`
 
-const harness = new Harness(
+const harness = sweptHarness(
   { apiKey: 'dfk_hardening_0123456789abcdef', token: TOKEN, others: [PAT] },
   { node: node24(), env: RUN_ENV, timeoutMs: 30_000 }
 )
-afterEach(async () => {
-  expect((await harness.end()).leaks).toEqual([])
-})
 
 /** Diff 31 passes; the fake GitHub holds PR 482. */
 const start = (github: FakesOptions['github'] = {}) =>

@@ -6,12 +6,13 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { DATA_SOURCE_SECRETS, dataSources } from '../../__fixtures__/data-sources.js'
 import { sameDbDone } from '../../__fixtures__/diffs.js'
 import { hang, type CreateScript, type FakeDatafold } from '../../__fixtures__/fake-datafold.js'
 import type { FakeGitHub } from '../../__fixtures__/fake-github.js'
-import { firstError, Harness, type RunOptions } from '../../__fixtures__/harness.js'
+import { firstError, type RunOptions } from '../../__fixtures__/harness.js'
+import { sweptHarness } from '../../__fixtures__/swept-harness.js'
 import { findLeaks } from '../../__fixtures__/secret-sweep.js'
 import { runnerLogLine } from '../../scripts/demo-log.js'
 
@@ -20,10 +21,7 @@ const API_KEY = 'dfk_e2e_harden_0123456789abcdef'
 const TOKEN = 'ghs_e2e_harden_fedcba9876543210'
 const [SF_PASSWORD = '', PG_PASSWORD = ''] = DATA_SOURCE_SECRETS
 
-const harness = new Harness({ apiKey: API_KEY, token: TOKEN, others: DATA_SOURCE_SECRETS })
-afterEach(async () => {
-  expect((await harness.end()).leaks).toEqual([])
-})
+const harness = sweptHarness({ apiKey: API_KEY, token: TOKEN, others: DATA_SOURCE_SECRETS })
 
 const start = (create: CreateScript = {}) =>
   harness.start({

@@ -2,24 +2,18 @@
 // three entries is created, waited for, gated each against its own thresholds and reported by
 // name; a re-run for the same commit creates none; a timeout and a SIGTERM cancel exactly the
 // diffs the action created; a plan with five mistakes sends no request.
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import { assertContract } from '../../__fixtures__/contract.js'
-import { DATA_SOURCE_SECRETS, dataSources } from '../../__fixtures__/data-sources.js'
+import { dataSources } from '../../__fixtures__/data-sources.js'
 import { sameDbDone } from '../../__fixtures__/diffs.js'
 import { runningScenario, type CreateScript } from '../../__fixtures__/fake-datafold.js'
 import type { FakeGitHub } from '../../__fixtures__/fake-github.js'
-import { firstError, Harness, type RunOptions } from '../../__fixtures__/harness.js'
+import { firstError, type RunOptions } from '../../__fixtures__/harness.js'
+import { suiteSecrets, sweptHarness } from '../../__fixtures__/swept-harness.js'
 import { creates, NEXT_SHA, planRun as runOfPlan, SHA } from '../../__fixtures__/plan-run.js'
 import { readState } from '../../src/comment-state.js'
 
-const harness = new Harness({
-  apiKey: 'dfk_e2e_plan_0123456789abcdef',
-  token: 'ghs_e2e_plan_fedcba9876543210',
-  others: DATA_SOURCE_SECRETS
-})
-afterEach(async () => {
-  expect((await harness.end()).leaks).toEqual([])
-})
+const harness = sweptHarness(suiteSecrets('plan'))
 
 const PLAN = `# yaml-language-server: $schema=../plan.schema.json
 defaults:

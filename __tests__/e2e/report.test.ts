@@ -4,12 +4,13 @@
 // limit, a problem's details opening on why, and plain words. (Annotations within GitHub's ten a
 // step are pinned in gate.test.ts.)
 // The cases are those `npm run screenshot` pictures (__fixtures__/report-cases.ts).
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { DATA_SOURCE_SECRETS, dataSources } from '../../__fixtures__/data-sources.js'
+import { describe, expect, it } from '@jest/globals'
+import { dataSources } from '../../__fixtures__/data-sources.js'
 import { writeManifests } from '../../__fixtures__/dbt-manifests.js'
 import { DEMO_DIFF_IDS, diffRecord, sameDbDone } from '../../__fixtures__/diffs.js'
 import { json, type CreateScript } from '../../__fixtures__/fake-datafold.js'
-import { Harness, type Fakes } from '../../__fixtures__/harness.js'
+import { type Fakes } from '../../__fixtures__/harness.js'
+import { suiteSecrets, sweptHarness } from '../../__fixtures__/swept-harness.js'
 import { planRun } from '../../__fixtures__/plan-run.js'
 import {
   ALL_PASS,
@@ -24,14 +25,7 @@ import {
 } from '../../__fixtures__/report-cases.js'
 import { EXAMPLE_THRESHOLDS } from '../../scripts/demo-datafold.js'
 
-const harness = new Harness({
-  apiKey: 'dfk_e2e_report_0123456789abcdef',
-  token: 'ghs_e2e_report_fedcba9876543210',
-  others: DATA_SOURCE_SECRETS
-})
-afterEach(async () => {
-  expect((await harness.end()).leaks).toEqual([])
-})
+const harness = sweptHarness(suiteSecrets('report'))
 
 /** The demo's thresholds, as the README's pictures use them. */
 const LIMITS = EXAMPLE_THRESHOLDS
